@@ -1,0 +1,10 @@
+//! The labs of the bundled aula course.
+//!
+//! Each lab is a pure function from a typed input to a list of output [`protocol::Block`]s, in a
+//! module of its own with unit tests; `src/bin/<id>.rs` is a three-line `main` that hands the
+//! function to [`protocol::run_main`]. The manifests in `manifests/` describe each lab's form to
+//! aula; this crate never reads them (aula validates input against them before a lab runs, and
+//! the labs validate again, because a lab binary can also be run by hand).
+
+pub mod protocol;
+pub mod iam_eval;

@@ -1,0 +1,12 @@
+lab-iam-eval-title = IAM policy evaluation
+lab-iam-eval-description = Attach identity-based policies to a user and ask whether one request is allowed: see which statement decides, why an explicit Deny always wins, and why "not allowed" is already a deny.
+lab-iam-eval-policies = Attached policies
+lab-iam-eval-policies-hint = A JSON list of policies, each with a name and a document holding Version and Statement. Statement may be one object or a list; Action, Resource, NotAction and NotResource take a string or a list. Condition blocks are shown but not evaluated.
+lab-iam-eval-action = Action
+lab-iam-eval-action-hint = One concrete action, service:Action, for example ec2:DescribeInstances. Action names are case-insensitive.
+lab-iam-eval-resource = Resource ARN
+lab-iam-eval-resource-hint = The ARN the request acts on (case-sensitive), or * for actions without resource-level permissions.
+lab-iam-eval-example-allowed = Allowed: an Allow matches and no Deny does
+lab-iam-eval-example-explicit-deny = Explicit deny: the drafts Deny beats the Allow
+lab-iam-eval-example-implicit-deny = Implicit deny: nothing allows PutObject
+lab-iam-eval-example-not-action = NotAction: an Allow of everything but IAM grants no IAM action

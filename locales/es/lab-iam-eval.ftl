@@ -1,0 +1,12 @@
+lab-iam-eval-title = Evaluación de políticas de IAM
+lab-iam-eval-description = Adjunten políticas basadas en identidad a un usuario y pregunten si una solicitud está permitida: vean qué declaración decide, por qué un Deny explícito siempre gana y por qué «no permitido» ya es una denegación.
+lab-iam-eval-policies = Políticas adjuntas
+lab-iam-eval-policies-hint = Una lista JSON de políticas, cada una con un name y un document que contiene Version y Statement. Statement puede ser un objeto o una lista; Action, Resource, NotAction y NotResource aceptan un texto o una lista. Los bloques Condition se muestran, pero no se evalúan.
+lab-iam-eval-action = Acción
+lab-iam-eval-action-hint = Una acción concreta, servicio:Acción, por ejemplo ec2:DescribeInstances. Los nombres de acción no distinguen mayúsculas de minúsculas.
+lab-iam-eval-resource = ARN del recurso
+lab-iam-eval-resource-hint = El ARN sobre el que actúa la solicitud (distingue mayúsculas de minúsculas), o * para acciones sin permisos a nivel de recurso.
+lab-iam-eval-example-allowed = Permitido: coincide un Allow y ningún Deny
+lab-iam-eval-example-explicit-deny = Denegación explícita: el Deny de los borradores le gana al Allow
+lab-iam-eval-example-implicit-deny = Denegación implícita: nada permite PutObject
+lab-iam-eval-example-not-action = NotAction: un Allow de todo menos IAM no concede ninguna acción de IAM
