@@ -7,4 +7,5 @@
 //! the labs validate again, because a lab binary can also be run by hand).
 
 pub mod protocol;
+pub mod rate_limit;
 pub mod iam_eval;

@@ -1,0 +1,137 @@
+//! Runs the real `rate-limit` binary: every manifest example against its expected answers in
+//! both languages, bad input, and the Spanish output.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers outside #[test] fns; a test should fail loudly"
+)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+/// The examples of `manifests/rate-limit.toml`, each as its full input (defaults merged with the
+/// example's own input), as aula sends it.
+fn examples() -> Vec<(&'static str, Value)> {
+    let base = json!({
+        "preset": "boundary-burst", "timestamps": "", "limit": 100, "window": 60,
+        "anomaly_score": 0, "trust": "medium"
+    });
+    let with = |changes: Value| {
+        let mut input = base.clone();
+        for (key, value) in changes.as_object().into_iter().flatten() {
+            input[key] = value.clone();
+        }
+        input
+    };
+    vec![
+        ("boundary-burst", with(json!({}))),
+        ("steady-traffic", with(json!({"preset": "steady"}))),
+        ("coordinated-agents", with(json!({"preset": "coordinated"}))),
+        (
+            "throttled-agent",
+            with(json!({"preset": "steady", "anomaly_score": 50, "trust": "low"})),
+        ),
+        (
+            "custom-timeline",
+            with(json!({
+                "preset": "custom", "limit": 5, "window": 10,
+                "timestamps": "0, 1, 2, 3, 4, 9.5, 9.9, 10.1, 10.2, 10.3, 12, 15, 19.9, 20, 21"
+            })),
+        ),
+    ]
+}
+
+fn run_lab(request: &str) -> (i32, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rate-limit"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().unwrap(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn every_example_prints_its_expected_answer() {
+    for (name, input) in examples() {
+        for lang in ["en", "es"] {
+            let request = json!({"lang": lang, "input": input}).to_string();
+            let (code, stdout) = run_lab(&request);
+            let path = format!(
+                "{}/expected/rate-limit/{name}.{lang}.json",
+                env!("CARGO_MANIFEST_DIR")
+            );
+            let expected = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(code, 0, "{name} {lang}");
+            assert_eq!(stdout, expected, "{name} {lang} differs from {path}");
+        }
+    }
+}
+
+#[test]
+fn the_boundary_burst_passes_the_fixed_window_and_half_passes_the_sliding_log() {
+    let (_, stdout) = run_lab(r#"{"lang": "en", "input": {"preset": "boundary-burst"}}"#);
+    let answer: Value = serde_json::from_str(&stdout).unwrap();
+    let table = answer["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["caption"] == "Decisions per algorithm")
+        .unwrap();
+    assert_eq!(
+        table["rows"][0],
+        json!(["Fixed window (clock-aligned)", "200", "0", "200"])
+    );
+    assert_eq!(
+        table["rows"][1],
+        json!(["Sliding log", "100", "100", "100"])
+    );
+}
+
+#[test]
+fn bad_input_exits_with_2_and_names_the_field() {
+    let cases = [
+        (json!({"limit": "many"}), "input.limit"),
+        (json!({"limit": 0}), "input.limit"),
+        (json!({"window": 100000}), "input.window"),
+        (json!({"anomaly_score": 101}), "input.anomaly_score"),
+        (json!({"trust": "blind"}), "input.trust"),
+        (json!({"preset": "random"}), "input.preset"),
+        (
+            json!({"preset": "custom", "timestamps": "1, two"}),
+            "input.timestamps",
+        ),
+    ];
+    for (input, field) in cases {
+        let (code, stdout) = run_lab(&json!({"lang": "en", "input": input}).to_string());
+        assert_eq!(code, 2, "{input}");
+        let answer: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(answer["error"]["field"], field, "{input}");
+    }
+    let (code, stdout) = run_lab("not json");
+    assert_eq!(code, 2);
+    assert!(stdout.contains("\"error\""));
+}
+
+#[test]
+fn spanish_output_is_spanish_with_spanish_numbers() {
+    let (code, stdout) = run_lab(r#"{"lang": "es", "input": {"preset": "coordinated"}}"#);
+    assert_eq!(code, 0);
+    assert!(stdout.contains("Aplicación por agente"));
+    assert!(stdout.contains("8.000"));
+    assert!(!stdout.contains("Per-agent"));
+    let (code, stdout) = run_lab(r#"{"lang": "es", "input": {"trust": 3}}"#);
+    assert_eq!(code, 2);
+    assert!(stdout.contains("se esperaba un texto"));
+}
