@@ -9,3 +9,4 @@
 pub mod protocol;
 pub mod rate_limit;
 pub mod iam_eval;
+pub mod cost_allocation;

@@ -1,0 +1,180 @@
+//! Runs the real `cost-allocation` binary on every example of its manifest (inputs repeated here,
+//! merged with the defaults) and compares with `expected/cost-allocation/`, then checks bad input.
+
+#![allow(
+    clippy::unwrap_used,
+    reason = "helpers of an integration test: an unexpected failure should fail the test loudly"
+)]
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+fn run(request: &Value) -> (i32, Value) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cost-allocation"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.to_string().as_bytes())
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    (
+        output.status.code().unwrap(),
+        serde_json::from_str(&text).unwrap(),
+    )
+}
+
+fn expected(example: &str, lang: &str) -> Value {
+    let path = format!(
+        "{}/expected/cost-allocation/{example}.{lang}.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The manifest's defaults: the worked example of the FinOps article.
+const LINE_ITEMS: &str = "date,service,cost,team
+2026-10-01,compute,1200.00,pagos
+2026-10-01,database,800.00,pagos
+2026-10-02,compute,500.00,catalogo
+2026-10-02,storage,300.00,catalogo
+2026-10-03,analytics,900.00,datos
+2026-10-03,storage,300.00,datos
+2026-10-04,networking,500.00,
+2026-10-05,support,1000.00,shared
+";
+
+fn input(strategy: &str) -> Value {
+    json!({
+        "line_items": LINE_ITEMS,
+        "strategy": strategy,
+        "fixed_split": "pagos=60, catalogo=20, datos=20",
+        "currency": "USD",
+    })
+}
+
+fn examples() -> Vec<(&'static str, Value)> {
+    vec![
+        ("proportional", input("proportional")),
+        ("even", input("even")),
+        ("fixed-split", input("fixed")),
+    ]
+}
+
+#[test]
+fn every_example_matches_its_expected_answer() {
+    for (name, input) in examples() {
+        for lang in ["en", "es"] {
+            let (code, answer) = run(&json!({"lang": lang, "input": input}));
+            assert_eq!(code, 0, "{name} {lang}");
+            assert_eq!(answer, expected(name, lang), "{name} {lang}");
+        }
+    }
+}
+
+#[test]
+fn the_examples_reproduce_the_articles_table() {
+    // content/*/finops: proportional 2,750/1,100/1,650, even 2,500/1,300/1,700, fixed 2,900/1,100/1,500.
+    let totals = |strategy: &str| {
+        let (_, answer) = run(&json!({"lang": "en", "input": input(strategy)}));
+        let rows = answer["blocks"][0]["rows"].as_array().unwrap().clone();
+        rows.iter()
+            .map(|r| format!("{} {}", r[0].as_str().unwrap(), r[3].as_str().unwrap()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        totals("proportional"),
+        [
+            "pagos 2,750.00 USD",
+            "datos 1,650.00 USD",
+            "catalogo 1,100.00 USD",
+            "Total 5,500.00 USD"
+        ]
+    );
+    assert_eq!(
+        totals("even"),
+        [
+            "pagos 2,500.00 USD",
+            "datos 1,700.00 USD",
+            "catalogo 1,300.00 USD",
+            "Total 5,500.00 USD"
+        ]
+    );
+    assert_eq!(
+        totals("fixed"),
+        [
+            "pagos 2,900.00 USD",
+            "datos 1,500.00 USD",
+            "catalogo 1,100.00 USD",
+            "Total 5,500.00 USD"
+        ]
+    );
+}
+
+#[test]
+fn spanish_output_is_spanish() {
+    let (code, answer) = run(&json!({"lang": "es", "input": input("even")}));
+    assert_eq!(code, 0);
+    assert_eq!(answer["blocks"][0]["columns"][1], "Costo directo");
+    assert_eq!(answer["blocks"][0]["rows"][0][3], "2.500,00 USD");
+    assert_eq!(
+        answer["blocks"][2]["title"],
+        "El etiquetado necesita atención"
+    );
+    assert_eq!(answer["blocks"][3]["kind"], "bar");
+}
+
+#[test]
+fn bad_inputs_exit_with_2_and_name_the_field() {
+    let mut bad_split = input("fixed");
+    bad_split["fixed_split"] = json!("pagos=70, catalogo=20, datos=20");
+    let mut bad_strategy = input("fixed");
+    bad_strategy["strategy"] = json!("random");
+    let mut bad_csv = input("even");
+    bad_csv["line_items"] =
+        json!("date,service,cost,team\n2026-10-01,compute,12.5,a\n2026-10-01,compute,doce,a\n");
+    let mut no_teams = input("even");
+    no_teams["line_items"] = json!("date,service,cost,team\n2026-10-01,support,10,shared\n");
+    let mut wrong_type = input("even");
+    wrong_type["line_items"] = json!(42);
+    for (input, field, fragment) in [
+        (bad_split, "input.fixed_split", "110"),
+        (bad_strategy, "input.strategy", "proportional"),
+        (bad_csv, "input.line_items", "línea 3"),
+        (no_teams, "input.line_items", "equipo"),
+        (wrong_type, "input.line_items", "texto"),
+    ] {
+        let (code, answer) = run(&json!({"lang": "es", "input": input}));
+        assert_eq!(code, 2, "{field}");
+        assert_eq!(answer["error"]["field"], field);
+        let message = answer["error"]["message"].as_str().unwrap();
+        assert!(message.contains(fragment), "{message}");
+    }
+}
+
+#[test]
+fn a_split_that_cannot_be_exact_still_adds_up_to_the_cent() {
+    let input = json!({
+        "line_items": "date,service,cost,team\n2026-10-01,a,10,x\n2026-10-01,b,10,y\n2026-10-01,c,10,z\n2026-10-02,d,100.00,shared\n",
+        "strategy": "even",
+    });
+    let (code, answer) = run(&json!({"lang": "en", "input": input}));
+    assert_eq!(code, 0);
+    let shares: Vec<&str> = answer["blocks"][0]["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[2].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        shares,
+        ["33.34 USD", "33.33 USD", "33.33 USD", "100.00 USD"]
+    );
+}
