@@ -1,0 +1,7 @@
+//! `aula check` (being written).
+
+use std::process::ExitCode;
+
+pub(crate) fn execute<T: std::fmt::Debug>(_args: &T) -> anyhow::Result<ExitCode> {
+    anyhow::bail!("`aula check` is not available yet")
+}

@@ -1,0 +1,245 @@
+//! The site's configuration, `aula.toml`.
+//!
+//! [`RawConfig`] is exactly what the file may say (unknown keys are errors, with their line);
+//! [`Config`] is what the rest of aula uses, validated once here: languages known, the default
+//! language among them, a base URL that is a URL, sections that can be folder names. Nothing else
+//! reads `aula.toml`. This module does not know which highlighting themes exist: the pipeline
+//! checks the theme names against the highlighter and reports them at this file.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+
+pub(crate) const CONFIG_FILE: &str = "aula.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    title: String,
+    base_url: String,
+    default_language: String,
+    languages: Vec<String>,
+    #[serde(default)]
+    sections: Vec<String>,
+    #[serde(default)]
+    highlight: RawHighlight,
+    #[serde(default)]
+    labs: RawLabs,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlight {
+    light_theme: Option<String>,
+    dark_theme: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLabs {
+    /// Where the lab manifests are, relative to the site root.
+    manifests: Option<String>,
+    /// Where the lab binaries are; by default next to the `aula` executable.
+    bin_dir: Option<String>,
+}
+
+/// The validated configuration of one site.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Config {
+    pub(crate) root: PathBuf,
+    pub(crate) title: String,
+    /// Without a trailing slash: `https://example.org` or `https://example.org/course`.
+    pub(crate) base_url: String,
+    pub(crate) default_language: String,
+    /// In the order the file gives; the default language is among them.
+    pub(crate) languages: Vec<String>,
+    /// Section folder names in learning-path order.
+    pub(crate) sections: Vec<String>,
+    pub(crate) light_theme: String,
+    pub(crate) dark_theme: String,
+    pub(crate) lab_manifests: PathBuf,
+    pub(crate) lab_bin_dir: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads and validates `<root>/aula.toml`.
+    pub(crate) fn load(root: &Path) -> Result<Config, Diagnostics> {
+        let path = root.join(CONFIG_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}"))
+                .hint(format!(
+                    "run aula in a site folder, or pass --root DIR pointing at one that has {CONFIG_FILE}"
+                ))])
+        })?;
+        Self::parse(root, &text)
+    }
+
+    pub(crate) fn parse(root: &Path, text: &str) -> Result<Config, Diagnostics> {
+        let raw: RawConfig = toml::from_str(text).map_err(|e| {
+            let mut d = Diagnostic::error(CONFIG_FILE, toml_message(&e));
+            if let Some(span) = e.span() {
+                d = d.at_offset(text, span.start);
+            }
+            Diagnostics::from_iter([d.group("config")])
+        })?;
+        let mut problems = Diagnostics::default();
+        let place = |key: &str| key_position(text, key);
+        let mut problem = |key: &str, message: String, hint: &str| {
+            let (line, column) = place(key);
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, message)
+                    .at(line, column)
+                    .hint(hint)
+                    .group("config"),
+            );
+        };
+
+        if raw.languages.is_empty() {
+            problem(
+                "languages",
+                "`languages` is empty".into(),
+                "list the site's languages, e.g. languages = [\"en\", \"es\"]",
+            );
+        }
+        for lang in &raw.languages {
+            if lang.parse::<unic_langid::LanguageIdentifier>().is_err() || lang.contains('/') {
+                problem(
+                    "languages",
+                    format!("`{lang}` is not a language code"),
+                    "use codes such as \"en\", \"es\" or \"pt-BR\"",
+                );
+            }
+        }
+        if !raw.languages.contains(&raw.default_language) {
+            problem(
+                "default_language",
+                format!(
+                    "default_language `{}` is not in `languages`",
+                    raw.default_language
+                ),
+                "add it to `languages` or pick one of them",
+            );
+        }
+        let base_url = raw.base_url.trim_end_matches('/').to_string();
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            problem(
+                "base_url",
+                format!("base_url `{}` is not an http(s) URL", raw.base_url),
+                "write the address the site will be published at, e.g. \"https://example.org\"",
+            );
+        }
+        for section in &raw.sections {
+            if section.is_empty()
+                || !section
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            {
+                problem(
+                    "sections",
+                    format!(
+                        "section `{section}` is not a folder name of lowercase letters, digits and `-`"
+                    ),
+                    "rename the section and its folders under content/<lang>/",
+                );
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Config {
+            root: root.to_path_buf(),
+            title: raw.title,
+            base_url,
+            default_language: raw.default_language,
+            languages: raw.languages,
+            sections: raw.sections,
+            light_theme: raw
+                .highlight
+                .light_theme
+                .unwrap_or_else(|| "InspiredGitHub".into()),
+            dark_theme: raw
+                .highlight
+                .dark_theme
+                .unwrap_or_else(|| "base16-ocean.dark".into()),
+            lab_manifests: root.join(raw.labs.manifests.as_deref().unwrap_or("labs/manifests")),
+            lab_bin_dir: raw.labs.bin_dir.map(|dir| root.join(dir)),
+        })
+    }
+
+    /// The absolute URL of a site path such as `/es/finops/`.
+    pub(crate) fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// Where a key is written in `aula.toml`, for errors about its value.
+    pub(crate) fn key_position(&self, key: &str) -> (usize, usize) {
+        std::fs::read_to_string(self.root.join(CONFIG_FILE))
+            .map(|text| key_position(&text, key))
+            .unwrap_or((0, 0))
+    }
+}
+
+/// The line and column of `key = …` in the text, or (0, 0).
+fn key_position(text: &str, key: &str) -> (usize, usize) {
+    for (n, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return (n + 1, line.len() - trimmed.len() + 1);
+        }
+    }
+    let _ = LineIndex::new(text);
+    (0, 0)
+}
+
+/// toml's message without its own source excerpt (we print the place ourselves).
+pub(crate) fn toml_message(error: &toml::de::Error) -> String {
+    let message = error.message().trim();
+    message
+        .strip_suffix('.')
+        .unwrap_or(message)
+        .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"title = "t"
+base_url = "https://example.org/"
+default_language = "en"
+languages = ["en", "es"]
+sections = ["finops"]
+"#;
+
+    #[test]
+    fn a_valid_config_is_normalised() {
+        let config = Config::parse(Path::new("/site"), GOOD).unwrap();
+        assert_eq!(config.base_url, "https://example.org");
+        assert_eq!(config.languages, ["en", "es"]);
+        assert_eq!(config.absolute_url("/es/"), "https://example.org/es/");
+    }
+
+    #[test]
+    fn an_unknown_key_is_an_error_naming_the_key_and_line() {
+        let text = format!("{GOOD}colour = \"blue\"\n");
+        let errors = Config::parse(Path::new("/site"), &text).unwrap_err();
+        let message = errors.iter().next().unwrap().to_string();
+        assert!(message.starts_with("aula.toml:6:1: error:"), "{message}");
+        assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn the_default_language_must_be_listed() {
+        let text = GOOD.replace("default_language = \"en\"", "default_language = \"pt\"");
+        let errors = Config::parse(Path::new("/site"), &text).unwrap_err();
+        let message = errors.iter().next().unwrap().to_string();
+        assert!(
+            message.starts_with("aula.toml:3:1: error: default_language `pt`"),
+            "{message}"
+        );
+    }
+}

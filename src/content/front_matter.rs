@@ -1,0 +1,417 @@
+//! Front matter: split it from the body, parse it (TOML between `+++`, YAML between `---`), and
+//! validate it into [`FrontMatter`], with every problem placed at its line in the source file.
+//!
+//! Positions are always counted from the top of the file, not from the start of the front matter
+//! (Zola's #1133 is the bug this avoids): the parsers see only the front matter text, so every
+//! offset they report is shifted by where that text starts.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, LineIndex};
+
+/// What an author may write in front matter. Unknown keys are errors (a typo such as `titel`
+/// would otherwise vanish silently).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFrontMatter {
+    title: Option<String>,
+    description: Option<String>,
+    date: Option<String>,
+    updated: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    draft: bool,
+    slug: Option<String>,
+    weight: Option<i64>,
+    translation_key: Option<String>,
+    level: Option<String>,
+    /// A translation's record of its original: the original's language (default: the site's
+    /// default language) and a short hash of the original's body when the translation was made.
+    source_lang: Option<String>,
+    source_hash: Option<String>,
+}
+
+/// Validated front matter.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct FrontMatter {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) date: Option<jiff::civil::Date>,
+    pub(crate) updated: Option<jiff::civil::Date>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) draft: bool,
+    pub(crate) slug: Option<String>,
+    pub(crate) weight: i64,
+    pub(crate) translation_key: Option<String>,
+    pub(crate) level: Option<Level>,
+    pub(crate) source_lang: Option<String>,
+    pub(crate) source_hash: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Level {
+    Beginner,
+    Intermediate,
+    Advanced,
+}
+
+/// A source file cut into its parts.
+pub(crate) struct Split<'a> {
+    pub(crate) front: &'a str,
+    /// Byte offset of `front` in the file.
+    pub(crate) front_offset: usize,
+    pub(crate) body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub(crate) body_offset: usize,
+    pub(crate) format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Toml,
+    Yaml,
+}
+
+/// Splits `source` into front matter and body.
+pub(crate) fn split(source: &str) -> Result<Split<'_>, Diagnostic> {
+    let source_start = source.strip_prefix('\u{feff}').map_or(0, |_| 3);
+    let text = &source[source_start..];
+    let (delimiter, format) = if text.starts_with("+++") {
+        ("+++", Format::Toml)
+    } else if text.starts_with("---") {
+        ("---", Format::Yaml)
+    } else {
+        return Err(Diagnostic::error("", "the file has no front matter")
+            .at(1, 1)
+            .hint(
+                "start the file with a `+++` line, then `title = \"…\"`, then another `+++` line",
+            ));
+    };
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != delimiter {
+        return Err(Diagnostic::error(
+            "",
+            format!("the opening `{delimiter}` must be alone on its line"),
+        )
+        .at(1, 4));
+    }
+    let mut offset = first_line_end;
+    for line in text[first_line_end..].split_inclusive('\n') {
+        if line.trim_end() == delimiter {
+            let front = &text[first_line_end..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                front,
+                front_offset: source_start + first_line_end,
+                body: &text[body_start..],
+                body_offset: source_start + body_start,
+                format,
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(
+        "",
+        format!("the front matter is not closed by a `{delimiter}` line"),
+    )
+    .at(1, 1)
+    .hint(format!(
+        "add a line with only `{delimiter}` after the front matter"
+    )))
+}
+
+/// Parses and validates the front matter of `source`. Diagnostics carry positions in `source`
+/// but no path: the caller knows the file.
+pub(crate) fn parse(source: &str, split: &Split<'_>) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let value = match split.format {
+        Format::Toml => parse_toml(source, split)?,
+        Format::Yaml => parse_yaml(source, split)?,
+    };
+    let raw: RawFrontMatter = serde_path_to_error::deserialize(value).map_err(|e| {
+        let key = e
+            .path()
+            .iter()
+            .next()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let inner = e.into_inner().to_string();
+        let (line, column) = key_position(source, split, &key);
+        let message = if inner.starts_with("unknown field") {
+            format!("unknown front matter key: {inner}")
+        } else {
+            format!("`{key}`: {inner}")
+        };
+        vec![Diagnostic::error("", message).at(line, column)]
+    })?;
+    validate(source, split, raw)
+}
+
+fn parse_toml(source: &str, split: &Split<'_>) -> Result<Value, Vec<Diagnostic>> {
+    let table: toml::Table = toml::from_str(split.front).map_err(|e| {
+        let offset = split.front_offset + e.span().map_or(0, |s| s.start);
+        vec![
+            Diagnostic::error(
+                "",
+                format!(
+                    "invalid TOML front matter: {}",
+                    crate::config::toml_message(&e)
+                ),
+            )
+            .at_offset(source, offset)
+            .hint("front matter between `+++` lines is TOML: key = \"value\", one per line"),
+        ]
+    })?;
+    Ok(toml_to_json(toml::Value::Table(table)))
+}
+
+/// TOML values as JSON values; dates become their RFC 3339 text, validated later.
+fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(k, v)| (k, toml_to_json(v)))
+                .collect(),
+        ),
+    }
+}
+
+fn parse_yaml(_source: &str, split: &Split<'_>) -> Result<Value, Vec<Diagnostic>> {
+    if split.front.trim().is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    let value: Value = serde_saphyr::from_str(split.front).map_err(|e| {
+        let front_line = LineIndex::new(_source).line_column(split.front_offset).0;
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((1, 1));
+        let message = e.to_string();
+        let message = message.lines().next().unwrap_or("").trim().to_string();
+        vec![
+            Diagnostic::error("", format!("invalid YAML front matter: {message}"))
+                .at(front_line + line.saturating_sub(1), column.max(1))
+                .hint("front matter between `---` lines is YAML: `key: value`, one per line"),
+        ]
+    })?;
+    // YAML 1.2 reads `2026-11-20` as a string already; numbers in `title` become text.
+    Ok(match value {
+        Value::Null => Value::Object(Default::default()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| {
+                    let v = match (k.as_str(), v) {
+                        ("title" | "description" | "slug", Value::Number(n)) => {
+                            Value::String(n.to_string())
+                        }
+                        (_, v) => v,
+                    };
+                    (k, v)
+                })
+                .collect(),
+        ),
+        other => other,
+    })
+}
+
+fn validate(
+    source: &str,
+    split: &Split<'_>,
+    raw: RawFrontMatter,
+) -> Result<FrontMatter, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let at_key = |key: &str, message: String, hint: &str| {
+        let (line, column) = key_position(source, split, key);
+        Diagnostic::error("", message).at(line, column).hint(hint)
+    };
+    let title = match raw.title {
+        Some(title) if !title.trim().is_empty() => title,
+        Some(_) => {
+            problems.push(at_key(
+                "title",
+                "`title` is empty".into(),
+                "write the page's title",
+            ));
+            String::new()
+        }
+        None => {
+            problems.push(
+                Diagnostic::error("", "missing `title` in the front matter")
+                    .at(1, 1)
+                    .hint("add a line `title = \"…\"` (TOML) or `title: …` (YAML)"),
+            );
+            String::new()
+        }
+    };
+    let mut date_of = |key: &str, text: Option<String>| -> Option<jiff::civil::Date> {
+        let text = text?;
+        match parse_date(&text) {
+            Some(date) => Some(date),
+            None => {
+                problems.push(at_key(
+                    key,
+                    format!("`{key}` is not a date: `{text}`"),
+                    "write dates as YYYY-MM-DD, e.g. 2026-11-27",
+                ));
+                None
+            }
+        }
+    };
+    let date = date_of("date", raw.date);
+    let updated = date_of("updated", raw.updated);
+    let level = match raw.level.as_deref() {
+        None => None,
+        Some("beginner") => Some(Level::Beginner),
+        Some("intermediate") => Some(Level::Intermediate),
+        Some("advanced") => Some(Level::Advanced),
+        Some(other) => {
+            problems.push(at_key(
+                "level",
+                format!("`level` is `{other}`"),
+                "use one of: beginner, intermediate, advanced",
+            ));
+            None
+        }
+    };
+    if let Some(slug) = &raw.slug
+        && (slug.is_empty()
+            || !slug
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'))
+    {
+        problems.push(at_key(
+            "slug",
+            format!("`slug` `{slug}` has characters that do not belong in a URL"),
+            "use lowercase letters, digits and `-` (e.g. \"unete-a-la-comunidad\")",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(FrontMatter {
+        title,
+        description: raw.description.filter(|d| !d.trim().is_empty()),
+        date,
+        updated,
+        tags: raw.tags,
+        draft: raw.draft,
+        slug: raw.slug,
+        weight: raw.weight.unwrap_or(0),
+        translation_key: raw.translation_key,
+        level,
+        source_lang: raw.source_lang,
+        source_hash: raw.source_hash,
+    })
+}
+
+/// `2026-11-27`, or an RFC 3339 date-time of which the date is kept.
+pub(crate) fn parse_date(text: &str) -> Option<jiff::civil::Date> {
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        return Some(date);
+    }
+    if let Ok(timestamp) = text.parse::<jiff::Timestamp>() {
+        return Some(timestamp.to_zoned_datetime(jiff::tz::TimeZone::UTC).date());
+    }
+    text.parse::<jiff::civil::DateTime>()
+        .ok()
+        .map(|dt| dt.date())
+}
+
+/// Where `key` is written in the front matter (line and column in the whole file); the opening
+/// delimiter's line when the key is not written there.
+fn key_position(source: &str, split: &Split<'_>, key: &str) -> (usize, usize) {
+    let index = LineIndex::new(source);
+    let mut offset = split.front_offset;
+    for line in split.front.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if let Some(rest) = trimmed.strip_prefix(key) {
+            let rest = rest.trim_start();
+            if !key.is_empty() && (rest.starts_with('=') || rest.starts_with(':')) {
+                return index.line_column(offset + (line.len() - trimmed.len()));
+            }
+        }
+        offset += line.len();
+    }
+    let front_line = index.line_column(split.front_offset).0;
+    (front_line.saturating_sub(1).max(1), 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_source(source: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let split = split(source).map_err(|d| vec![d])?;
+        parse(source, &split)
+    }
+
+    fn first_error(source: &str) -> String {
+        parse_source(source).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn toml_and_yaml_front_matter_give_the_same_page() {
+        let toml = "+++\ntitle = \"Hola\"\ndate = 2026-11-27\ntags = [\"a\"]\n+++\nbody\n";
+        let yaml = "---\ntitle: Hola\ndate: 2026-11-27\ntags: [a]\n---\nbody\n";
+        assert_eq!(parse_source(toml).unwrap(), parse_source(yaml).unwrap());
+        assert_eq!(split(toml).unwrap().body, "body\n");
+    }
+
+    #[test]
+    fn a_toml_syntax_error_is_placed_from_the_top_of_the_file() {
+        // The bad line is the third line of the file, the second of the front matter.
+        let error = first_error("+++\ntitle = \"ok\"\ndate = = 3\n+++\n");
+        assert!(error.starts_with(":3:"), "{error}");
+        assert!(error.contains("invalid TOML front matter"), "{error}");
+    }
+
+    #[test]
+    fn a_yaml_syntax_error_is_placed_from_the_top_of_the_file() {
+        let error = first_error("---\ntitle: ok\ntags: [a, b\n---\n");
+        assert!(
+            error.starts_with(":3:") || error.starts_with(":4:"),
+            "{error}"
+        );
+        assert!(error.contains("invalid YAML front matter"), "{error}");
+    }
+
+    #[test]
+    fn a_missing_title_and_a_bad_date_are_both_reported() {
+        let errors = parse_source("+++\ndate = \"27/11/2026\"\n+++\n").unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(text[0].contains("missing `title`"), "{text:?}");
+        assert!(
+            text[1].starts_with(":2:1: error: `date` is not a date"),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_at_its_line() {
+        let error = first_error("+++\ntitle = \"x\"\ntitel = \"y\"\n+++\n");
+        assert!(error.starts_with(":3:1:"), "{error}");
+        assert!(error.contains("unknown front matter key"), "{error}");
+        assert!(error.contains("titel"), "{error}");
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_key() {
+        let error = first_error("+++\ntitle = \"x\"\ntags = \"one\"\n+++\n");
+        assert!(error.starts_with(":3:1: error: `tags`"), "{error}");
+    }
+
+    #[test]
+    fn a_file_without_front_matter_says_how_to_add_it() {
+        let error = first_error("# Just markdown\n");
+        assert!(error.contains("no front matter"), "{error}");
+    }
+}

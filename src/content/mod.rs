@@ -1,0 +1,358 @@
+//! The site's content: every Markdown file under `content/`, parsed, placed and linked.
+//!
+//! Layout: `content/<lang>/_index.md` (home), `content/<lang>/<section>/_index.md` (a section's
+//! page), `content/<lang>/<section>/<file>.md` (articles) and `content/<lang>/<file>.md` (pages
+//! outside sections, such as "about"). This module walks that tree, splits and validates front
+//! matter, gives each page its slug and URL (`/<lang>/<section>/<slug>/`), links translations (by
+//! path, or by a shared `translation_key`), and adds a fallback page in every language an
+//! original has no translation for, so the reader of that language still gets a page.
+//!
+//! It knows nothing about Markdown rendering, templates or output: a [`Page`] holds its source
+//! text and where its body starts; turning that into HTML is the next step's job.
+
+pub(crate) mod front_matter;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+pub(crate) use front_matter::{FrontMatter, Level};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum PageKind {
+    Home,
+    Section,
+    Article,
+    /// A page outside any section, such as "about".
+    Standalone,
+}
+
+/// One page of the site in one language.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    /// The source file, relative to the site root (for a fallback page: the original's file).
+    pub(crate) path: PathBuf,
+    pub(crate) lang: String,
+    pub(crate) kind: PageKind,
+    pub(crate) section: Option<String>,
+    pub(crate) front: FrontMatter,
+    /// The whole source file; positions in diagnostics count from its top.
+    pub(crate) source: Arc<str>,
+    pub(crate) body_offset: usize,
+    pub(crate) slug: String,
+    /// The site path, `/es/finops/practica-finops/`.
+    pub(crate) url: String,
+    /// Pages with the same key are translations of each other.
+    pub(crate) translation_key: String,
+    /// For a page shown in a language it was not written in: the original's language.
+    pub(crate) fallback_from: Option<String>,
+}
+
+impl Page {
+    pub(crate) fn body(&self) -> &str {
+        self.source.get(self.body_offset..).unwrap_or("")
+    }
+
+    /// A short, stable hash of the body: what a translation records of its original.
+    pub(crate) fn body_hash(&self) -> String {
+        body_hash(self.body())
+    }
+}
+
+pub(crate) fn body_hash(body: &str) -> String {
+    let digest = Sha256::digest(body.trim().as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// All pages of a site, with the indexes the later steps need.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Content {
+    /// Sorted by URL, so every later step is deterministic.
+    pub(crate) pages: Vec<Page>,
+    /// Drafts left out of this build (for `aula check`'s "draft linked from a published page").
+    pub(crate) drafts: Vec<Page>,
+}
+
+impl Content {
+    pub(crate) fn by_url(&self) -> HashMap<&str, usize> {
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.url.as_str(), i))
+            .collect()
+    }
+
+    /// The page with `key` in `lang`, if any (a fallback page counts).
+    pub(crate) fn translation(&self, key: &str, lang: &str) -> Option<&Page> {
+        self.pages
+            .iter()
+            .find(|p| p.translation_key == key && p.lang == lang)
+    }
+}
+
+/// Reads every page under `<root>/content`.
+pub(crate) fn load(config: &Config, include_drafts: bool) -> Result<Content, Diagnostics> {
+    let root = &config.root;
+    let content_dir = root.join("content");
+    let mut problems = Diagnostics::default();
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                if entry.path().extension().is_some_and(|e| e == "md") {
+                    files.push(entry.into_path());
+                }
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(Diagnostic::error(
+                e.path()
+                    .map_or_else(|| PathBuf::from("content"), |p| display_path(root, p)),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+    if files.is_empty() && problems.is_empty() {
+        problems.push(
+            Diagnostic::error("content", "no Markdown files found")
+                .hint("write articles as content/<lang>/<section>/<slug>.md"),
+        );
+    }
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|path| {
+            let shown = display_path(root, path);
+            read_page(config, path, &shown).map_err(|errors| {
+                errors
+                    .into_iter()
+                    .map(|mut d| {
+                        if d.path.as_os_str().is_empty() {
+                            d.path = shown.clone();
+                        }
+                        d
+                    })
+                    .collect()
+            })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    let mut drafts = Vec::new();
+    for result in results {
+        match result {
+            Ok(page) if page.front.draft && !include_drafts => drafts.push(page),
+            Ok(page) => pages.push(page),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    add_missing_section_pages(config, &mut pages);
+    check_uniqueness(&pages, &mut problems);
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    add_fallbacks(config, &mut pages);
+    pages.sort_by(|a, b| a.url.cmp(&b.url));
+    Ok(Content { pages, drafts })
+}
+
+fn read_page(config: &Config, path: &Path, shown: &Path) -> Result<Page, Vec<Diagnostic>> {
+    let relative = path
+        .strip_prefix(config.root.join("content"))
+        .unwrap_or(path);
+    let parts: Vec<String> = relative
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    let place_error =
+        |message: String, hint: String| vec![Diagnostic::error(shown, message).hint(hint)];
+    let (lang, section, file) = match parts.as_slice() {
+        [lang, file] => (lang, None, file),
+        [lang, section, file] => (lang, Some(section.clone()), file),
+        _ => {
+            return Err(place_error(
+                "content files live at content/<lang>/<section>/<file>.md".into(),
+                "move the file up to its section folder".into(),
+            ));
+        }
+    };
+    if !config.languages.contains(lang) {
+        return Err(place_error(
+            format!("unknown language folder `{lang}`"),
+            format!(
+                "use one of {} or add `{lang}` to `languages` in aula.toml",
+                config.languages.join(", ")
+            ),
+        ));
+    }
+    if let Some(section) = &section
+        && !config.sections.contains(section)
+    {
+        return Err(place_error(
+            format!("unknown section `{section}`"),
+            format!(
+                "add \"{section}\" to `sections` in aula.toml, or move the file to one of: {}",
+                config.sections.join(", ")
+            ),
+        ));
+    }
+    let stem = file.trim_end_matches(".md").to_string();
+    let kind = match (&section, stem.as_str()) {
+        (None, "_index") => PageKind::Home,
+        (Some(_), "_index") => PageKind::Section,
+        (Some(_), _) => PageKind::Article,
+        (None, _) => PageKind::Standalone,
+    };
+    let source: Arc<str> = std::fs::read_to_string(path)
+        .map_err(|e| {
+            place_error(
+                format!("cannot read: {e}"),
+                "check the file's permissions and encoding (UTF-8)".into(),
+            )
+        })?
+        .into();
+    let split = front_matter::split(&source).map_err(|d| vec![d])?;
+    let body_offset = split.body_offset;
+    let front = front_matter::parse(&source, &split)?;
+    let slug = match (&front.slug, kind) {
+        (Some(slug), _) => slug.clone(),
+        (None, PageKind::Home | PageKind::Section) => String::new(),
+        (None, _) => slug::slugify(&stem),
+    };
+    let url = match (kind, &section) {
+        (PageKind::Home, _) => format!("/{lang}/"),
+        (PageKind::Section, Some(s)) => format!("/{lang}/{s}/"),
+        (PageKind::Article, Some(s)) => format!("/{lang}/{s}/{slug}/"),
+        _ => format!("/{lang}/{slug}/"),
+    };
+    let translation_key = front
+        .translation_key
+        .clone()
+        .unwrap_or_else(|| match (kind, &section) {
+            (PageKind::Home, _) => "home".into(),
+            (PageKind::Section, Some(s)) => format!("section-{s}"),
+            (_, Some(s)) => format!("{s}/{stem}"),
+            (_, None) => stem.clone(),
+        });
+    Ok(Page {
+        path: shown.to_path_buf(),
+        lang: lang.clone(),
+        kind,
+        section,
+        front,
+        source,
+        body_offset,
+        slug,
+        url,
+        translation_key,
+        fallback_from: None,
+    })
+}
+
+/// A section listed in aula.toml without any `_index.md` still gets a page (titled by its folder
+/// name), so listings and breadcrumbs never lead nowhere.
+fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
+    for section in &config.sections {
+        let has_any = pages
+            .iter()
+            .any(|p| p.kind == PageKind::Section && p.section.as_ref() == Some(section));
+        if !has_any {
+            let lang = &config.default_language;
+            pages.push(Page {
+                path: PathBuf::from(format!("content/{lang}/{section}/_index.md")),
+                lang: lang.clone(),
+                kind: PageKind::Section,
+                section: Some(section.clone()),
+                front: FrontMatter {
+                    title: section.replace('-', " "),
+                    ..FrontMatter::default()
+                },
+                source: Arc::from(""),
+                body_offset: 0,
+                slug: String::new(),
+                url: format!("/{lang}/{section}/"),
+                translation_key: format!("section-{section}"),
+                fallback_from: None,
+            });
+        }
+    }
+}
+
+fn check_uniqueness(pages: &[Page], problems: &mut Diagnostics) {
+    let mut by_url: BTreeMap<&str, &Page> = BTreeMap::new();
+    let mut by_key: BTreeMap<(&str, &str), &Page> = BTreeMap::new();
+    for page in pages {
+        if let Some(other) = by_url.insert(&page.url, page) {
+            problems.push(
+                Diagnostic::error(
+                    &page.path,
+                    format!(
+                        "`{}` has the same URL {} as {}",
+                        page.path.display(),
+                        page.url,
+                        other.path.display()
+                    ),
+                )
+                .at(1, 1)
+                .hint("give one of them another file name or `slug`")
+                .group("front matter"),
+            );
+        }
+        if let Some(other) = by_key.insert((&page.translation_key, &page.lang), page) {
+            problems.push(
+                Diagnostic::error(
+                    &page.path,
+                    format!(
+                        "translation_key `{}` is claimed by two {} pages: this one and {}",
+                        page.translation_key,
+                        page.lang,
+                        other.path.display()
+                    ),
+                )
+                .at(1, 1)
+                .hint("each language may have one page per translation_key")
+                .group("translations"),
+            );
+        }
+    }
+}
+
+/// For every page missing in some language, a copy of the original at that language's URL, marked
+/// as a fallback (the template shows a notice and a canonical link to the original).
+fn add_fallbacks(config: &Config, pages: &mut Vec<Page>) {
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        groups
+            .entry(page.translation_key.clone())
+            .or_default()
+            .push(i);
+    }
+    let mut added = Vec::new();
+    for members in groups.values() {
+        let original = original_of(config, pages, members);
+        for lang in &config.languages {
+            if members.iter().any(|&i| &pages[i].lang == lang) {
+                continue;
+            }
+            let source = &pages[original];
+            let mut copy = source.clone();
+            copy.url = format!("/{lang}{}", &source.url[1 + source.lang.len()..]);
+            copy.fallback_from = Some(source.lang.clone());
+            copy.lang = lang.clone();
+            added.push(copy);
+        }
+    }
+    pages.extend(added);
+}
+
+/// The page a group's translations were made from: the one in the default language, or else
+/// the first in the order of `languages`.
+pub(crate) fn original_of(config: &Config, pages: &[Page], members: &[usize]) -> usize {
+    config
+        .languages
+        .iter()
+        .find_map(|lang| members.iter().copied().find(|&i| &pages[i].lang == lang))
+        .unwrap_or(members[0])
+}

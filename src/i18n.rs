@@ -1,0 +1,386 @@
+//! UI strings: the one module that knows Fluent.
+//!
+//! Every `.ftl` file in `locales/<lang>/` is loaded into that language's bundle. [`Locales::t`]
+//! looks a key up in the page's language and falls back to the default language; each fallback
+//! is remembered so `build` can warn once per key (not once per page) and `check` can fail.
+//! Plurals and other selectors are Fluent's job (`{ $minutes -> [one] … *[other] … }`); dates are
+//! formatted from Fluent strings too (`date-long`, `month-1` … `month-12`), so a new language
+//! brings its own date format with its translations.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
+
+/// A string argument or a number argument for a Fluent message.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Arg {
+    Text(String),
+    Number(f64),
+}
+
+/// One message as written in an `.ftl` file, for `aula check`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MessageInfo {
+    pub(crate) path: PathBuf,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    /// The `$variables` the message uses, sorted.
+    pub(crate) variables: BTreeSet<String>,
+}
+
+/// The UI strings of every language of the site.
+pub(crate) struct Locales {
+    default_language: String,
+    bundles: BTreeMap<String, FluentBundle<FluentResource>>,
+    /// Every message per language, with where it is written.
+    messages: BTreeMap<String, BTreeMap<String, MessageInfo>>,
+    /// (language, key) pairs that fell back to the default language during rendering.
+    fallbacks: Mutex<BTreeSet<(String, String)>>,
+}
+
+impl std::fmt::Debug for Locales {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Locales")
+            .field("languages", &self.bundles.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
+impl Locales {
+    /// Loads `<root>/locales/<lang>/*.ftl` for every language of the site.
+    pub(crate) fn load(config: &Config) -> Result<Locales, Diagnostics> {
+        let mut problems = Diagnostics::default();
+        let mut bundles = BTreeMap::new();
+        let mut messages = BTreeMap::new();
+        for lang in &config.languages {
+            let dir = config.root.join("locales").join(lang);
+            let (bundle, infos) = load_language(&config.root, lang, &dir, &mut problems);
+            bundles.insert(lang.clone(), bundle);
+            messages.insert(lang.clone(), infos);
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Locales {
+            default_language: config.default_language.clone(),
+            bundles,
+            messages,
+            fallbacks: Mutex::default(),
+        })
+    }
+
+    /// The string for `key` in `lang` (or the default language), or `None` when no language has it.
+    pub(crate) fn t(&self, lang: &str, key: &str, args: &[(&str, Arg)]) -> Option<String> {
+        if let Some(text) = self.format(lang, key, args) {
+            return Some(text);
+        }
+        let text = self.format(&self.default_language, key, args)?;
+        if let Ok(mut fallbacks) = self.fallbacks.lock() {
+            fallbacks.insert((lang.to_string(), key.to_string()));
+        }
+        Some(text)
+    }
+
+    /// Whether `key` exists in any language.
+    pub(crate) fn has_key_anywhere(&self, key: &str) -> bool {
+        self.bundles.values().any(|b| b.has_message(key))
+    }
+
+    fn format(&self, lang: &str, key: &str, args: &[(&str, Arg)]) -> Option<String> {
+        let bundle = self.bundles.get(lang)?;
+        let pattern = bundle.get_message(key)?.value()?;
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            match value {
+                Arg::Text(text) => fluent_args.set(*name, FluentValue::from(text.as_str())),
+                Arg::Number(n) => fluent_args.set(*name, FluentValue::from(*n)),
+            }
+        }
+        let mut errors = Vec::new();
+        let text = bundle.format_pattern(pattern, Some(&fluent_args), &mut errors);
+        // A reference to a missing variable still yields readable text ("{$name}"); `aula check`
+        // reports placeholder mismatches between languages, which is where such mistakes start.
+        Some(text.into_owned())
+    }
+
+    /// "27 de noviembre de 2026" / "November 27, 2026", from the language's `date-long` message.
+    pub(crate) fn format_date(&self, lang: &str, date: jiff::civil::Date) -> String {
+        let month_key = format!("month-{}", date.month());
+        let month = self
+            .t(lang, &month_key, &[])
+            .unwrap_or_else(|| date.month().to_string());
+        self.t(
+            lang,
+            "date-long",
+            &[
+                ("day", Arg::Number(f64::from(date.day()))),
+                ("month", Arg::Text(month)),
+                ("year", Arg::Number(f64::from(date.year()))),
+            ],
+        )
+        .unwrap_or_else(|| date.to_string())
+    }
+
+    /// The (language, key) pairs that fell back since the last call, and forgets them.
+    pub(crate) fn take_fallbacks(&self) -> BTreeSet<(String, String)> {
+        self.fallbacks
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
+    }
+
+    /// Every message of `lang`, with its place and variables.
+    pub(crate) fn messages(&self, lang: &str) -> Option<&BTreeMap<String, MessageInfo>> {
+        self.messages.get(lang)
+    }
+
+    pub(crate) fn default_language(&self) -> &str {
+        &self.default_language
+    }
+}
+
+fn load_language(
+    root: &Path,
+    lang: &str,
+    dir: &Path,
+    problems: &mut Diagnostics,
+) -> (FluentBundle<FluentResource>, BTreeMap<String, MessageInfo>) {
+    let langid = lang
+        .parse::<unic_langid::LanguageIdentifier>()
+        .unwrap_or_default();
+    let mut bundle = FluentBundle::new_concurrent(vec![langid]);
+    // Unicode isolation marks around placeables help bidirectional text but show up as noise in
+    // HTML attributes and tests; our languages are left-to-right.
+    bundle.set_use_isolating(false);
+    let mut infos = BTreeMap::new();
+    let mut files: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "ftl"))
+            .collect(),
+        Err(_) => {
+            problems.push(
+                Diagnostic::warning(
+                    display_path(root, dir),
+                    format!("no UI strings for `{lang}`"),
+                )
+                .hint(format!("add .ftl files to locales/{lang}/; the default language's strings are used meanwhile"))
+                .group("fluent"),
+            );
+            Vec::new()
+        }
+    };
+    files.sort();
+    for path in files {
+        let shown = display_path(root, &path);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) => {
+                problems
+                    .push(Diagnostic::error(&shown, format!("cannot read: {e}")).group("fluent"));
+                continue;
+            }
+        };
+        let index = LineIndex::new(&text);
+        let resource = match FluentResource::try_new(text.clone()) {
+            Ok(resource) => resource,
+            Err((resource, errors)) => {
+                for error in errors {
+                    let (line, column) = index.line_column(error.pos.start);
+                    problems.push(
+                        Diagnostic::error(&shown, format!("Fluent syntax error: {}", error.kind))
+                            .at(line, column)
+                            .hint("messages are written `key = text`; continuation lines are indented")
+                            .group("fluent"),
+                    );
+                }
+                resource
+            }
+        };
+        for (key, offset, variables) in message_infos(&resource, &text) {
+            let (line, column) = index.line_column(offset);
+            if let Some(previous) = infos.get(&key) {
+                let previous: &MessageInfo = previous;
+                problems.push(
+                    Diagnostic::error(&shown, format!("message `{key}` is defined twice"))
+                        .at(line, column)
+                        .hint(format!(
+                            "the first definition is at {}:{}; keep one",
+                            previous.path.display(),
+                            previous.line
+                        ))
+                        .group("fluent"),
+                );
+                continue;
+            }
+            infos.insert(
+                key,
+                MessageInfo {
+                    path: shown.clone(),
+                    line,
+                    column,
+                    variables,
+                },
+            );
+        }
+        // Duplicates were reported above with their places; the bundle keeps the first.
+        let _ = bundle.add_resource(resource);
+    }
+    (bundle, infos)
+}
+
+/// Each message's id, its offset in the file, and the variables its pattern uses.
+fn message_infos(resource: &FluentResource, text: &str) -> Vec<(String, usize, BTreeSet<String>)> {
+    use fluent_syntax::ast;
+    let mut out = Vec::new();
+    let mut search_from = 0;
+    for entry in resource.entries() {
+        let ast::Entry::Message(message) = entry else {
+            continue;
+        };
+        let key = message.id.name.to_string();
+        // fluent-bundle's AST has no spans; the id starts a line of its own.
+        let offset = find_definition(text, &key, search_from).unwrap_or(0);
+        search_from = offset;
+        let mut variables = BTreeSet::new();
+        if let Some(pattern) = &message.value {
+            collect_variables(pattern, &mut variables);
+        }
+        for attribute in &message.attributes {
+            collect_variables(&attribute.value, &mut variables);
+        }
+        out.push((key, offset, variables));
+    }
+    out
+}
+
+fn find_definition(text: &str, key: &str, from: usize) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset >= from
+            && let Some(rest) = line.strip_prefix(key)
+            && rest.trim_start().starts_with('=')
+        {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn collect_variables(pattern: &fluent_syntax::ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+    use fluent_syntax::ast::{Expression, InlineExpression, PatternElement};
+    fn inline(expr: &InlineExpression<&str>, out: &mut BTreeSet<String>) {
+        match expr {
+            InlineExpression::VariableReference { id } => {
+                out.insert(id.name.to_string());
+            }
+            InlineExpression::FunctionReference { arguments, .. } => {
+                for arg in &arguments.positional {
+                    inline(arg, out);
+                }
+            }
+            InlineExpression::Placeable { expression } => expression_vars(expression, out),
+            _ => {}
+        }
+    }
+    fn expression_vars(expr: &Expression<&str>, out: &mut BTreeSet<String>) {
+        match expr {
+            Expression::Inline(i) => inline(i, out),
+            Expression::Select { selector, variants } => {
+                inline(selector, out);
+                for variant in variants {
+                    collect_variables(&variant.value, out);
+                }
+            }
+        }
+    }
+    for element in &pattern.elements {
+        if let PatternElement::Placeable { expression } = element {
+            expression_vars(expression, out);
+        }
+    }
+}
+
+/// Text of a key for an error message, e.g. when a template asks for a key nobody defines.
+pub(crate) fn unknown_key_message(key: &str) -> Cow<'static, str> {
+    Cow::Owned(format!(
+        "unknown UI string `{key}`: no locales/<lang>/*.ftl file defines it"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locales(files: &[(&str, &str)]) -> Result<Locales, Diagnostics> {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config::parse(
+            dir.path(),
+            "title='t'\nbase_url='https://x.org'\ndefault_language='en'\nlanguages=['en','es']\n",
+        )
+        .unwrap();
+        // Keep the directory alive for the duration of loading only: bundles own their text.
+        Locales::load(&config)
+    }
+
+    const EN: &str = "reading-time = { $minutes ->\n    [one] 1 minute\n   *[other] { $minutes } minutes\n}\nonly-en = Only English\ndate-long = { $month } { $day }, { $year }\nmonth-11 = November\n";
+    const ES: &str = "reading-time = { $minutes ->\n    [one] 1 minuto\n   *[other] { $minutes } minutos\n}\ndate-long = { $day } de { $month } de { $year }\nmonth-11 = noviembre\n";
+
+    #[test]
+    fn plurals_come_from_fluent_in_each_language() {
+        let l = locales(&[("locales/en/ui.ftl", EN), ("locales/es/ui.ftl", ES)]).unwrap();
+        let t = |lang, n| {
+            l.t(lang, "reading-time", &[("minutes", Arg::Number(n))])
+                .unwrap()
+        };
+        assert_eq!(t("es", 1.0), "1 minuto");
+        assert_eq!(t("es", 5.0), "5 minutos");
+        assert_eq!(t("en", 1.0), "1 minute");
+    }
+
+    #[test]
+    fn a_missing_key_falls_back_to_the_default_language_and_is_remembered() {
+        let l = locales(&[("locales/en/ui.ftl", EN), ("locales/es/ui.ftl", ES)]).unwrap();
+        assert_eq!(l.t("es", "only-en", &[]).as_deref(), Some("Only English"));
+        assert!(l.t("es", "nowhere", &[]).is_none());
+        let fallbacks = l.take_fallbacks();
+        assert!(fallbacks.contains(&("es".to_string(), "only-en".to_string())));
+    }
+
+    #[test]
+    fn dates_are_formatted_per_language() {
+        let l = locales(&[("locales/en/ui.ftl", EN), ("locales/es/ui.ftl", ES)]).unwrap();
+        let date = jiff::civil::date(2026, 11, 27);
+        assert_eq!(l.format_date("es", date), "27 de noviembre de 2026");
+        assert_eq!(l.format_date("en", date), "November 27, 2026");
+    }
+
+    #[test]
+    fn syntax_errors_are_placed_in_the_ftl_file() {
+        let errors = locales(&[("locales/en/ui.ftl", "ok = fine\nbroken\n")]).unwrap_err();
+        let first = errors.iter().find(|d| d.is_error()).unwrap().to_string();
+        assert!(first.starts_with("locales/en/ui.ftl:2:"), "{first}");
+    }
+
+    #[test]
+    fn message_variables_are_collected_for_checks() {
+        let l = locales(&[("locales/en/ui.ftl", EN), ("locales/es/ui.ftl", ES)]).unwrap();
+        let info = &l.messages("es").unwrap()["reading-time"];
+        assert_eq!(info.line, 1);
+        assert!(info.variables.contains("minutes"));
+    }
+}

@@ -1,0 +1,761 @@
+//! Labs as aula sees them: manifests, the registry of runnable binaries, input validation and
+//! the embed fences in articles.
+//!
+//! A lab is a manifest (`labs/manifests/<id>.toml`: its inputs, examples and limits) and a binary
+//! of the same name in the lab binary folder. [`Registry::load`] reads every manifest and checks
+//! it; [`validate_input`] checks a request's input against a manifest before anything runs (the
+//! preview server's 422s and the build's fence errors both come from it); [`resolve_fence`] turns
+//! a ```` ```lab id ```` fence's TOML body into a full input. Running a binary is [`runner`]'s job.
+//! This module does not know about HTTP or templates.
+
+pub(crate) mod runner;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    id: String,
+    title: String,
+    description: String,
+    #[serde(default)]
+    limits: RawLimits,
+    #[serde(default)]
+    inputs: Vec<RawInput>,
+    #[serde(default)]
+    examples: Vec<RawExample>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLimits {
+    time_ms: Option<u64>,
+    output_bytes: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInput {
+    name: String,
+    #[serde(rename = "type")]
+    kind: InputKind,
+    label: String,
+    hint: Option<String>,
+    default: Option<toml::Value>,
+    min: Option<f64>,
+    max: Option<f64>,
+    step: Option<f64>,
+    #[serde(default)]
+    options: Vec<SelectOption>,
+    required: Option<bool>,
+    max_length: Option<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExample {
+    name: String,
+    title: Option<String>,
+    #[serde(default)]
+    input: toml::Table,
+}
+
+/// The kinds of form field a lab can ask for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum InputKind {
+    Text,
+    Textarea,
+    Number,
+    Select,
+    Checkbox,
+    Json,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SelectOption {
+    pub(crate) value: String,
+    /// A Fluent key.
+    pub(crate) label: String,
+}
+
+/// One field of a lab's form.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) kind: InputKind,
+    /// Fluent keys.
+    pub(crate) label: String,
+    pub(crate) hint: Option<String>,
+    pub(crate) default: Value,
+    pub(crate) min: Option<f64>,
+    pub(crate) max: Option<f64>,
+    pub(crate) step: Option<f64>,
+    pub(crate) options: Vec<SelectOption>,
+    pub(crate) required: bool,
+    pub(crate) max_length: usize,
+}
+
+/// A named example: an input (defaults merged with the example's values) with a recorded answer.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Example {
+    pub(crate) name: String,
+    pub(crate) title: Option<String>,
+    pub(crate) input: Map<String, Value>,
+}
+
+/// A validated manifest plus where its binary is.
+#[derive(Debug, Clone)]
+pub(crate) struct Lab {
+    pub(crate) id: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) limits: runner::Limits,
+    pub(crate) inputs: Vec<Input>,
+    pub(crate) examples: Vec<Example>,
+    pub(crate) manifest_path: PathBuf,
+    /// Absolute path of the binary (it may not exist yet: labs are built by cargo).
+    pub(crate) binary: PathBuf,
+}
+
+impl Lab {
+    pub(crate) fn example(&self, name: &str) -> Option<&Example> {
+        self.examples.iter().find(|e| e.name == name)
+    }
+
+    /// The defaults of every input.
+    pub(crate) fn defaults(&self) -> Map<String, Value> {
+        self.inputs
+            .iter()
+            .map(|i| (i.name.clone(), i.default.clone()))
+            .collect()
+    }
+
+    /// Every Fluent key the manifest refers to.
+    pub(crate) fn fluent_keys(&self) -> Vec<&str> {
+        let mut keys = vec![self.title.as_str(), self.description.as_str()];
+        for input in &self.inputs {
+            keys.push(&input.label);
+            keys.extend(input.hint.as_deref());
+            keys.extend(input.options.iter().map(|o| o.label.as_str()));
+        }
+        keys.extend(self.examples.iter().filter_map(|e| e.title.as_deref()));
+        keys
+    }
+}
+
+/// All labs of a site, by id, with a cache of answers.
+#[derive(Debug, Default)]
+pub(crate) struct Registry {
+    labs: BTreeMap<String, Lab>,
+    cache: AnswerCache,
+}
+
+impl Registry {
+    /// Reads every manifest in the configured folder. A site without labs is fine.
+    pub(crate) fn load(config: &Config) -> Result<Registry, Diagnostics> {
+        let bin_dir = lab_bin_dir(config);
+        let mut labs = BTreeMap::new();
+        let mut problems = Diagnostics::default();
+        let Ok(entries) = std::fs::read_dir(&config.lab_manifests) else {
+            return Ok(Registry::default());
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let shown = display_path(&config.root, &path);
+            match read_manifest(&path, &shown, &bin_dir) {
+                Ok(lab) => {
+                    labs.insert(lab.id.clone(), lab);
+                }
+                Err(errors) => problems.extend(errors),
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        Ok(Registry {
+            labs,
+            cache: AnswerCache::new(config.root.join(".aula-cache").join("labs")),
+        })
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&Lab> {
+        self.labs.get(id)
+    }
+
+    pub(crate) fn labs(&self) -> impl Iterator<Item = &Lab> {
+        self.labs.values()
+    }
+
+    pub(crate) fn ids(&self) -> Vec<&str> {
+        self.labs.keys().map(String::as_str).collect()
+    }
+
+    /// Runs `lab` for `input` in `lang`, reusing an earlier answer for the same binary and request.
+    pub(crate) fn run_cached(
+        &self,
+        lab: &Lab,
+        lang: &str,
+        input: &Map<String, Value>,
+    ) -> runner::Outcome {
+        let request = request_json(lang, input);
+        let Some(binary_hash) = self.cache.binary_hash(&lab.binary) else {
+            return runner::Outcome::Failed(format!(
+                "the lab binary {} does not exist",
+                lab.binary.display()
+            ));
+        };
+        let key = {
+            let mut hasher = Sha256::new();
+            hasher.update(binary_hash.as_bytes());
+            hasher.update(&request);
+            format!("{:x}", hasher.finalize())
+        };
+        if let Some(answer) = self.cache.get(&key) {
+            return runner::Outcome::Answer(answer);
+        }
+        let outcome = runner::run(&lab.binary, &request, lab.limits);
+        if let runner::Outcome::Answer(answer) = &outcome {
+            self.cache.put(&key, answer);
+        }
+        outcome
+    }
+}
+
+/// The JSON a lab reads: `{"lang": …, "input": …}`.
+pub(crate) fn request_json(lang: &str, input: &Map<String, Value>) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({ "lang": lang, "input": input })).unwrap_or_default()
+}
+
+/// Where lab binaries are: `[labs] bin_dir`, `$AULA_LAB_BIN_DIR`, or next to the running aula.
+pub(crate) fn lab_bin_dir(config: &Config) -> PathBuf {
+    if let Some(dir) = &config.lab_bin_dir {
+        return absolute(dir);
+    }
+    if let Some(dir) = std::env::var_os("AULA_LAB_BIN_DIR") {
+        return absolute(Path::new(&dir));
+    }
+    std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn absolute(path: &Path) -> PathBuf {
+    std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Answers by (binary hash + request), in memory and on disk, so rebuilds don't rerun labs.
+#[derive(Debug, Default)]
+struct AnswerCache {
+    dir: Option<PathBuf>,
+    memory: Mutex<HashMap<String, Value>>,
+    binaries: Mutex<HashMap<PathBuf, (std::time::SystemTime, String)>>,
+}
+
+impl AnswerCache {
+    fn new(dir: PathBuf) -> Self {
+        Self {
+            dir: Some(dir),
+            ..Self::default()
+        }
+    }
+
+    /// The binary's content hash, recomputed when its modification time changes.
+    fn binary_hash(&self, binary: &Path) -> Option<String> {
+        let modified = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
+        let mut binaries = self.binaries.lock().ok()?;
+        if let Some((time, hash)) = binaries.get(binary)
+            && *time == modified
+        {
+            return Some(hash.clone());
+        }
+        let bytes = std::fs::read(binary).ok()?;
+        let hash = format!("{:x}", Sha256::digest(&bytes));
+        binaries.insert(binary.to_path_buf(), (modified, hash.clone()));
+        Some(hash)
+    }
+
+    fn get(&self, key: &str) -> Option<Value> {
+        if let Some(hit) = self.memory.lock().ok()?.get(key) {
+            return Some(hit.clone());
+        }
+        let text = std::fs::read(self.dir.as_ref()?.join(format!("{key}.json"))).ok()?;
+        let value: Value = serde_json::from_slice(&text).ok()?;
+        self.memory
+            .lock()
+            .ok()?
+            .insert(key.to_string(), value.clone());
+        Some(value)
+    }
+
+    fn put(&self, key: &str, answer: &Value) {
+        if let Ok(mut memory) = self.memory.lock() {
+            memory.insert(key.to_string(), answer.clone());
+        }
+        if let Some(dir) = &self.dir
+            && std::fs::create_dir_all(dir).is_ok()
+        {
+            // A cache that cannot be written only costs time on the next build.
+            let _ = std::fs::write(dir.join(format!("{key}.json")), answer.to_string());
+        }
+    }
+}
+
+fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<Diagnostic>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| vec![Diagnostic::error(shown, format!("cannot read: {e}")).group("labs")])?;
+    let raw: RawManifest = toml::from_str(&text).map_err(|e| {
+        let mut d = Diagnostic::error(
+            shown,
+            format!("invalid lab manifest: {}", crate::config::toml_message(&e)),
+        )
+        .group("labs");
+        if let Some(span) = e.span() {
+            d = d.at_offset(&text, span.start);
+        }
+        vec![d]
+    })?;
+    let mut problems = Vec::new();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+    if stem.as_deref() != Some(raw.id.as_str()) {
+        problems.push(
+            Diagnostic::error(
+                shown,
+                format!("the manifest's id `{}` differs from its file name", raw.id),
+            )
+            .at(1, 1)
+            .hint("name the manifest <id>.toml")
+            .group("labs"),
+        );
+    }
+    let mut inputs = Vec::new();
+    for raw_input in raw.inputs {
+        let default = raw_input
+            .default
+            .map(toml_to_json)
+            .unwrap_or(match raw_input.kind {
+                InputKind::Number => Value::from(0),
+                InputKind::Checkbox => Value::Bool(false),
+                InputKind::Json => Value::Null,
+                _ => Value::String(String::new()),
+            });
+        let default = match (raw_input.kind, default) {
+            // A JSON field's default is written as a TOML string holding JSON.
+            (InputKind::Json, Value::String(s)) => {
+                serde_json::from_str(&s).unwrap_or(Value::String(s))
+            }
+            (_, d) => d,
+        };
+        if raw_input.kind == InputKind::Select && raw_input.options.is_empty() {
+            problems.push(
+                Diagnostic::error(
+                    shown,
+                    format!("select input `{}` has no options", raw_input.name),
+                )
+                .group("labs"),
+            );
+        }
+        inputs.push(Input {
+            name: raw_input.name,
+            kind: raw_input.kind,
+            label: raw_input.label,
+            hint: raw_input.hint,
+            default,
+            min: raw_input.min,
+            max: raw_input.max,
+            step: raw_input.step,
+            options: raw_input.options,
+            required: raw_input.required.unwrap_or(true),
+            max_length: raw_input.max_length.unwrap_or(10_000),
+        });
+    }
+    let limits = runner::Limits {
+        time: std::time::Duration::from_millis(raw.limits.time_ms.unwrap_or(5000)),
+        output_bytes: raw.limits.output_bytes.unwrap_or(1024 * 1024),
+    };
+    let mut lab = Lab {
+        binary: bin_dir.join(&raw.id),
+        id: raw.id,
+        title: raw.title,
+        description: raw.description,
+        limits,
+        inputs,
+        examples: Vec::new(),
+        manifest_path: shown.to_path_buf(),
+    };
+    for example in raw.examples {
+        let overrides: Map<String, Value> = example
+            .input
+            .into_iter()
+            .map(|(k, v)| (k, toml_to_json(v)))
+            .collect();
+        let overrides = normalize_json_inputs(&lab, overrides);
+        match merge_input(&lab, &overrides) {
+            Ok(input) => lab.examples.push(Example {
+                name: example.name,
+                title: example.title,
+                input,
+            }),
+            Err(errors) => {
+                for error in errors {
+                    problems.push(
+                        Diagnostic::error(
+                            shown,
+                            format!(
+                                "example `{}`: input `{}`: {}",
+                                example.name,
+                                error.field,
+                                error.english()
+                            ),
+                        )
+                        .group("labs"),
+                    );
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(lab)
+    } else {
+        Err(problems)
+    }
+}
+
+/// JSON inputs given as TOML strings in manifests and fences are parsed into JSON values.
+fn normalize_json_inputs(lab: &Lab, mut values: Map<String, Value>) -> Map<String, Value> {
+    for input in &lab.inputs {
+        if input.kind == InputKind::Json
+            && let Some(Value::String(text)) = values.get(&input.name)
+            && let Ok(parsed) = serde_json::from_str::<Value>(text)
+        {
+            values.insert(input.name.clone(), parsed);
+        }
+    }
+    values
+}
+
+pub(crate) fn toml_to_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
+/// Why one input field is refused. The message is chosen by the caller's language from `code`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct FieldError {
+    pub(crate) field: String,
+    /// A Fluent key (`lab-error-…`) naming the problem.
+    pub(crate) code: &'static str,
+    /// The number or length the message mentions, if any.
+    pub(crate) limit: Option<f64>,
+}
+
+impl FieldError {
+    fn new(field: &str, code: &'static str, limit: Option<f64>) -> Self {
+        Self {
+            field: field.to_string(),
+            code,
+            limit,
+        }
+    }
+
+    /// The message in English, for build errors (which are in English like all of aula's output).
+    pub(crate) fn english(&self) -> String {
+        let limit = self.limit.map(|l| l.to_string()).unwrap_or_default();
+        match self.code {
+            "lab-error-required" => "a value is required".into(),
+            "lab-error-number" => "must be a number".into(),
+            "lab-error-min" => format!("must be at least {limit}"),
+            "lab-error-max" => format!("must be at most {limit}"),
+            "lab-error-text" => "must be text".into(),
+            "lab-error-too-long" => format!("must be at most {limit} characters"),
+            "lab-error-option" => "must be one of the listed options".into(),
+            "lab-error-checkbox" => "must be true or false".into(),
+            "lab-error-unknown" => "is not an input of this lab".into(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Defaults merged with `values`, validated against the manifest.
+pub(crate) fn merge_input(
+    lab: &Lab,
+    values: &Map<String, Value>,
+) -> Result<Map<String, Value>, Vec<FieldError>> {
+    let mut input = lab.defaults();
+    for (k, v) in values {
+        input.insert(k.clone(), v.clone());
+    }
+    validate_input(lab, &input).map(|()| input)
+}
+
+/// Checks every field of `input` against the manifest: known names, types, bounds, options.
+pub(crate) fn validate_input(lab: &Lab, input: &Map<String, Value>) -> Result<(), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    for name in input.keys() {
+        if !lab.inputs.iter().any(|i| &i.name == name) {
+            errors.push(FieldError::new(name, "lab-error-unknown", None));
+        }
+    }
+    for field in &lab.inputs {
+        let name = field.name.as_str();
+        let value = input.get(name).unwrap_or(&Value::Null);
+        if value.is_null() {
+            if field.required && field.kind != InputKind::Json {
+                errors.push(FieldError::new(name, "lab-error-required", None));
+            }
+            continue;
+        }
+        match field.kind {
+            InputKind::Number => match value.as_f64() {
+                None => errors.push(FieldError::new(name, "lab-error-number", None)),
+                Some(n) if field.min.is_some_and(|min| n < min) => {
+                    errors.push(FieldError::new(name, "lab-error-min", field.min));
+                }
+                Some(n) if field.max.is_some_and(|max| n > max) => {
+                    errors.push(FieldError::new(name, "lab-error-max", field.max));
+                }
+                Some(_) => {}
+            },
+            InputKind::Text | InputKind::Textarea => {
+                match value.as_str() {
+                    None => errors.push(FieldError::new(name, "lab-error-text", None)),
+                    Some(s) if s.chars().count() > field.max_length => errors.push(
+                        FieldError::new(name, "lab-error-too-long", Some(field.max_length as f64)),
+                    ),
+                    Some(s) if s.trim().is_empty() && field.required => {
+                        errors.push(FieldError::new(name, "lab-error-required", None));
+                    }
+                    Some(_) => {}
+                }
+            }
+            InputKind::Select => {
+                if !value
+                    .as_str()
+                    .is_some_and(|s| field.options.iter().any(|o| o.value == s))
+                {
+                    errors.push(FieldError::new(name, "lab-error-option", None));
+                }
+            }
+            InputKind::Checkbox => {
+                if !value.is_boolean() {
+                    errors.push(FieldError::new(name, "lab-error-checkbox", None));
+                }
+            }
+            InputKind::Json => {}
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// A ```` ```lab ```` fence resolved: the lab, the example it starts from, and the full input.
+#[derive(Debug, Clone)]
+pub(crate) struct ResolvedFence {
+    pub(crate) lab: Arc<str>,
+    pub(crate) example: Option<String>,
+    pub(crate) input: Map<String, Value>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFence {
+    example: Option<String>,
+    #[serde(default)]
+    input: toml::Table,
+}
+
+/// Reads a fence's TOML body. Errors are `(byte offset in body, message, hint)`.
+pub(crate) fn resolve_fence(
+    registry: &Registry,
+    lab_id: &str,
+    body: &str,
+) -> Result<ResolvedFence, (usize, String, String)> {
+    let Some(lab) = registry.get(lab_id) else {
+        let known = registry.ids().join(", ");
+        return Err((
+            0,
+            format!("unknown lab `{lab_id}`"),
+            if known.is_empty() {
+                "this site has no labs in labs/manifests/".to_string()
+            } else {
+                format!("known labs: {known}")
+            },
+        ));
+    };
+    let raw: RawFence = toml::from_str(body).map_err(|e| {
+        (
+            e.span().map_or(0, |s| s.start),
+            format!("invalid lab fence: {}", crate::config::toml_message(&e)),
+            "a lab fence holds TOML: example = \"name\" and an optional [input] table".to_string(),
+        )
+    })?;
+    let mut values = match &raw.example {
+        None => Map::new(),
+        Some(name) => match lab.example(name) {
+            Some(example) => example.input.clone(),
+            None => {
+                let known: Vec<&str> = lab.examples.iter().map(|e| e.name.as_str()).collect();
+                let offset = body.find(name.as_str()).unwrap_or(0);
+                return Err((
+                    offset,
+                    format!("lab `{lab_id}` has no example `{name}`"),
+                    format!("examples of `{lab_id}`: {}", known.join(", ")),
+                ));
+            }
+        },
+    };
+    let overrides: Map<String, Value> = raw
+        .input
+        .into_iter()
+        .map(|(k, v)| (k, toml_to_json(v)))
+        .collect();
+    values.extend(normalize_json_inputs(lab, overrides));
+    let input = merge_input(lab, &values).map_err(|errors| {
+        let first = &errors[0];
+        let offset = body.find(&first.field).unwrap_or(0);
+        let all: Vec<String> = errors
+            .iter()
+            .map(|e| format!("`{}` {}", e.field, e.english()))
+            .collect();
+        (
+            offset,
+            format!("lab `{lab_id}`: {}", all.join("; ")),
+            format!("see labs/manifests/{lab_id}.toml for its inputs"),
+        )
+    })?;
+    Ok(ResolvedFence {
+        lab: Arc::from(lab_id),
+        example: raw.example,
+        input,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lab() -> Lab {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.toml");
+        std::fs::write(
+            &path,
+            r#"id = "demo"
+title = "lab-demo-title"
+description = "lab-demo-description"
+[[inputs]]
+name = "limit"
+type = "number"
+label = "lab-demo-limit"
+default = 10
+min = 1
+max = 100
+[[inputs]]
+name = "mode"
+type = "select"
+label = "lab-demo-mode"
+default = "a"
+options = [{ value = "a", label = "lab-demo-a" }, { value = "b", label = "lab-demo-b" }]
+[[inputs]]
+name = "policy"
+type = "json"
+label = "lab-demo-policy"
+default = '{"x": 1}'
+[[examples]]
+name = "big"
+input = { limit = 90, mode = "b" }
+"#,
+        )
+        .unwrap();
+        read_manifest(
+            &path,
+            Path::new("labs/manifests/demo.toml"),
+            Path::new("/bin"),
+        )
+        .unwrap()
+    }
+
+    fn registry() -> Registry {
+        let lab = lab();
+        Registry {
+            labs: BTreeMap::from([(lab.id.clone(), lab)]),
+            cache: AnswerCache::default(),
+        }
+    }
+
+    #[test]
+    fn examples_are_merged_over_defaults_and_json_defaults_parsed() {
+        let lab = lab();
+        let big = lab.example("big").unwrap();
+        assert_eq!(big.input["limit"], 90);
+        assert_eq!(big.input["policy"], serde_json::json!({"x": 1}));
+        assert_eq!(lab.binary, Path::new("/bin/demo"));
+    }
+
+    #[test]
+    fn validation_names_every_bad_field() {
+        let lab = lab();
+        let input: Map<String, Value> =
+            serde_json::from_str(r#"{"limit": 500, "mode": "z", "extra": 1}"#).unwrap();
+        let errors = validate_input(&lab, &input).unwrap_err();
+        let codes: Vec<(&str, &str)> = errors.iter().map(|e| (e.field.as_str(), e.code)).collect();
+        assert_eq!(
+            codes,
+            [
+                ("extra", "lab-error-unknown"),
+                ("limit", "lab-error-max"),
+                ("mode", "lab-error-option")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_fence_picks_an_example_and_overrides() {
+        let fence = resolve_fence(
+            &registry(),
+            "demo",
+            "example = \"big\"\n[input]\nlimit = 5\n",
+        )
+        .unwrap();
+        assert_eq!(fence.input["limit"], 5);
+        assert_eq!(fence.input["mode"], "b");
+    }
+
+    #[test]
+    fn unknown_labs_and_examples_are_errors_with_suggestions() {
+        let (_, message, hint) = resolve_fence(&registry(), "nope", "").unwrap_err();
+        assert_eq!(message, "unknown lab `nope`");
+        assert_eq!(hint, "known labs: demo");
+        let (offset, message, _) =
+            resolve_fence(&registry(), "demo", "example = \"small\"").unwrap_err();
+        assert_eq!(message, "lab `demo` has no example `small`");
+        assert_eq!(offset, 11);
+    }
+}

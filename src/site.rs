@@ -1,0 +1,1006 @@
+//! The build pipeline, top to bottom: load the project, render every page, assemble the site.
+//!
+//! [`Project::load`] reads everything a build needs from disk (config, UI strings, templates, lab
+//! manifests, content, static files). [`render`] is then a function of the project alone: Markdown
+//! (with lab embeds and per-language links), page contexts, templates, and the site-wide files
+//! (sitemap, feeds, robots.txt, 404, the language chooser at `/`). The result is an
+//! [`OutputStore`]; writing it to disk or serving it from memory is someone else's job.
+//!
+//! All problems of one build are collected and returned together.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::{Content, Page, PageKind};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
+use crate::i18n::{Arg, Locales};
+use crate::labs::{Registry, runner::Outcome};
+use crate::markdown::{self, LinkResolver, Rendered};
+use crate::output::OutputStore;
+use crate::templates::Templates;
+
+/// How to build.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct BuildOptions {
+    pub(crate) drafts: bool,
+    /// Overrides `base_url` from aula.toml (e.g. for a preview server's own address).
+    pub(crate) base_url: Option<String>,
+}
+
+/// Everything a build reads from disk, loaded and validated.
+pub(crate) struct Project {
+    pub(crate) config: Config,
+    pub(crate) locales: Arc<Locales>,
+    pub(crate) templates: Templates,
+    pub(crate) labs: Registry,
+    pub(crate) content: Content,
+    /// Files from `static/`, copied as they are: (site path, bytes).
+    pub(crate) static_files: Vec<(String, Vec<u8>)>,
+}
+
+impl Project {
+    /// Loads the site at `root`. Every step runs even when an earlier one failed, so one build
+    /// reports all problems.
+    pub(crate) fn load(root: &Path, options: &BuildOptions) -> Result<Project, Diagnostics> {
+        let mut config = Config::load(root)?;
+        if let Some(base_url) = &options.base_url {
+            config.base_url = base_url.trim_end_matches('/').to_string();
+        }
+        let mut problems = Diagnostics::default();
+        for (key, theme) in [
+            ("light_theme", &config.light_theme),
+            ("dark_theme", &config.dark_theme),
+        ] {
+            if !markdown::highlight::theme_names().contains(&theme.as_str()) {
+                let (line, column) = config.key_position(key);
+                problems.push(
+                    Diagnostic::error(CONFIG_FILE, format!("unknown highlighting theme `{theme}`"))
+                        .at(line, column)
+                        .hint(format!(
+                            "pick one of: {}",
+                            markdown::highlight::theme_names().join(", ")
+                        ))
+                        .group("config"),
+                );
+            }
+        }
+        let locales = Locales::load(&config).map(Arc::new);
+        let templates = match &locales {
+            Ok(locales) => Templates::load(root, locales.clone()).map(Some),
+            Err(_) => Ok(None),
+        };
+        let labs = Registry::load(&config);
+        let content = crate::content::load(&config, options.drafts);
+        let static_files = read_static(root);
+        let locales = keep(locales, &mut problems);
+        let templates = keep(templates, &mut problems).flatten();
+        let labs = keep(labs, &mut problems);
+        let content = keep(content, &mut problems);
+        let static_files = keep(static_files, &mut problems);
+        match (locales, templates, labs, content, static_files) {
+            (Some(locales), Some(templates), Some(labs), Some(content), Some(static_files))
+                if !problems.has_errors() =>
+            {
+                Ok(Project {
+                    config,
+                    locales,
+                    templates,
+                    labs,
+                    content,
+                    static_files,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+fn keep<T>(result: Result<T, Diagnostics>, problems: &mut Diagnostics) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(errors) => {
+            problems.extend(errors);
+            None
+        }
+    }
+}
+
+fn read_static(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+    let dir = root.join("static");
+    let mut files = Vec::new();
+    let mut problems = Diagnostics::default();
+    if !dir.is_dir() {
+        return Ok(files);
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        match entry {
+            Ok(entry) if entry.file_type().is_file() => {
+                let name = entry
+                    .path()
+                    .strip_prefix(&dir)
+                    .unwrap_or(entry.path())
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                match std::fs::read(entry.path()) {
+                    Ok(bytes) => files.push((name, bytes)),
+                    Err(e) => problems.push(Diagnostic::error(
+                        display_path(root, entry.path()),
+                        format!("cannot read: {e}"),
+                    )),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(Diagnostic::error("static", format!("cannot read: {e}"))),
+        }
+    }
+    if problems.has_errors() {
+        Err(problems)
+    } else {
+        Ok(files)
+    }
+}
+
+/// A successful build: the site and the warnings met on the way.
+pub(crate) struct Built {
+    pub(crate) output: OutputStore,
+    pub(crate) warnings: Diagnostics,
+    pub(crate) pages: usize,
+}
+
+/// Loads and renders the site at `root`.
+pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
+    let project = Project::load(root, options)?;
+    render(&project)
+}
+
+/// A page's Markdown, rendered, with its lab embeds filled in.
+struct RenderedPage {
+    rendered: Rendered,
+    html: String,
+    labs: Vec<String>,
+}
+
+/// Renders the whole site from a loaded project.
+pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
+    let mut problems = Diagnostics::default();
+    let content = &project.content;
+    let resolver_index = SourceIndex::new(&project.config, content);
+
+    // Step 1: Markdown and labs, page by page, in parallel.
+    let results: Vec<Result<RenderedPage, Diagnostics>> = content
+        .pages
+        .par_iter()
+        .map(|page| render_body(project, &resolver_index, page))
+        .collect();
+    let mut bodies = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(body) => bodies.push(Some(body)),
+            Err(errors) => {
+                problems.extend(errors);
+                bodies.push(None);
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    let bodies: Vec<RenderedPage> = bodies.into_iter().flatten().collect();
+
+    // Step 2: the site's structure — sections, the learning path, tags.
+    let structure = Structure::new(project, &bodies);
+
+    // Step 3: every page through its template, in parallel.
+    let rendered: Vec<Result<(String, String), Diagnostic>> = content
+        .pages
+        .par_iter()
+        .enumerate()
+        .map(|(i, page)| {
+            let context = page_context(project, &structure, &bodies, i);
+            let template = template_for(page);
+            project
+                .templates
+                .render(template, &context)
+                .map(|html| (output_path(&page.url), html))
+                .map_err(|d| {
+                    d.hint(format!(
+                        "while rendering {} ({})",
+                        page.url,
+                        page.path.display()
+                    ))
+                })
+        })
+        .collect();
+    let mut output = OutputStore::default();
+    for result in rendered {
+        match result {
+            Ok((path, html)) => output.insert(path, html),
+            Err(d) => problems.push(d),
+        }
+    }
+
+    // Step 4: pages that are not articles: tags, the language chooser, 404; then feeds and the rest.
+    for (path, result) in site_pages(project, &structure) {
+        match result {
+            Ok(html) => output.insert(path, html),
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems.sorted());
+    }
+    write_site_files(project, &structure, &mut output);
+    if let Err(e) = add_highlight_css(project, &mut output) {
+        problems.push(e);
+        return Err(problems);
+    }
+    for (name, bytes) in &project.static_files {
+        output.insert(name.clone(), bytes.clone());
+    }
+    let mut warnings = Diagnostics::default();
+    for (lang, key) in project.locales.take_fallbacks() {
+        warnings.push(
+            Diagnostic::warning(
+                format!("locales/{lang}"),
+                format!(
+                    "UI string `{key}` is missing in `{lang}`; the {} text is used",
+                    project.config.default_language
+                ),
+            )
+            .hint(format!("add `{key} = …` to a file in locales/{lang}/"))
+            .group("fluent"),
+        );
+    }
+    Ok(Built {
+        pages: content.pages.len(),
+        output,
+        warnings,
+    })
+}
+
+/// `/es/finops/` → `es/finops/index.html`.
+pub(crate) fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+fn template_for(page: &Page) -> &'static str {
+    match page.kind {
+        PageKind::Home => "home.html",
+        PageKind::Section => "section.html",
+        PageKind::Article => "article.html",
+        PageKind::Standalone => "page.html",
+    }
+}
+
+/// Finds pages by the source path an author links to (`@/finops/x.md`).
+struct SourceIndex<'a> {
+    /// (language, path under content/<lang>/) → translation key
+    by_source: HashMap<(String, String), &'a str>,
+    /// (translation key, language) → URL
+    urls: HashMap<(&'a str, &'a str), &'a str>,
+    drafts: HashSet<(String, String)>,
+}
+
+use std::collections::HashSet;
+
+impl<'a> SourceIndex<'a> {
+    fn new(config: &Config, content: &'a Content) -> Self {
+        let mut by_source = HashMap::new();
+        let mut urls = HashMap::new();
+        for page in &content.pages {
+            urls.insert(
+                (page.translation_key.as_str(), page.lang.as_str()),
+                page.url.as_str(),
+            );
+            if page.fallback_from.is_none()
+                && let Some(relative) = relative_source(config, page)
+            {
+                by_source.insert((page.lang.clone(), relative), page.translation_key.as_str());
+            }
+        }
+        let drafts = content
+            .drafts
+            .iter()
+            .filter_map(|p| relative_source(config, p).map(|r| (p.lang.clone(), r)))
+            .collect();
+        Self {
+            by_source,
+            urls,
+            drafts,
+        }
+    }
+
+    fn resolve(&self, source_lang: &str, page_lang: &str, target: &str) -> Result<String, String> {
+        let path = target.trim_start_matches("@/");
+        let (path, fragment) = match path.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (path, None),
+        };
+        let key = self
+            .by_source
+            .get(&(source_lang.to_string(), path.to_string()))
+            .ok_or_else(|| {
+                if self
+                    .drafts
+                    .contains(&(source_lang.to_string(), path.to_string()))
+                {
+                    format!("`{target}` is a draft, which this build leaves out")
+                } else {
+                    format!("no page `content/{source_lang}/{path}` for the link `{target}`")
+                }
+            })?;
+        let url = self
+            .urls
+            .get(&(*key, page_lang))
+            .ok_or_else(|| format!("no `{page_lang}` page for `{target}`"))?;
+        Ok(match fragment {
+            Some(f) => format!("{url}#{f}"),
+            None => url.to_string(),
+        })
+    }
+}
+
+/// `content/es/finops/x.md` → `finops/x.md`
+fn relative_source(config: &Config, page: &Page) -> Option<String> {
+    let prefix = Path::new("content").join(&page.lang);
+    let _ = config;
+    page.path
+        .strip_prefix(&prefix)
+        .ok()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+}
+
+struct PageLinks<'a> {
+    index: &'a SourceIndex<'a>,
+    source_lang: &'a str,
+    page_lang: &'a str,
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, target: &str) -> Result<String, String> {
+        self.index.resolve(self.source_lang, self.page_lang, target)
+    }
+}
+
+fn render_body(
+    project: &Project,
+    index: &SourceIndex<'_>,
+    page: &Page,
+) -> Result<RenderedPage, Diagnostics> {
+    let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
+    let links = PageLinks {
+        index,
+        source_lang,
+        page_lang: &page.lang,
+    };
+    let anchor_label = project
+        .locales
+        .t(&page.lang, "heading-anchor", &[])
+        .unwrap_or_default();
+    let rendered = markdown::render(page.body(), &links, &anchor_label);
+    let mut problems = Diagnostics::default();
+    let line_index = LineIndex::new(&page.source);
+    let place = |offset: usize| line_index.line_column(page.body_offset + offset);
+    // A fallback page repeats its original's problems; report them once, at the original.
+    let report = page.fallback_from.is_none();
+    for problem in &rendered.problems {
+        let (line, column) = place(problem.offset);
+        let mut d = Diagnostic::error(&page.path, &problem.message)
+            .at(line, column)
+            .group("links");
+        if let Some(hint) = &problem.hint {
+            d = d.hint(hint);
+        }
+        if report {
+            problems.push(d);
+        }
+    }
+    let mut html = rendered.html.clone();
+    let mut labs = Vec::new();
+    for (n, fence) in rendered.labs.iter().enumerate() {
+        let (line, column) = place(fence.offset);
+        match embed_lab(project, page, fence, n) {
+            Ok(embed) => {
+                html = html.replacen(&fence.placeholder, &embed, 1);
+                labs.push(fence.lab.clone());
+            }
+            Err((offset_in_body, message, hint)) => {
+                // Errors inside the fence body are placed on their own line below the fence line.
+                let (line, column) = if offset_in_body > 0 {
+                    let fence_body_start = page.body()[fence.offset..]
+                        .find('\n')
+                        .map_or(fence.offset, |i| fence.offset + i + 1);
+                    place(fence_body_start + offset_in_body)
+                } else {
+                    (line, column)
+                };
+                if report {
+                    problems.push(
+                        Diagnostic::error(&page.path, message)
+                            .at(line, column)
+                            .hint(hint)
+                            .group("labs"),
+                    );
+                }
+            }
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(RenderedPage {
+        rendered,
+        html,
+        labs,
+    })
+}
+
+/// The HTML of one lab embed: the manifest's form in the page's language and the real answer.
+fn embed_lab(
+    project: &Project,
+    page: &Page,
+    fence: &markdown::LabFence,
+    n: usize,
+) -> Result<String, (usize, String, String)> {
+    let resolved = crate::labs::resolve_fence(&project.labs, &fence.lab, &fence.body)?;
+    let Some(lab) = project.labs.get(&resolved.lab) else {
+        return Err((0, format!("unknown lab `{}`", fence.lab), String::new()));
+    };
+    let answer = match project.labs.run_cached(lab, &page.lang, &resolved.input) {
+        Outcome::Answer(answer) => answer,
+        Outcome::Refused { field, message } => {
+            return Err((
+                0,
+                format!("lab `{}` refused its input: {field}: {message}", lab.id),
+                "change the fence's [input]".into(),
+            ));
+        }
+        Outcome::TimedOut(limit) => {
+            return Err((
+                0,
+                format!(
+                    "lab `{}` ran past its time limit of {} ms",
+                    lab.id,
+                    limit.as_millis()
+                ),
+                "make the input smaller or raise [limits] time_ms in its manifest".into(),
+            ));
+        }
+        Outcome::Truncated(cap) => {
+            return Err((
+                0,
+                format!(
+                    "lab `{}` printed more than its output cap of {cap} bytes",
+                    lab.id
+                ),
+                "raise [limits] output_bytes in its manifest".into(),
+            ));
+        }
+        Outcome::Failed(why) => {
+            return Err((
+                0,
+                format!("lab `{}` cannot run: {why}", lab.id),
+                "build the labs with `cargo build --release` (they are found next to the aula binary, in $AULA_LAB_BIN_DIR, or in [labs] bin_dir)".into(),
+            ));
+        }
+    };
+    let context = crate::embed::lab_context(project, page, lab, &resolved, &answer, n);
+    project
+        .templates
+        .render("partials/lab.html", &context)
+        .map_err(|d| (0, d.to_string(), "fix the lab template".into()))
+}
+
+/// Sections, the learning path and tags, per language.
+pub(crate) struct Structure {
+    /// (lang, section) → article indexes, in path order.
+    pub(crate) section_articles: BTreeMap<(String, String), Vec<usize>>,
+    /// lang → article indexes in learning-path order (sections in config order, then weight).
+    pub(crate) path: BTreeMap<String, Vec<usize>>,
+    /// (lang, tag slug) → (tag name, article indexes).
+    pub(crate) tags: BTreeMap<(String, String), (String, Vec<usize>)>,
+    /// Reading minutes and words per page index.
+    pub(crate) minutes: Vec<u64>,
+    pub(crate) words: Vec<usize>,
+    pub(crate) labs: Vec<Vec<String>>,
+    pub(crate) html: Vec<String>,
+    pub(crate) toc: Vec<Vec<markdown::TocEntry>>,
+    pub(crate) anchors: Vec<Vec<String>>,
+    pub(crate) links: Vec<Vec<markdown::LinkRef>>,
+}
+
+impl Structure {
+    fn new(project: &Project, bodies: &[RenderedPage]) -> Structure {
+        let pages = &project.content.pages;
+        let mut section_articles: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
+        let mut tags: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            if page.kind != PageKind::Article {
+                continue;
+            }
+            if let Some(section) = &page.section {
+                section_articles
+                    .entry((page.lang.clone(), section.clone()))
+                    .or_default()
+                    .push(i);
+            }
+            if page.fallback_from.is_none() {
+                for tag in &page.front.tags {
+                    let entry = tags
+                        .entry((page.lang.clone(), slug::slugify(tag)))
+                        .or_insert_with(|| (tag.clone(), Vec::new()));
+                    entry.1.push(i);
+                }
+            }
+        }
+        for articles in section_articles.values_mut() {
+            articles.sort_by(|&a, &b| {
+                (pages[a].front.weight, &pages[a].front.title)
+                    .cmp(&(pages[b].front.weight, &pages[b].front.title))
+            });
+        }
+        let mut path = BTreeMap::new();
+        for lang in &project.config.languages {
+            let order: Vec<usize> = project
+                .config
+                .sections
+                .iter()
+                .flat_map(|s| {
+                    section_articles
+                        .get(&(lang.clone(), s.clone()))
+                        .cloned()
+                        .unwrap_or_default()
+                })
+                .collect();
+            path.insert(lang.clone(), order);
+        }
+        let words: Vec<usize> = bodies.iter().map(|b| b.rendered.words).collect();
+        Structure {
+            section_articles,
+            path,
+            tags,
+            minutes: words.iter().map(|&w| reading_minutes(w)).collect(),
+            words,
+            labs: bodies.iter().map(|b| b.labs.clone()).collect(),
+            html: bodies.iter().map(|b| b.html.clone()).collect(),
+            toc: bodies.iter().map(|b| b.rendered.toc.clone()).collect(),
+            anchors: bodies.iter().map(|b| b.rendered.anchors.clone()).collect(),
+            links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
+        }
+    }
+}
+
+/// 200 words a minute, at least one minute.
+fn reading_minutes(words: usize) -> u64 {
+    (words as u64).div_ceil(200).max(1)
+}
+
+fn t(project: &Project, lang: &str, key: &str) -> String {
+    project
+        .locales
+        .t(lang, key, &[])
+        .unwrap_or_else(|| key.to_string())
+}
+
+/// What every template gets: language, switcher, alternates, navigation.
+fn common_context(project: &Project, page: &Page, title: &str) -> Value {
+    let config = &project.config;
+    let content = &project.content;
+    let languages: Vec<Value> = config
+        .languages
+        .iter()
+        .map(|lang| {
+            let url = content
+                .translation(&page.translation_key, lang)
+                .map_or_else(|| format!("/{lang}/"), |p| p.url.clone());
+            json!({
+                "code": lang,
+                "name": t(project, lang, "language-name"),
+                "url": url,
+                "current": lang == &page.lang,
+            })
+        })
+        .collect();
+    let alternates: Vec<Value> = config
+        .languages
+        .iter()
+        .filter_map(|lang| content.translation(&page.translation_key, lang))
+        .filter(|p| p.fallback_from.is_none())
+        .map(|p| json!({"lang": p.lang, "url": config.absolute_url(&p.url)}))
+        .collect();
+    let canonical = match &page.fallback_from {
+        Some(original_lang) => content
+            .translation(&page.translation_key, original_lang)
+            .map_or_else(|| page.url.clone(), |p| p.url.clone()),
+        None => page.url.clone(),
+    };
+    json!({
+        "lang": page.lang,
+        "title": title,
+        "site": {"title": config.title, "base_url": config.base_url},
+        "url": page.url,
+        "canonical": config.absolute_url(&canonical),
+        "alternates": alternates,
+        "x_default": config.absolute_url("/"),
+        "languages": languages,
+        "home_url": format!("/{}/", page.lang),
+        "sections": nav_sections(project, &page.lang, page.section.as_deref()),
+        "feed_url": format!("/{}/atom.xml", page.lang),
+        "search": cfg!(feature = "search"),
+    })
+}
+
+fn nav_sections(project: &Project, lang: &str, current: Option<&str>) -> Vec<Value> {
+    project
+        .config
+        .sections
+        .iter()
+        .filter_map(|s| project.content.translation(&format!("section-{s}"), lang).map(|p| (s, p)))
+        .map(|(s, p)| json!({"key": s, "title": p.front.title, "url": p.url, "current": current == Some(s.as_str())}))
+        .collect()
+}
+
+/// A short description of an article for listings.
+fn summary(project: &Project, structure: &Structure, i: usize) -> Value {
+    let page = &project.content.pages[i];
+    let section_title = page
+        .section
+        .as_ref()
+        .and_then(|s| {
+            project
+                .content
+                .translation(&format!("section-{s}"), &page.lang)
+        })
+        .map(|p| p.front.title.clone());
+    json!({
+        "title": page.front.title,
+        "url": page.url,
+        "description": page.front.description,
+        "key": page.translation_key,
+        "level": page.front.level,
+        "level_label": page.front.level.map(|l| t(project, &page.lang, &format!("level-{}", serde_json::to_value(l).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()))),
+        "reading_minutes": structure.minutes[i],
+        "section": page.section,
+        "section_title": section_title,
+        "labs": structure.labs[i],
+        "date": page.front.date.map(|d| d.to_string()),
+        "date_display": page.front.date.map(|d| project.locales.format_date(&page.lang, d)),
+        "fallback": page.fallback_from.is_some(),
+    })
+}
+
+fn page_context(
+    project: &Project,
+    structure: &Structure,
+    _bodies: &[RenderedPage],
+    i: usize,
+) -> Value {
+    let page = &project.content.pages[i];
+    let lang = page.lang.as_str();
+    let mut context = common_context(project, page, &page.front.title);
+    let mut page_value = summary(project, structure, i);
+    let extra = json!({
+        "kind": match page.kind { PageKind::Home => "home", PageKind::Section => "section", PageKind::Article => "article", PageKind::Standalone => "page" },
+        "content": structure.html[i],
+        "toc": structure.toc[i],
+        "words": structure.words[i],
+        "tags": page.front.tags.iter().map(|tag| json!({"name": tag, "url": format!("/{lang}/tags/{}/", slug::slugify(tag))})).collect::<Vec<_>>(),
+        "updated": page.front.updated.map(|d| d.to_string()),
+        "updated_display": page.front.updated.map(|d| project.locales.format_date(lang, d)),
+        "fallback": fallback_notice(project, page),
+        "stale": stale_notice(project, page),
+        "source": page.path.to_string_lossy(),
+    });
+    merge(&mut page_value, extra);
+    let section_page = page
+        .section
+        .as_ref()
+        .and_then(|s| project.content.translation(&format!("section-{s}"), lang));
+    let mut breadcrumbs =
+        vec![json!({"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")})];
+    if let (PageKind::Article, Some(section)) = (page.kind, section_page) {
+        breadcrumbs.push(json!({"title": section.front.title, "url": section.url}));
+    }
+    merge(
+        &mut context,
+        json!({"page": page_value, "breadcrumbs": breadcrumbs}),
+    );
+    match page.kind {
+        PageKind::Article => {
+            let path = structure.path.get(lang).cloned().unwrap_or_default();
+            let position = path.iter().position(|&j| j == i);
+            let neighbour = |j: Option<usize>| j.map(|j| summary(project, structure, j));
+            let (prev, next) = match position {
+                Some(p) => (
+                    neighbour(p.checked_sub(1).map(|q| path[q])),
+                    neighbour(path.get(p + 1).copied()),
+                ),
+                None => (None, None),
+            };
+            merge(
+                &mut context,
+                json!({
+                    "prev": prev, "next": next,
+                    "step": position.map(|p| p + 1), "steps": path.len(),
+                }),
+            );
+        }
+        PageKind::Section => {
+            let articles: Vec<Value> = page
+                .section
+                .as_ref()
+                .and_then(|s| {
+                    structure
+                        .section_articles
+                        .get(&(lang.to_string(), s.clone()))
+                })
+                .map(|list| {
+                    list.iter()
+                        .map(|&j| summary(project, structure, j))
+                        .collect()
+                })
+                .unwrap_or_default();
+            merge(&mut context, json!({"articles": articles}));
+        }
+        PageKind::Home => {
+            let path: Vec<Value> = structure
+                .path
+                .get(lang)
+                .map(|list| {
+                    list.iter()
+                        .enumerate()
+                        .map(|(n, &j)| {
+                            let mut s = summary(project, structure, j);
+                            merge(&mut s, json!({"step": n + 1}));
+                            s
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            let sections: Vec<Value> = nav_sections(project, lang, None)
+                .into_iter()
+                .map(|mut s| {
+                    let key = s["key"].as_str().unwrap_or_default().to_string();
+                    let articles: Vec<Value> = structure
+                        .section_articles
+                        .get(&(lang.to_string(), key))
+                        .map(|list| {
+                            list.iter()
+                                .map(|&j| summary(project, structure, j))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    merge(&mut s, json!({"articles": articles}));
+                    s
+                })
+                .collect();
+            let total: u64 = structure
+                .path
+                .get(lang)
+                .map(|l| l.iter().map(|&j| structure.minutes[j]).sum())
+                .unwrap_or(0);
+            merge(
+                &mut context,
+                json!({"path": path, "home_sections": sections, "total_minutes": total}),
+            );
+        }
+        PageKind::Standalone => {}
+    }
+    context
+}
+
+fn fallback_notice(project: &Project, page: &Page) -> Value {
+    let Some(original_lang) = &page.fallback_from else {
+        return Value::Null;
+    };
+    let original = project
+        .content
+        .translation(&page.translation_key, original_lang);
+    json!({
+        "lang": original_lang,
+        "language_name": t(project, original_lang, "language-name"),
+        "url": original.map(|p| p.url.clone()),
+    })
+}
+
+/// A translation whose original changed since it was made (its recorded hash differs).
+pub(crate) fn stale_original<'a>(project: &'a Project, page: &Page) -> Option<&'a Page> {
+    let recorded = page.front.source_hash.as_ref()?;
+    let original_lang = page
+        .front
+        .source_lang
+        .as_deref()
+        .unwrap_or(&project.config.default_language);
+    if original_lang == page.lang || page.fallback_from.is_some() {
+        return None;
+    }
+    let original = project
+        .content
+        .translation(&page.translation_key, original_lang)?;
+    if original.fallback_from.is_some() || &original.body_hash() == recorded {
+        return None;
+    }
+    Some(original)
+}
+
+fn stale_notice(project: &Project, page: &Page) -> Value {
+    match stale_original(project, page) {
+        Some(original) => json!({
+            "lang": original.lang,
+            "language_name": t(project, &original.lang, "language-name"),
+            "url": original.url,
+            "updated_display": original.front.updated.or(original.front.date).map(|d| project.locales.format_date(&page.lang, d)),
+        }),
+        None => Value::Null,
+    }
+}
+
+fn merge(target: &mut Value, extra: Value) {
+    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
+        target.extend(extra);
+    }
+}
+
+/// Tag pages, the tag index per language, the root language chooser and the 404 page.
+fn site_pages(
+    project: &Project,
+    structure: &Structure,
+) -> Vec<(String, Result<String, Diagnostic>)> {
+    let config = &project.config;
+    let mut out = Vec::new();
+    for lang in &config.languages {
+        let home = project.content.translation("home", lang);
+        let fake = |url: String, key: String| Page {
+            path: PathBuf::from("templates"),
+            lang: lang.clone(),
+            kind: PageKind::Standalone,
+            section: None,
+            front: Default::default(),
+            source: Arc::from(""),
+            body_offset: 0,
+            slug: String::new(),
+            url,
+            translation_key: key,
+            fallback_from: None,
+        };
+        let mut index = Vec::new();
+        for ((tag_lang, slug), (name, articles)) in &structure.tags {
+            if tag_lang != lang {
+                continue;
+            }
+            let url = format!("/{lang}/tags/{slug}/");
+            let page = fake(url.clone(), format!("tag:{slug}"));
+            let title = format!("{}: {name}", t(project, lang, "tag-title"));
+            let mut context = common_context(project, &page, &title);
+            let list: Vec<Value> = articles
+                .iter()
+                .map(|&j| summary(project, structure, j))
+                .collect();
+            index.push(json!({"name": name, "url": url, "count": articles.len()}));
+            merge(
+                &mut context,
+                json!({"tag": {"name": name, "slug": slug}, "articles": list, "breadcrumbs": [
+                    {"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")},
+                    {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
+                ]}),
+            );
+            out.push((
+                output_path(&url),
+                project.templates.render("tag.html", &context),
+            ));
+        }
+        let url = format!("/{lang}/tags/");
+        let page = fake(url.clone(), "tags".into());
+        let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
+        merge(
+            &mut context,
+            json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
+        );
+        out.push((
+            output_path(&url),
+            project.templates.render("tags.html", &context),
+        ));
+        let _ = home;
+    }
+    // The language chooser at `/` and the 404 page, in the default language with every language's
+    // home offered.
+    let default = &config.default_language;
+    let choices: Vec<Value> = config
+        .languages
+        .iter()
+        .map(|lang| {
+            let home = project.content.translation("home", lang);
+            json!({
+                "code": lang,
+                "name": t(project, lang, "language-name"),
+                "url": format!("/{lang}/"),
+                "title": home.map(|h| h.front.title.clone()),
+                "description": home.and_then(|h| h.front.description.clone()),
+                "choose": t(project, lang, "choose-language"),
+            })
+        })
+        .collect();
+    for (name, url, template) in [
+        ("index.html", "/", "root.html"),
+        ("404.html", "/404.html", "404.html"),
+    ] {
+        let page = Page {
+            path: PathBuf::from("templates"),
+            lang: default.clone(),
+            kind: PageKind::Standalone,
+            section: None,
+            front: Default::default(),
+            source: Arc::from(""),
+            body_offset: 0,
+            slug: String::new(),
+            url: url.to_string(),
+            translation_key: "home".into(),
+            fallback_from: None,
+        };
+        let mut context = common_context(project, &page, &config.title);
+        merge(
+            &mut context,
+            json!({"choices": choices, "canonical": config.absolute_url(url)}),
+        );
+        out.push((
+            name.to_string(),
+            project.templates.render(template, &context),
+        ));
+    }
+    out
+}
+
+/// sitemap.xml, an Atom feed per language, robots.txt.
+fn write_site_files(project: &Project, structure: &Structure, output: &mut OutputStore) {
+    let config = &project.config;
+    output.insert(
+        "sitemap.xml",
+        crate::feeds::sitemap(config, &project.content),
+    );
+    for lang in &config.languages {
+        let articles: Vec<&Page> = structure
+            .path
+            .get(lang)
+            .into_iter()
+            .flatten()
+            .map(|&i| &project.content.pages[i])
+            .filter(|p| p.fallback_from.is_none())
+            .collect();
+        let title = format!("{} ({})", config.title, t(project, lang, "language-name"));
+        output.insert(
+            format!("{lang}/atom.xml"),
+            crate::feeds::atom(config, lang, &title, &articles),
+        );
+    }
+    output.insert(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            config.absolute_url("/sitemap.xml")
+        ),
+    );
+}
+
+fn add_highlight_css(project: &Project, output: &mut OutputStore) -> Result<(), Diagnostic> {
+    let css =
+        markdown::highlight::stylesheet(&project.config.light_theme, &project.config.dark_theme)
+            .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))?;
+    output.insert("highlight.css", css);
+    Ok(())
+}
+
+/// The languages every page is available in, for the status page and checks.
+pub(crate) fn languages_of(project: &Project, key: &str) -> BTreeSet<String> {
+    project
+        .content
+        .pages
+        .iter()
+        .filter(|p| p.translation_key == key && p.fallback_from.is_none())
+        .map(|p| p.lang.clone())
+        .collect()
+}

@@ -1,0 +1,236 @@
+//! Page templates: the one module that knows tera.
+//!
+//! Every file under `templates/` is a template named by its path there (`article.html`,
+//! `partials/lab.html`). One function is registered before any template is added (tera 2 needs
+//! that order): `t(key="…", name=value…)`, the page's UI string from [`Locales`] in the `lang` of
+//! the context being rendered. A template syntax error, a rendering error, or a `t` call with a
+//! key that no language defines becomes a [`Diagnostic`] at `templates/<file>:line:col`.
+//!
+//! The pipeline builds contexts as plain JSON values; this module does not know what a page is.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use tera::{Kwargs, State, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::i18n::{Arg, Locales};
+
+pub(crate) struct Templates {
+    tera: Tera,
+}
+
+impl Templates {
+    /// Loads every template under `<root>/templates`.
+    pub(crate) fn load(root: &Path, locales: Arc<Locales>) -> Result<Templates, Diagnostics> {
+        let dir = root.join("templates");
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.register_function("t", move |kwargs: Kwargs, state: &State| {
+            translate(&locales, &kwargs, state)
+        });
+        let mut sources = Vec::new();
+        let mut problems = Diagnostics::default();
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    problems.push(Diagnostic::error("templates", format!("cannot read: {e}")));
+                    continue;
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let name = entry
+                .path()
+                .strip_prefix(&dir)
+                .unwrap_or(entry.path())
+                .to_string_lossy()
+                .replace('\\', "/");
+            match std::fs::read_to_string(entry.path()) {
+                Ok(text) => sources.push((name, text)),
+                Err(e) => problems.push(Diagnostic::error(
+                    display_path(root, entry.path()),
+                    format!("cannot read: {e}"),
+                )),
+            }
+        }
+        if sources.is_empty() {
+            problems.push(
+                Diagnostic::error("templates", "no templates found")
+                    .hint("a site needs templates/ with base.html, article.html, …; `aula new site` writes a set"),
+            );
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        // Add them one by one first, so a syntax error names its own file, then all together so
+        // inheritance is resolved.
+        for (name, text) in &sources {
+            let mut single = Tera::new();
+            single.register_function("t", |_: Kwargs, _: &State| String::new());
+            if let Err(e) = single.add_raw_template(name, text)
+                && is_syntax_error(&e)
+            {
+                problems.push(tera_diagnostic(&e, name));
+            }
+        }
+        if problems.has_errors() {
+            return Err(problems);
+        }
+        if let Err(e) =
+            tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            problems.push(tera_diagnostic(&e, "templates"));
+            return Err(problems);
+        }
+        Ok(Templates { tera })
+    }
+
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    /// Renders `name` with a JSON object as its context.
+    pub(crate) fn render(
+        &self,
+        name: &str,
+        context: &serde_json::Value,
+    ) -> Result<String, Diagnostic> {
+        let context =
+            tera::Context::from_serialize(context).map_err(|e| tera_diagnostic(&e, name))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| tera_diagnostic(&e, name))
+    }
+}
+
+fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraResult<String> {
+    let key: String = kwargs.must_get("key")?;
+    let lang: String = state
+        .get("lang")?
+        .unwrap_or_else(|| locales.default_language().to_string());
+    let mut args = Vec::new();
+    for (name, value) in kwargs.iter() {
+        let Some(name) = name.as_str() else { continue };
+        if name == "key" {
+            continue;
+        }
+        let arg = if let Some(n) = value.as_f64() {
+            Arg::Number(n)
+        } else if let Some(n) = value.as_i64() {
+            Arg::Number(n as f64)
+        } else if let Some(s) = value.as_str() {
+            Arg::Text(s.to_string())
+        } else {
+            Arg::Text(value.to_string())
+        };
+        args.push((name.to_string(), arg));
+    }
+    let borrowed: Vec<(&str, Arg)> = args.iter().map(|(n, a)| (n.as_str(), a.clone())).collect();
+    locales
+        .t(&lang, &key, &borrowed)
+        .ok_or_else(|| tera::Error::message(crate::i18n::unknown_key_message(&key)))
+}
+
+fn is_syntax_error(error: &tera::Error) -> bool {
+    matches!(error.kind(), tera::ErrorKind::SyntaxError(_))
+}
+
+/// A tera error as a diagnostic at the template file, line and column it names.
+fn tera_diagnostic(error: &tera::Error, fallback_name: &str) -> Diagnostic {
+    use std::error::Error as _;
+    match error.kind() {
+        tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
+            let file = if report.filename().is_empty() {
+                fallback_name
+            } else {
+                report.filename()
+            };
+            let span = report.span();
+            let mut message = report.message().to_string();
+            let mut source = error.source();
+            while let Some(inner) = source {
+                message.push_str(": ");
+                message.push_str(&inner.to_string());
+                source = inner.source();
+            }
+            let kind = if is_syntax_error(error) {
+                "template syntax error"
+            } else {
+                "template error"
+            };
+            Diagnostic::error(format!("templates/{file}"), format!("{kind}: {message}"))
+                .at(span.start_line, span.start_col + 1)
+                .group("templates")
+        }
+        other => Diagnostic::error(format!("templates/{fallback_name}"), other.to_string())
+            .group("templates"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(templates: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in templates {
+            let path = dir.path().join("templates").join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(dir.path().join("locales/en")).unwrap();
+        std::fs::write(
+            dir.path().join("locales/en/ui.ftl"),
+            "hello = Hello { $name }\n",
+        )
+        .unwrap();
+        dir
+    }
+
+    fn locales(dir: &Path) -> Arc<Locales> {
+        let config = crate::config::Config::parse(
+            dir,
+            "title='t'\nbase_url='https://x.org'\ndefault_language='en'\nlanguages=['en']\n",
+        )
+        .unwrap();
+        Arc::new(Locales::load(&config).unwrap())
+    }
+
+    #[test]
+    fn t_renders_ui_strings_with_arguments() {
+        let dir = site(&[("page.html", "{{ t(key=\"hello\", name=who) }}")]);
+        let templates = Templates::load(dir.path(), locales(dir.path())).unwrap();
+        let html = templates
+            .render(
+                "page.html",
+                &serde_json::json!({"lang": "en", "who": "<Ana>"}),
+            )
+            .unwrap();
+        assert_eq!(html, "Hello &lt;Ana&gt;");
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_template_line_and_column() {
+        let dir = site(&[("ok.html", "fine"), ("bad.html", "line one\n{% if %}\n")]);
+        let errors = Templates::load(dir.path(), locales(dir.path()))
+            .err()
+            .unwrap();
+        let first = errors.iter().next().unwrap().to_string();
+        assert!(first.starts_with("templates/bad.html:2:"), "{first}");
+    }
+
+    #[test]
+    fn an_unknown_ui_string_is_an_error_at_the_call() {
+        let dir = site(&[("page.html", "a\n{{ t(key=\"nope\") }}")]);
+        let templates = Templates::load(dir.path(), locales(dir.path())).unwrap();
+        let error = templates
+            .render("page.html", &serde_json::json!({"lang": "en"}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.starts_with("templates/page.html:2:"), "{error}");
+        assert!(error.contains("unknown UI string `nope`"), "{error}");
+    }
+}

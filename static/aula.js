@@ -1,0 +1,1 @@
+// set by the front-end work
