@@ -6,7 +6,8 @@
 //! aula; this crate never reads them (aula validates input against them before a lab runs, and
 //! the labs validate again, because a lab binary can also be run by hand).
 
+pub mod contract_check;
+pub mod cost_allocation;
+pub mod iam_eval;
 pub mod protocol;
 pub mod rate_limit;
-pub mod iam_eval;
-pub mod cost_allocation;
