@@ -164,7 +164,7 @@ fn largest_remainder(amount: i128, weights: &BTreeMap<String, i128>) -> BTreeMap
     let mut left = amount - shares.values().sum::<i128>();
     // Largest remainder first; equal remainders in alphabetical order (the Vec is already in
     // name order and the sort is stable).
-    remainders.sort_by(|a, b| b.0.cmp(&a.0));
+    remainders.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (_, team) in remainders {
         if left == 0 {
             break;
