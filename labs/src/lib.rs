@@ -11,3 +11,4 @@ pub mod cost_allocation;
 pub mod iam_eval;
 pub mod protocol;
 pub mod rate_limit;
+pub mod ansible_vars;

@@ -1,0 +1,401 @@
+//! Renders the lab's message the way Ansible's Jinja2 templating would, for a small subset.
+//!
+//! Supported: `{{ name }}`, lookups `name.key`, `name['key']`, `name[0]`, the filters `default`
+//! (alias `d`), `int`, `string`, `lower` and `upper`, and `{# comments #}`. Variables whose value
+//! is itself a template are rendered when used, as Ansible does lazily. Anything else (`{% %}`
+//! blocks, other filters, expressions) is refused with a message, so the lab never pretends to
+//! render something it does not understand. Undefined names fail with Jinja2's own wording.
+
+use super::value::{Key, Value};
+
+/// A message the lab cannot render at all (unsupported syntax), as opposed to a variable that
+/// turns out to be undefined, which is the lesson and not an input error.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SyntaxError(pub(crate) String);
+
+/// The outcome of rendering: the text, or Jinja2's message for the first undefined lookup.
+pub(crate) type Rendered = Result<String, String>;
+
+/// Looks a top-level name up.
+pub(crate) trait Scope {
+    fn lookup(&self, name: &str) -> Option<&Value>;
+}
+
+/// Ansible gives up after this many nested templates, calling it a recursive loop.
+const MAX_DEPTH: usize = 20;
+
+pub(crate) fn render(template: &str, scope: &dyn Scope) -> Result<Rendered, SyntaxError> {
+    render_at(template, scope, 0)
+}
+
+fn render_at(template: &str, scope: &dyn Scope, depth: usize) -> Result<Rendered, SyntaxError> {
+    if depth > MAX_DEPTH {
+        return Ok(Err(format!(
+            "recursive loop detected in template string: {template}"
+        )));
+    }
+    let mut out = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        if let Some(body) = tail.strip_prefix("{{") {
+            let end = body
+                .find("}}")
+                .ok_or_else(|| SyntaxError("a '{{' is never closed with '}}'".into()))?;
+            let expression = parse_expression(&body[..end])?;
+            match evaluate(&expression, scope, depth)? {
+                Ok(value) => out.push_str(&value.to_template_text()),
+                Err(message) => return Ok(Err(message)),
+            }
+            rest = &body[end + 2..];
+        } else if let Some(body) = tail.strip_prefix("{#") {
+            let end = body
+                .find("#}")
+                .ok_or_else(|| SyntaxError("a '{#' comment is never closed with '#}'".into()))?;
+            rest = &body[end + 2..];
+        } else if tail.starts_with("{%") {
+            return Err(SyntaxError(
+                "{% … %} blocks are not supported by this lab; use {{ name }} expressions".into(),
+            ));
+        } else {
+            out.push('{');
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    Ok(Ok(out))
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Expression {
+    name: String,
+    path: Vec<Key>,
+    filters: Vec<(String, Vec<Value>)>,
+}
+
+fn is_name_start(c: char) -> bool {
+    c.is_ascii_alphabetic() || c == '_'
+}
+
+fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_'
+}
+
+struct Cursor<'a> {
+    text: &'a str,
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn skip_space(&mut self) {
+        while self.text[self.pos..].starts_with(char::is_whitespace) {
+            self.pos += self.text[self.pos..]
+                .chars()
+                .next()
+                .map_or(1, char::len_utf8);
+        }
+    }
+
+    fn eat(&mut self, token: char) -> bool {
+        self.skip_space();
+        if self.text[self.pos..].starts_with(token) {
+            self.pos += token.len_utf8();
+            true
+        } else {
+            false
+        }
+    }
+
+    fn name(&mut self) -> Option<String> {
+        self.skip_space();
+        let rest = &self.text[self.pos..];
+        if !rest.starts_with(is_name_start) {
+            return None;
+        }
+        let len = rest.find(|c: char| !is_name_char(c)).unwrap_or(rest.len());
+        self.pos += len;
+        Some(rest[..len].to_string())
+    }
+
+    /// A literal argument: a quoted string, an integer, a float, or a boolean.
+    fn literal(&mut self) -> Option<Value> {
+        self.skip_space();
+        let rest = &self.text[self.pos..];
+        let quote = rest.chars().next()?;
+        if quote == '\'' || quote == '"' {
+            let end = rest[1..].find(quote)?;
+            self.pos += end + 2;
+            return Some(Value::Str(rest[1..end + 1].to_string()));
+        }
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '_'))
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        let value = match word {
+            "True" | "true" => Value::Bool(true),
+            "False" | "false" => Value::Bool(false),
+            "None" | "none" => Value::None,
+            _ => {
+                if let Ok(i) = word.parse::<i64>() {
+                    Value::Int(i)
+                } else {
+                    Value::Float(word.parse::<f64>().ok()?)
+                }
+            }
+        };
+        self.pos += len;
+        Some(value)
+    }
+}
+
+const SUPPORTED: &str = "this lab understands {{ name }}, name.key, name['key'], name[0] and the filters default, int, string, lower and upper";
+
+fn parse_expression(text: &str) -> Result<Expression, SyntaxError> {
+    let unsupported = || SyntaxError(format!("{{{{{text}}}}}: {SUPPORTED}"));
+    let mut cursor = Cursor { text, pos: 0 };
+    let name = cursor.name().ok_or_else(unsupported)?;
+    let mut path = Vec::new();
+    loop {
+        if cursor.eat('.') {
+            path.push(Key::Name(cursor.name().ok_or_else(unsupported)?));
+        } else if cursor.eat('[') {
+            match cursor.literal().ok_or_else(unsupported)? {
+                Value::Str(s) => path.push(Key::Name(s)),
+                Value::Int(i) => path.push(Key::Index(i)),
+                _ => return Err(unsupported()),
+            }
+            if !cursor.eat(']') {
+                return Err(unsupported());
+            }
+        } else {
+            break;
+        }
+    }
+    let mut filters = Vec::new();
+    while cursor.eat('|') {
+        let filter = cursor.name().ok_or_else(unsupported)?;
+        if !matches!(
+            filter.as_str(),
+            "default" | "d" | "int" | "string" | "lower" | "upper"
+        ) {
+            return Err(unsupported());
+        }
+        let mut args = Vec::new();
+        if cursor.eat('(') && !cursor.eat(')') {
+            loop {
+                args.push(cursor.literal().ok_or_else(unsupported)?);
+                if cursor.eat(')') {
+                    break;
+                }
+                if !cursor.eat(',') {
+                    return Err(unsupported());
+                }
+            }
+        }
+        filters.push((filter, args));
+    }
+    cursor.skip_space();
+    if cursor.pos != text.len() {
+        return Err(unsupported());
+    }
+    Ok(Expression {
+        name,
+        path,
+        filters,
+    })
+}
+
+/// Jinja2's `Undefined`: why a lookup produced nothing.
+fn undefined_message(object: Option<&Value>, key: &Key, name: &str) -> String {
+    match (object, key) {
+        (None, _) => format!("'{name}' is undefined"),
+        (Some(object), Key::Name(attr)) => {
+            format!("'{}' has no attribute '{attr}'", object.jinja_object_name())
+        }
+        (Some(object), Key::Index(i)) => {
+            format!("{} has no element {i}", object.jinja_object_name())
+        }
+    }
+}
+
+/// Renders string values that are themselves templates, inside containers too.
+fn resolve(
+    value: &Value,
+    scope: &dyn Scope,
+    depth: usize,
+) -> Result<Result<Value, String>, SyntaxError> {
+    Ok(match value {
+        Value::Str(s) if s.contains("{{") || s.contains("{#") || s.contains("{%") => {
+            render_at(s, scope, depth + 1)?.map(Value::Str)
+        }
+        Value::List(items) => {
+            let mut out = Vec::new();
+            for item in items {
+                match resolve(item, scope, depth)? {
+                    Ok(v) => out.push(v),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Value::List(out))
+        }
+        Value::Dict(entries) => {
+            let mut out = Vec::new();
+            for (k, v) in entries {
+                match resolve(v, scope, depth)? {
+                    Ok(v) => out.push((k.clone(), v)),
+                    Err(e) => return Ok(Err(e)),
+                }
+            }
+            Ok(Value::Dict(out))
+        }
+        other => Ok(other.clone()),
+    })
+}
+
+fn evaluate(
+    expression: &Expression,
+    scope: &dyn Scope,
+    depth: usize,
+) -> Result<Result<Value, String>, SyntaxError> {
+    // Look up the name and the path; an undefined result is kept as its message so that
+    // `default` can still replace it.
+    let mut current: Result<Value, String> = match scope.lookup(&expression.name) {
+        Some(value) => resolve(value, scope, depth)?,
+        None => Err(format!("'{}' is undefined", expression.name)),
+    };
+    for key in &expression.path {
+        current = match current {
+            Ok(object) => match object.get(key) {
+                Some(v) => Ok(v.clone()),
+                None => Err(undefined_message(Some(&object), key, &expression.name)),
+            },
+            Err(e) => Err(e),
+        };
+    }
+    for (filter, args) in &expression.filters {
+        current = match (filter.as_str(), current) {
+            ("default" | "d", current) => {
+                let fallback = args.first().cloned().unwrap_or(Value::Str(String::new()));
+                let only_if_falsy = matches!(args.get(1), Some(Value::Bool(true)));
+                match current {
+                    Err(_) => Ok(fallback),
+                    Ok(v) if only_if_falsy && !truthy(&v) => Ok(fallback),
+                    Ok(v) => Ok(v),
+                }
+            }
+            (_, Err(e)) => Err(e),
+            ("int", Ok(v)) => Ok(Value::Int(to_int(&v))),
+            ("string", Ok(Value::None)) => Ok(Value::Str("None".into())),
+            ("string", Ok(v)) => Ok(Value::Str(v.to_template_text())),
+            ("lower", Ok(v)) => Ok(Value::Str(v.to_template_text().to_lowercase())),
+            ("upper", Ok(v)) => Ok(Value::Str(v.to_template_text().to_uppercase())),
+            (_, Ok(v)) => Ok(v),
+        };
+    }
+    Ok(current)
+}
+
+fn truthy(value: &Value) -> bool {
+    match value {
+        Value::None => false,
+        Value::Bool(b) => *b,
+        Value::Int(i) => *i != 0,
+        Value::Float(f) => *f != 0.0,
+        Value::Str(s) | Value::Date(s) => !s.is_empty(),
+        Value::List(items) => !items.is_empty(),
+        Value::Dict(entries) => !entries.is_empty(),
+    }
+}
+
+/// Jinja2's `int` filter: `int(x)`, else `int(float(x))`, else 0.
+fn to_int(value: &Value) -> i64 {
+    match value {
+        Value::Int(i) => *i,
+        Value::Bool(b) => i64::from(*b),
+        Value::Float(f) => f.trunc() as i64,
+        Value::Str(s) => {
+            let t = s.trim();
+            t.replace('_', "")
+                .parse::<i64>()
+                .ok()
+                .or_else(|| {
+                    t.parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .map(|f| f.trunc() as i64)
+                })
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Vars(Vec<(String, Value)>);
+
+    impl Scope for Vars {
+        fn lookup(&self, name: &str) -> Option<&Value> {
+            self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+        }
+    }
+
+    fn scope() -> Vars {
+        Vars(vec![
+            ("app".into(), Value::Str("shop".into())),
+            ("port".into(), Value::Int(8080)),
+            (
+                "url".into(),
+                Value::Str("http://{{ app }}:{{ port }}".into()),
+            ),
+            (
+                "cfg".into(),
+                Value::Dict(vec![("tier".into(), Value::Str("web".into()))]),
+            ),
+            ("loop".into(), Value::Str("{{ loop }}".into())),
+        ])
+    }
+
+    fn ok(template: &str) -> String {
+        render(template, &scope()).unwrap().unwrap()
+    }
+
+    fn undefined(template: &str) -> String {
+        render(template, &scope()).unwrap().unwrap_err()
+    }
+
+    #[test]
+    fn renders_names_lookups_and_nested_templates() {
+        assert_eq!(
+            ok("Deploying {{ app }} on port {{port}}"),
+            "Deploying shop on port 8080"
+        );
+        assert_eq!(ok("{{ url }}"), "http://shop:8080");
+        assert_eq!(ok("{{ cfg.tier }}/{{ cfg['tier'] | upper }}"), "web/WEB");
+        assert_eq!(ok("{{ missing | default('none') }}"), "none");
+        assert_eq!(ok("{{ port | string }}{# note #}"), "8080");
+        assert_eq!(ok("{ not a template }"), "{ not a template }");
+    }
+
+    #[test]
+    fn undefined_uses_jinjas_words() {
+        assert_eq!(undefined("{{ app_port }}"), "'app_port' is undefined");
+        assert_eq!(
+            undefined("{{ cfg.zone }}"),
+            "'dict object' has no attribute 'zone'"
+        );
+        assert_eq!(undefined("{{ missing.key }}"), "'missing' is undefined");
+        assert!(undefined("{{ loop }}").starts_with("recursive loop detected"));
+    }
+
+    #[test]
+    fn unsupported_syntax_is_refused() {
+        assert!(render("{% if x %}", &scope()).is_err());
+        assert!(render("{{ app | to_json }}", &scope()).is_err());
+        assert!(render("{{ port + 1 }}", &scope()).is_err());
+        assert!(render("{{ app", &scope()).is_err());
+    }
+}
