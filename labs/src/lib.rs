@@ -11,4 +11,5 @@ pub mod cost_allocation;
 pub mod iam_eval;
 pub mod protocol;
 pub mod rate_limit;
+pub mod token_budget;
 pub mod ansible_vars;

@@ -1,0 +1,3 @@
+fn main() -> std::process::ExitCode {
+    aula_labs::protocol::run_main(aula_labs::token_budget::run)
+}
