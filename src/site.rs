@@ -284,6 +284,8 @@ struct SourceIndex<'a> {
     /// (translation key, language) → URL
     urls: HashMap<(&'a str, &'a str), &'a str>,
     drafts: HashSet<(String, String)>,
+    /// The site's languages, default first.
+    languages: Vec<String>,
 }
 
 use std::collections::HashSet;
@@ -308,10 +310,19 @@ impl<'a> SourceIndex<'a> {
             .iter()
             .filter_map(|p| relative_source(config, p).map(|r| (p.lang.clone(), r)))
             .collect();
+        let mut languages = vec![config.default_language.clone()];
+        languages.extend(
+            config
+                .languages
+                .iter()
+                .filter(|l| **l != config.default_language)
+                .cloned(),
+        );
         Self {
             by_source,
             urls,
             drafts,
+            languages,
         }
     }
 
@@ -321,9 +332,11 @@ impl<'a> SourceIndex<'a> {
             Some((p, f)) => (p, Some(f)),
             None => (path, None),
         };
-        let key = self
-            .by_source
-            .get(&(source_lang.to_string(), path.to_string()))
+        // A link to an article not written in this language leads to the original's page in
+        // this language (a fallback page, which always exists).
+        let key = std::iter::once(source_lang)
+            .chain(self.languages.iter().map(String::as_str))
+            .find_map(|lang| self.by_source.get(&(lang.to_string(), path.to_string())))
             .ok_or_else(|| {
                 if self
                     .drafts

@@ -1,0 +1,234 @@
+//! `aula build` end to end on a bilingual fixture: what a reader gets in each language.
+
+mod common;
+
+use common::Site;
+
+fn built() -> Site {
+    let site = Site::fixture("bilingual");
+    site.build_ok();
+    site
+}
+
+#[test]
+fn every_page_declares_its_language_and_links_its_translation() {
+    let site = built();
+    let en = site.read("en/agent-security/windows/index.html");
+    let es = site.read("es/agent-security/ventanas/index.html");
+    assert!(en.contains("<html lang=\"en\">"));
+    assert!(es.contains("<html lang=\"es\">"));
+    // The switcher leads to the same article in the other language, localized slug included.
+    assert!(
+        en.contains("href=\"/es/agent-security/ventanas/\" hreflang=\"es\" lang=\"es\""),
+        "{en}"
+    );
+    assert!(
+        es.contains("href=\"/en/agent-security/windows/\" hreflang=\"en\" lang=\"en\""),
+        "{es}"
+    );
+    for page in [&en, &es] {
+        assert!(page.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example.org/course/en/agent-security/windows/\">"));
+        assert!(page.contains("<link rel=\"alternate\" hreflang=\"es\" href=\"https://fixture.example.org/course/es/agent-security/ventanas/\">"));
+    }
+    assert!(es.contains("<link rel=\"canonical\" href=\"https://fixture.example.org/course/es/agent-security/ventanas/\">"));
+}
+
+#[test]
+fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
+    let site = built();
+    let en = site.read("en/agent-security/windows/index.html");
+    // TOML comes from two-face's extra syntaxes.
+    assert!(en.contains("data-lang=\"toml\""));
+    assert!(en.contains("<span class=\"hl-source hl-toml\">"), "{en}");
+    assert!(en.contains("<span class=\"hl-source hl-python\">"), "{en}");
+    assert!(
+        en.contains("<code class=\"language-klingon\">qapla&#39;\n</code>")
+            || en.contains("<code class=\"language-klingon\">qapla'\n</code>"),
+        "{en}"
+    );
+    let css = site.read("highlight.css");
+    assert!(css.contains(".hl-") && css.contains(":root[data-theme=\"dark\"] .hl-"));
+}
+
+#[test]
+fn headings_get_anchors_and_the_article_a_table_of_contents() {
+    let site = built();
+    let en = site.read("en/agent-security/windows/index.html");
+    assert!(
+        en.contains(
+            "<h2 id=\"burst\">The boundary burst <a class=\"heading-anchor\" href=\"#burst\""
+        ),
+        "{en}"
+    );
+    assert!(
+        en.contains("href=\"#burst\">The boundary burst</a>"),
+        "the TOC links the heading: {en}"
+    );
+}
+
+#[test]
+fn site_links_resolve_per_language_and_fall_back_to_the_original() {
+    let site = built();
+    let en = site.read("en/agent-security/windows/index.html");
+    assert!(en.contains("href=\"/en/finops/budget/#split\""), "{en}");
+    // The Spanish page links to the Spanish URL of an article that exists only in English.
+    let es = site.read("es/agent-security/ventanas/index.html");
+    assert!(es.contains("href=\"/es/finops/budget/\""), "{es}");
+}
+
+#[test]
+fn an_untranslated_article_gets_a_localized_fallback_page() {
+    let site = built();
+    let es = site.read("es/finops/budget/index.html");
+    assert!(es.contains("<html lang=\"es\">"));
+    assert!(
+        es.contains("Este artículo aún no está traducido al español"),
+        "{es}"
+    );
+    assert!(
+        es.contains(
+            "<link rel=\"canonical\" href=\"https://fixture.example.org/course/en/finops/budget/\">"
+        ),
+        "{es}"
+    );
+    assert!(es.contains("Only in English for now."));
+}
+
+#[test]
+fn dates_reading_time_and_levels_are_in_the_readers_language() {
+    let site = built();
+    let es = site.read("es/agent-security/ventanas/index.html");
+    assert!(es.contains("Publicado el 20 de noviembre de 2026"), "{es}");
+    assert!(
+        es.contains("Última actualización: 27 de noviembre de 2026"),
+        "{es}"
+    );
+    assert!(es.contains("1 minuto de lectura"), "{es}");
+    assert!(es.contains("Intermedio"), "{es}");
+    let en = site.read("en/agent-security/windows/index.html");
+    assert!(en.contains("Published November 20, 2026"), "{en}");
+}
+
+#[test]
+fn spanish_plurals_come_from_fluent() {
+    let site = Site::fixture("bilingual");
+    let words = "palabra ".repeat(450);
+    site.write(
+        "content/es/agent-security/largo.md",
+        &format!("+++\ntitle = \"Largo\"\nweight = 2\n+++\n{words}\n"),
+    );
+    site.build_ok();
+    let es = site.read("es/agent-security/largo/index.html");
+    assert!(es.contains("3 minutos de lectura"), "{es}");
+    let section = site.read("es/agent-security/index.html");
+    assert!(
+        section.contains("1 minuto") && section.contains("3 minutos"),
+        "{section}"
+    );
+}
+
+#[test]
+fn the_lab_embed_shows_the_form_and_the_real_recorded_output_in_the_pages_language() {
+    let site = built();
+    let es = site.read("es/agent-security/ventanas/index.html");
+    assert!(es.contains("class=\"lab\""), "{es}");
+    assert!(es.contains("data-lab=\"rate-limit\""));
+    // The recorded answer is the lab's own Spanish output, not a canned string.
+    let expected: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::repo_root().join("labs/expected/rate-limit/boundary-burst.es.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let first_caption = expected["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|b| b["caption"].as_str())
+        .unwrap();
+    let escaped = first_caption
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    assert!(
+        es.contains(&escaped),
+        "caption {first_caption:?} not in page"
+    );
+}
+
+#[test]
+fn the_root_offers_every_language_without_javascript() {
+    let site = built();
+    let root = site.read("index.html");
+    assert!(root.contains("href=\"/en/\""));
+    assert!(root.contains("href=\"/es/\""));
+    assert!(root.contains("Leer en español"));
+    assert!(
+        !root.contains("<script>"),
+        "no inline script needed to choose"
+    );
+    assert!(site.read("404.html").contains("Page not found"));
+    assert!(
+        site.read("robots.txt")
+            .contains("Sitemap: https://fixture.example.org/course/sitemap.xml")
+    );
+}
+
+#[test]
+fn the_sitemap_lists_alternates_and_each_language_has_a_feed() {
+    let site = built();
+    let sitemap = site.read("sitemap.xml");
+    assert!(
+        sitemap
+            .contains("<loc>https://fixture.example.org/course/es/agent-security/ventanas/</loc>")
+    );
+    assert!(sitemap.contains("<xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://fixture.example.org/course/en/agent-security/windows/\"/>"));
+    assert!(
+        !sitemap.contains("/es/finops/budget/"),
+        "fallback copies are not in the sitemap"
+    );
+    let feed = site.read("es/atom.xml");
+    assert!(
+        feed.contains("<title>Ventanas deslizantes</title>"),
+        "{feed}"
+    );
+    assert!(!feed.contains("Splitting a budget"));
+    assert!(site.read("en/atom.xml").contains("Splitting a budget"));
+}
+
+#[test]
+fn tags_get_pages_per_language() {
+    let site = built();
+    let tag = site.read("en/tags/rate-limiting/index.html");
+    assert!(tag.contains("Sliding windows"));
+    assert!(
+        site.read("es/tags/seguridad/index.html")
+            .contains("Ventanas deslizantes")
+    );
+    assert!(
+        site.read("en/tags/index.html")
+            .contains("href=\"/en/tags/security/\"")
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = Site::fixture("bilingual");
+    site.write(
+        "content/en/finops/secret.md",
+        "+++\ntitle = \"Secret\"\ndraft = true\n+++\nshh\n",
+    );
+    site.build_ok();
+    assert!(!site.exists("en/finops/secret/index.html"));
+    let output = site.build(&["--drafts"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(site.exists("en/finops/secret/index.html"));
+}
+
+#[test]
+fn a_section_without_an_index_page_still_gets_one() {
+    let site = built();
+    let finops = site.read("en/finops/index.html");
+    assert!(finops.contains("Splitting a budget"));
+}
