@@ -1,0 +1,82 @@
+//! aula: multilingual Markdown articles → a static learning site with runnable labs.
+//!
+//! The crate is a binary first; this library exists so the command (`src/main.rs`) and the fuzz
+//! targets (`fuzz/`) share one build. Everything is `pub(crate)`; [`run`] is the program and
+//! [`fuzzing`] the small surface the fuzzers drive. The pipeline is in `site`, commands in `cmd`.
+//! Exit codes: 0 success, 1 problems in the site (printed as `path:line:col: …`), 2 wrong usage.
+
+mod cli;
+mod cmd;
+mod config;
+mod content;
+mod diagnostics;
+mod embed;
+mod feeds;
+mod i18n;
+mod labs;
+mod markdown;
+mod output;
+mod site;
+mod templates;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Parses the command line and runs the command.
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let result = match cli.command {
+        cli::Command::Build(args) => cmd::build::execute(&args),
+        cli::Command::Serve(args) => cmd::serve::execute(&args),
+        cli::Command::Check(args) => cmd::check::execute(&args),
+        cli::Command::Labs(command) => cmd::labs::execute(&command),
+        cli::Command::New(command) => cmd::new::execute(&command),
+        cli::Command::I18n(command) => cmd::i18n::execute(&command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Entry points for `cargo fuzz` (see fuzz/README.md). Not an API.
+#[doc(hidden)]
+pub mod fuzzing {
+    /// Splits and validates front matter, then renders the body as Markdown with a resolver
+    /// that accepts or refuses links by their shape. Must never panic, whatever `source` is.
+    pub fn front_matter_and_markdown(source: &str) {
+        struct Links;
+        impl crate::markdown::LinkResolver for Links {
+            fn resolve(&self, target: &str) -> Result<String, String> {
+                if target.len() % 2 == 0 {
+                    Ok(format!("/en/{}/", target.trim_start_matches("@/")))
+                } else {
+                    Err(format!("no page `{target}`"))
+                }
+            }
+        }
+        let body = match crate::content::front_matter::split(source) {
+            Ok(split) => {
+                let _ = crate::content::front_matter::parse(source, &split);
+                &source[split.body_offset..]
+            }
+            Err(diagnostic) => {
+                let _ = diagnostic.to_string();
+                source
+            }
+        };
+        let rendered = crate::markdown::render(body, &Links, "anchor");
+        // Offsets the renderer reports must be places in the body.
+        for problem in &rendered.problems {
+            assert!(problem.offset <= body.len());
+            let _ = crate::diagnostics::LineIndex::new(body).line_column(problem.offset);
+        }
+        for fence in &rendered.labs {
+            assert!(rendered.html.contains(&fence.placeholder));
+        }
+    }
+}
