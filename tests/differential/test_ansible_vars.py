@@ -1,0 +1,279 @@
+"""Differential tests: the `ansible-vars` lab against real `ansible-playbook` (ansible-core).
+
+Each case is one input of the lab: role defaults, an INI inventory, a host, play vars, a vars
+file, extra vars and a message. For each case the test writes a real project to a temp folder —
+
+    inventory.ini, vars.yml, roles/lab/defaults/main.yml, roles/lab/tasks/main.yml, site.yml
+
+— runs `ansible-playbook -i inventory.ini site.yml [-e EXTRA]` against the inventory host with
+`connection: local` and `gather_facts: false`, and has the role's tasks write every variable the
+lab reports (value through `to_json`, type through `type_debug`) and the outcome of a `debug` task
+with the lab's message to JSON files. The lab must agree on every value, every type (Ansible's
+YAML string/list/dict subclasses count as str/list/dict) and the message — or, for an undefined
+variable, on ansible-core's error text.
+
+The manifest's examples are always cases (read from `labs/manifests/ansible-vars.toml`), plus the
+hand-written cases below that pin type and precedence corners.
+
+Run: `python3 -m pytest tests/differential/test_ansible_vars.py` after `cargo build`
+(`AULA_LAB_BIN_DIR` overrides the binaries' folder, default `target/debug`). Needs
+`ansible-core` (tests/differential/requirements.txt).
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN_DIR = Path(os.environ.get("AULA_LAB_BIN_DIR", "target/debug"))
+if not BIN_DIR.is_absolute():
+    BIN_DIR = ROOT / BIN_DIR
+LAB = BIN_DIR / "ansible-vars"
+MANIFEST = ROOT / "labs" / "manifests" / "ansible-vars.toml"
+
+ANSIBLE = shutil.which("ansible-playbook")
+UNDEFINED_PREFIX = "The task includes an option with an undefined variable.. "
+
+# Ansible's YAML loader returns subclasses of the builtin types; the lab names the builtins.
+TYPE_ALIASES = {
+    "AnsibleUnicode": "str",
+    "AnsibleUnsafeText": "str",
+    "AnsibleSequence": "list",
+    "AnsibleMapping": "dict",
+}
+
+
+def manifest_cases():
+    manifest = tomllib.loads(MANIFEST.read_text())
+    defaults = {i["name"]: i.get("default", "") for i in manifest["inputs"]}
+    cases = []
+    for example in manifest["examples"]:
+        case = dict(defaults)
+        case.update(example.get("input", {}))
+        cases.append(pytest.param(case, id=f"example-{example['name']}"))
+    return cases, defaults
+
+
+EXAMPLES, DEFAULTS = manifest_cases()
+
+
+def case(name, **changes):
+    """A hand-written case: the manifest's defaults with some inputs replaced."""
+    data = dict(DEFAULTS)
+    data.update(changes)
+    return pytest.param(data, id=name)
+
+
+TYPES_INVENTORY = """\
+[web]
+web1 port=8003 quoted='8003' word=yes pybool=True ratio=1.5 items="['a', 1]" none=None spaced="hello world" hexa=0x1F zeros=0777
+[web:vars]
+group_quoted="text"
+group_quoted_number='8003'
+group_int=42
+group_flag=false
+group_dict={'tier': 'front', 'replicas': 2}
+"""
+
+HAND_WRITTEN = [
+    # On a host line shlex removes the quotes before literal_eval, so quoted='8003' is an int
+    # there; in a [group:vars] section the quotes reach literal_eval and make a str.
+    case(
+        "ini-values-are-python-literals",
+        inventory=TYPES_INVENTORY,
+        host="web1",
+        role_defaults="",
+        play_vars="",
+        vars_files="",
+        extra_vars="",
+        message="{{ port }} {{ quoted }} {{ word }} {{ pybool }} {{ items }} [{{ none }}] {{ group_dict.tier }}",
+    ),
+    case(
+        "yaml-1-1-typing",
+        inventory="[web]\nweb1\n",
+        host="web1",
+        role_defaults="enabled: yes\nmode: 0644\nlegacy: off\nduration: 1:30\nbig: 1.0e3\nbig_signed: 1.0e+3\nnothing: ~\nstamp: 2026-10-01\nquoted_yes: 'yes'\n",
+        play_vars="ratio: .5\ncount: 1_000\nneg: -12\nhex: 0x1F\n",
+        vars_files="",
+        extra_vars="",
+        message="{{ enabled }} {{ mode }} {{ duration }} {{ big }} {{ stamp }} {{ nothing }}|",
+    ),
+    case(
+        "extra-vars-json-keep-types",
+        extra_vars='{"status_port": 7000, "maintenance": true, "tags": ["a", "b"]}',
+        message="{{ status_port }} {{ maintenance }} {{ tags }}",
+    ),
+    case(
+        "extra-vars-key-value-are-strings",
+        extra_vars="status_port=7000 maintenance=true title='Hello world' eq=a=b",
+        message="{{ status_title }} {{ title }} {{ eq }}",
+    ),
+    case(
+        "child-beats-parent-and-all",
+        host="db1",
+        extra_vars="",
+        vars_files="",
+        message="{{ status_port }} {{ site_timezone }}",
+    ),
+    case(
+        "same-depth-groups-alphabetical",
+        inventory="[zeta]\nh1\n[alpha]\nh1\n[mid]\nh1\n[zeta:vars]\ncolor=blue\nsize=1\n[alpha:vars]\ncolor=red\nshape=round\n[mid:vars]\nsize=2\n",
+        host="h1",
+        extra_vars="",
+        message="{{ color }} {{ size }} {{ shape }}",
+    ),
+    case(
+        "group-priority-reorders",
+        inventory="[zeta]\nh1\n[alpha]\nh1\n[zeta:vars]\ncolor=blue\n[alpha:vars]\ncolor=red\nansible_group_priority=5\n",
+        host="h1",
+        extra_vars="",
+        message="{{ color }}",
+    ),
+    case(
+        "deep-children-declared-late",
+        inventory="[prod:children]\neu\n[eu:children]\neu_web\n[eu_web]\nh1\n[other]\nh1\n[prod:vars]\nlevel=prod\nz=1\n[eu:vars]\nlevel=eu\n[eu_web:vars]\nlevel=eu_web\n[other:vars]\nlevel=other\nz=2\n",
+        host="h1",
+        extra_vars="",
+        message="{{ level }} {{ z }} {{ group_names }}",
+    ),
+    case(
+        "host-vars-on-two-lines-and-port",
+        inventory="[a]\nh1:2222 x=1 y=1\n[b]\nh1 x=2\n[a:vars]\nx=10\n",
+        host="h1",
+        extra_vars="",
+        message="{{ x }} {{ y }} {{ ansible_port }} {{ inventory_hostname }}",
+    ),
+    case(
+        "ungrouped-host",
+        inventory="lonely greeting=hi\n[web]\nweb1\n[all:vars]\ngreeting=hello\n",
+        host="lonely",
+        extra_vars="",
+        message="{{ greeting }} {{ group_names }}",
+    ),
+    case(
+        "nested-templates-and-default",
+        play_vars="status_url: \"http://{{ inventory_hostname }}:{{ status_port }}/\"\n",
+        message="{{ status_url }} {{ missing | default('none') }} {{ status_port | int }}",
+    ),
+    case(
+        "undefined-attribute",
+        play_vars="cfg: {tier: web}\n",
+        message="{{ cfg.zone }}",
+    ),
+    case(
+        "undefined-variable-first-one-reported",
+        message="Deploying {{ app_name }} on port {{ app_port }}",
+    ),
+]
+
+
+def run_lab(case_input):
+    request = json.dumps({"lang": "en", "input": case_input})
+    done = subprocess.run([str(LAB)], input=request, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    blocks = json.loads(done.stdout)["blocks"]
+    table = next(b for b in blocks if b["type"] == "table")
+    variables = {row[0]: (json.loads(row[1]), row[2]) for row in table["rows"]}
+    verdict = blocks[0]
+    if verdict["status"] == "pass":
+        message = ("ok", verdict["detail"])
+    else:
+        code = next(b for b in blocks if b["type"] == "code")["code"]
+        message = ("undefined", verdict["title"].split(": ", 1)[1], code)
+    return variables, message
+
+
+def indent(text, spaces):
+    pad = " " * spaces
+    return "".join(pad + line + "\n" for line in text.splitlines())
+
+
+def run_ansible(case_input, names, workdir):
+    work = Path(workdir)
+    (work / "inventory.ini").write_text(case_input["inventory"])
+    (work / "roles/lab/defaults").mkdir(parents=True)
+    (work / "roles/lab/tasks").mkdir(parents=True)
+    (work / "roles/lab/defaults/main.yml").write_text(case_input["role_defaults"] or "{}\n")
+    values = "{" + ", ".join(f"{json.dumps(n)}: {n}" for n in names) + "}"
+    types = "{" + ", ".join(f"{json.dumps(n)}: {n} | type_debug" for n in names) + "}"
+    tasks = f"""\
+- name: Write the values
+  ansible.builtin.copy:
+    content: {json.dumps("{{ " + values + " | to_json }}")}
+    dest: "{{{{ playbook_dir }}}}/values.json"
+- name: Write the types
+  ansible.builtin.copy:
+    content: {json.dumps("{{ " + types + " | to_json }}")}
+    dest: "{{{{ playbook_dir }}}}/types.json"
+- name: The lab's message
+  ansible.builtin.debug:
+    msg: {json.dumps(case_input["message"])}
+  register: rendered
+  ignore_errors: true
+- name: Write the message outcome
+  ansible.builtin.copy:
+    content: "{{{{ rendered | to_json }}}}"
+    dest: "{{{{ playbook_dir }}}}/message.json"
+"""
+    (work / "roles/lab/tasks/main.yml").write_text(tasks)
+    play = f"- hosts: {case_input['host']}\n  gather_facts: false\n  connection: local\n"
+    if case_input["play_vars"].strip():
+        play += "  vars:\n" + indent(case_input["play_vars"], 4)
+    if case_input["vars_files"].strip():
+        (work / "vars.yml").write_text(case_input["vars_files"])
+        play += "  vars_files:\n    - vars.yml\n"
+    play += "  roles:\n    - lab\n"
+    (work / "site.yml").write_text(play)
+    command = [ANSIBLE, "-i", "inventory.ini", "site.yml"]
+    if case_input["extra_vars"].strip():
+        command += ["-e", case_input["extra_vars"]]
+    env = dict(
+        os.environ,
+        ANSIBLE_NOCOLOR="1",
+        ANSIBLE_RETRY_FILES_ENABLED="0",
+        ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+        ANSIBLE_LOCALHOST_WARNING="0",
+        ANSIBLE_HOST_KEY_CHECKING="0",
+    )
+    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True, check=False)
+    read = lambda name: json.loads((work / name).read_text()) if (work / name).exists() else None
+    return read("values.json"), read("types.json"), read("message.json"), done
+
+
+@pytest.mark.skipif(ANSIBLE is None, reason="ansible-playbook is not installed (see requirements.txt)")
+@pytest.mark.parametrize("case_input", EXAMPLES + HAND_WRITTEN)
+def test_the_lab_agrees_with_ansible_playbook(case_input):
+    assert LAB.exists(), f"build the labs first: {LAB} is missing"
+    lab_vars, lab_message = run_lab(case_input)
+    # Values that are templates are rendered by Ansible when read; the lab shows them as written
+    # (and renders them in the message), so they are compared through the message only.
+    names = sorted(n for n, (v, _) in lab_vars.items() if not (isinstance(v, str) and "{{" in v))
+    with tempfile.TemporaryDirectory(prefix="aula-ansible-vars-") as workdir:
+        values, types, message, done = run_ansible(case_input, names, workdir)
+    log = done.stdout + done.stderr
+    assert values is not None and types is not None, log
+    for name in names:
+        lab_value, lab_type = lab_vars[name]
+        assert values[name] == lab_value and type(values[name]) is type(lab_value), (
+            f"{name}: ansible {values[name]!r}, lab {lab_value!r}"
+        )
+        assert TYPE_ALIASES.get(types[name], types[name]) == lab_type, (
+            f"{name}: ansible type {types[name]}, lab {lab_type}"
+        )
+    assert message is not None, log
+    if lab_message[0] == "ok":
+        assert not message.get("failed"), message
+        assert message["msg"] == lab_message[1]
+    else:
+        _, reason, code = lab_message
+        assert message.get("failed"), message
+        # ansible-core's text: the fixed prefix, the reason, then where the task is.
+        assert message["msg"].startswith(UNDEFINED_PREFIX + reason), message["msg"]
+        assert UNDEFINED_PREFIX + reason in code
