@@ -1,0 +1,199 @@
+// End to end in headless Chromium: a Spanish-speaking reader against `aula serve` (choose the
+// language, run the rate-limit lab with a changed input, mark the article read, search, dark mode),
+// then the same article from the static output on a plain file server (recorded output, "run it
+// locally" hint). Usage: node e2e.mjs <aula serve URL, or "" to skip that part> <site dir>
+// Every step begins from a URL of its own, so one failure does not hide the checks after it.
+import { assert, check, exitCode, launch, screenshot, serveStatic } from './lib.mjs';
+
+const [serveUrl, site = 'target/browser-site'] = process.argv.slice(2);
+const ARTICLE = '/es/agent-security/limites-de-tasa-para-agentes-de-ia/';
+const LAB = 'section.lab[data-lab="rate-limit"]';
+const TIMEOUT = 15000;
+
+const browser = await launch();
+try {
+  if (serveUrl) await againstServe(serveUrl.replace(/\/$/, ''));
+  await againstStatic();
+} finally {
+  await browser.close();
+}
+process.exit(exitCode());
+
+/** A context as a reader's browser: English UI, light system theme; page errors collected. */
+async function reader() {
+  const context = await browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`JavaScript error: ${e.message}`));
+  page.on('console', (m) => {
+    if (/Content Security Policy/i.test(m.text())) problems.push(`CSP: ${m.text()}`);
+  });
+  return { context, page, problems };
+}
+
+const pathOf = (page) => new URL(page.url()).pathname;
+
+async function labState(page) {
+  return page.$eval(LAB, (lab) => ({
+    text: lab.querySelector('.lab-blocks').innerText,
+    tables: lab.querySelectorAll('.lab-blocks table').length,
+    svg: (lab.querySelector('.lab-blocks .lab-chart-canvas svg, .lab-blocks figure svg') || {}).outerHTML || null,
+    source: lab.querySelector('.lab-source').textContent.trim(),
+    recordedLabel: lab.querySelector('.lab-source').dataset.recorded,
+    liveLabel: lab.querySelector('.lab-source').dataset.live,
+  }));
+}
+
+async function againstServe(base) {
+  const { context, page, problems } = await reader();
+
+  await check('e2e serve: / offers the languages and Español leads to /es/', async () => {
+    await page.goto(`${base}/`);
+    await screenshot(page, 'e2e-01-root');
+    // The chooser page links each language; if the server sends readers straight to a home page,
+    // the language switch in the header is the way to Spanish.
+    const chooser = page.locator('.languages a[hreflang="es"], .lang-switch a[hreflang="es"]').first();
+    assert(await chooser.count() === 1, `no link to Español on ${pathOf(page)}`);
+    await Promise.all([page.waitForURL(/\/es\/$/), chooser.click()]);
+    assert(await page.locator('html').getAttribute('lang') === 'es', 'the Spanish home is not lang="es"');
+    await screenshot(page, 'e2e-02-home-es');
+  });
+
+  await check('e2e serve: the Spanish home links the rate-limit article', async () => {
+    if (pathOf(page) !== '/es/') await page.goto(`${base}/es/`);
+    const link = page.locator(`main a[href="${ARTICLE}"]`).first();
+    assert(await link.count() === 1, `no link to ${ARTICLE} on /es/`);
+    await Promise.all([page.waitForURL(`**${ARTICLE}`), link.click()]);
+    await screenshot(page, 'e2e-03-article');
+  });
+
+  await check('e2e serve: the lab runs with limit = 7 and redraws its table and chart in Spanish', async () => {
+    if (pathOf(page) !== ARTICLE) await page.goto(base + ARTICLE);
+    const lab = page.locator(LAB).first();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.runner, LAB);
+    const runner = await lab.getAttribute('data-runner');
+    assert(runner === 'live', `the lab says its runner is "${runner}" under aula serve`);
+    assert(await lab.locator('.lab-offline').isHidden(), 'the "run it locally" hint shows under aula serve');
+    const before = await labState(page);
+    assert(before.svg, 'no recorded chart (svg) before running');
+    await lab.locator('input[name="limit"]').fill('7');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/_aula/labs/') && r.request().method() === 'POST', { timeout: 30000 }),
+      lab.locator('.lab-run').click(),
+    ]);
+    assert(response.status() === 200, `POST ${new URL(response.url()).pathname} answered ${response.status()}`);
+    await page.waitForFunction((sel) => {
+      const s = document.querySelector(sel + ' .lab-source');
+      return s && s.textContent.trim() === s.dataset.live;
+    }, LAB);
+    const after = await labState(page);
+    await lab.scrollIntoViewIfNeeded();
+    await screenshot(page, 'e2e-04-lab-run');
+    assert(after.text !== before.text, 'the output did not change');
+    assert(/solicitudes/.test(after.text), `no Spanish in the new output: ${after.text.slice(0, 120)}`);
+    assert(/\b7 solicitudes\b/.test(after.text), `the new output does not mention the limit of 7 solicitudes: ${after.text.slice(0, 160)}`);
+    assert(!/\brequests\b/.test(after.text), 'the new output has English in it ("requests")');
+    assert(after.tables > 0, 'no output table after running');
+    assert(after.svg && after.svg !== before.svg, after.svg ? 'the chart did not change' : 'no chart (svg) after running');
+    assert(await lab.locator('.lab-done').isVisible(), 'the lab is not marked completed after a run');
+  });
+
+  await check('e2e serve: "mark as read" shows as progress on the Spanish home', async () => {
+    if (pathOf(page) !== ARTICLE) await page.goto(base + ARTICLE);
+    const button = page.locator('.mark-read');
+    await button.click();
+    assert(await button.getAttribute('aria-pressed') === 'true', 'the button is not pressed after the click');
+    assert(await page.locator('[data-read-state]').isVisible(), 'the article does not say it is read');
+    await screenshot(page, 'e2e-05-marked-read');
+    await page.goto(`${base}/es/`);
+    const summary = page.locator('.progress-summary[data-progress-of="path"]');
+    await summary.waitFor({ state: 'visible' });
+    const text = (await summary.textContent()).trim();
+    assert(/\b1\b/.test(text), `the learning path's progress says "${text}"`);
+    const step = page.locator(`.path-step:has(a[href="${ARTICLE}"]) .badge`);
+    assert(await step.count() > 0, 'the article has no "read" badge in the learning path');
+    const card = page.locator('.section-card:has(a[href="/es/agent-security/"]) .progress-summary');
+    assert(await card.isVisible(), "the section's card shows no progress");
+    await screenshot(page, 'e2e-06-progress');
+  });
+
+  await check('e2e serve: searching "ventanas" finds the article, keyboard only', async () => {
+    await page.goto(`${base}/es/`);
+    const input = page.locator('#search-input');
+    await input.waitFor({ state: 'visible' });
+    await input.focus();
+    await page.keyboard.type('ventanas');
+    const hit = page.locator(`#search-results .search-list a[href*="limites-de-tasa-para-agentes-de-ia"]`).first();
+    await hit.waitFor({ state: 'visible' });
+    const hrefs = await page.$$eval('#search-results .search-list a', (as) => as.map((a) => new URL(a.href).pathname));
+    assert(hrefs.every((h) => h.startsWith('/es/')), `results outside Spanish: ${hrefs.filter((h) => !h.startsWith('/es/')).join(', ')}`);
+    const excerpt = (await hit.textContent()).toLowerCase();
+    assert(/ventana/.test(excerpt), `the result's excerpt does not mention ventana(s): ${excerpt.slice(0, 120)}`);
+    await screenshot(page, 'e2e-07-search');
+    // Down from the box into the results, down to the article, Enter.
+    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < hrefs.length; i++) {
+      const at = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+      if (at && at.includes('limites-de-tasa-para-agentes-de-ia')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await Promise.all([page.waitForURL(`**${ARTICLE}*`), page.keyboard.press('Enter')]);
+    await screenshot(page, 'e2e-08-search-landed');
+  });
+
+  await check('e2e serve: dark mode toggled stays dark after a reload', async () => {
+    await page.goto(base + ARTICLE);
+    const html = page.locator('html');
+    assert(await html.getAttribute('data-theme') === 'light', 'not light to begin with (system theme is light)');
+    const toggle = page.locator('.theme-toggle');
+    await toggle.click();
+    assert(await html.getAttribute('data-theme') === 'dark', 'the toggle did not switch to dark');
+    assert(await toggle.getAttribute('aria-pressed') === 'true', 'the toggle is not aria-pressed in dark');
+    await page.reload();
+    const theme = await page.evaluate(() => document.documentElement.dataset.theme);
+    assert(theme === 'dark', `after a reload data-theme is ${JSON.stringify(theme)}`);
+    await screenshot(page, 'e2e-09-dark-after-reload');
+  });
+
+  await check('e2e serve: no JavaScript or CSP errors', async () => {
+    assert(problems.length === 0, problems[0]);
+  });
+  await context.close();
+}
+
+async function againstStatic() {
+  const server = await serveStatic(site);
+  const { context, page, problems } = await reader();
+  try {
+    await check('e2e static: the lab shows its recorded output and the "run it locally" hint', async () => {
+      await page.goto(server.url + ARTICLE);
+      const lab = page.locator(LAB).first();
+      await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.runner, LAB);
+      const runner = await lab.getAttribute('data-runner');
+      assert(runner === 'static', `the lab says its runner is "${runner}" on a static host`);
+      const hint = lab.locator('.lab-offline');
+      assert(await hint.isVisible(), 'the .lab-offline hint is not visible');
+      assert(/aula serve/.test(await hint.textContent()), 'the hint does not say how to run it (aula serve)');
+      const state = await labState(page);
+      assert(state.source === state.recordedLabel, `the output is labelled "${state.source}", not as recorded`);
+      assert(/solicitudes/.test(state.text), 'the recorded output is not the Spanish one');
+      assert(state.tables > 0, 'no recorded table');
+      assert(state.svg, 'no recorded chart (svg)');
+      await lab.scrollIntoViewIfNeeded();
+      await screenshot(page, 'e2e-10-static-recorded');
+      // Run on a static host: nothing is posted, the output stays, the reader is told why.
+      await lab.locator('.lab-run').click();
+      await page.waitForFunction((sel) => document.querySelector(sel + ' .lab-status').textContent.trim() !== '', LAB);
+      const again = await labState(page);
+      assert(again.text === state.text, 'the recorded output changed after Run on a static host');
+      await screenshot(page, 'e2e-11-static-run');
+    });
+    await check('e2e static: no JavaScript or CSP errors', async () => {
+      assert(problems.length === 0, problems[0]);
+    });
+  } finally {
+    await context.close();
+    await server.close();
+  }
+}
