@@ -6,10 +6,10 @@
 //! aula; this crate never reads them (aula validates input against them before a lab runs, and
 //! the labs validate again, because a lab binary can also be run by hand).
 
+pub mod ansible_vars;
 pub mod contract_check;
 pub mod cost_allocation;
 pub mod iam_eval;
 pub mod protocol;
 pub mod rate_limit;
 pub mod token_budget;
-pub mod ansible_vars;
