@@ -62,6 +62,34 @@ try {
     }
     await context.close();
   }
+
+  // Reflow (WCAG 1.4.10): at 360 CSS px nothing but a scroll box (code, tables) scrolls sideways.
+  const narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'light' });
+  const page = await narrow.newPage();
+  for (const p of pages.filter((p) => !p.missing)) {
+    await check(`360 px wide, no sideways scrolling: ${p.type} (${p.lang}) ${p.path}`, async () => {
+      await page.goto(server.url + p.path, { waitUntil: 'load' });
+      await page.waitForLoadState('networkidle', { timeout: 2500 }).catch(() => {});
+      const over = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        if (document.documentElement.scrollWidth <= width) return null;
+        const scrolls = (el) => {
+          for (let a = el.parentElement; a; a = a.parentElement) {
+            if (/(auto|scroll|hidden)/.test(getComputedStyle(a).overflowX) && a !== document.documentElement && a !== document.body) return true;
+          }
+          return false;
+        };
+        const culprit = [...document.body.querySelectorAll('*')].find((el) => el.getBoundingClientRect().right > width + 1 && !scrolls(el));
+        const name = culprit ? culprit.tagName.toLowerCase() + (culprit.className && typeof culprit.className === 'string' ? '.' + culprit.className.trim().split(/\s+/).join('.') : '') : '?';
+        return `page is ${document.documentElement.scrollWidth} px wide; first overflowing element: ${name}`;
+      });
+      if (over) {
+        await screenshot(page, `narrow-${p.path.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '') || 'root'}`);
+        throw new Error(over);
+      }
+    });
+  }
+  await narrow.close();
 } finally {
   await browser.close();
   await server.close();
