@@ -86,6 +86,9 @@ pub(crate) struct CheckArgs {
     pub(crate) root: RootArg,
     #[arg(long, value_enum, default_value = "text")]
     pub(crate) format: Format,
+    /// Fail on warnings too (missing, stale or unrecorded translations).
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,5 +156,9 @@ pub(crate) enum I18nCommand {
         root: RootArg,
         /// The translation's source file.
         translation: PathBuf,
+        /// The original's language, when it is not the default language (recorded as
+        /// `source_lang`); by default the one the file already records.
+        #[arg(long)]
+        from: Option<String>,
     },
 }

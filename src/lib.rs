@@ -5,6 +5,7 @@
 //! [`fuzzing`] the small surface the fuzzers drive. The pipeline is in `site`, commands in `cmd`.
 //! Exit codes: 0 success, 1 problems in the site (printed as `path:line:col: …`), 2 wrong usage.
 
+mod check;
 mod cli;
 mod cmd;
 mod config;
@@ -18,6 +19,7 @@ mod markdown;
 mod output;
 mod site;
 mod templates;
+mod translations;
 
 use std::process::ExitCode;
 

@@ -150,6 +150,8 @@ pub(crate) struct Built {
     pub(crate) output: OutputStore,
     pub(crate) warnings: Diagnostics,
     pub(crate) pages: usize,
+    /// Every internal link of every page, by page index in `content.pages` (for `aula check`).
+    pub(crate) links: Vec<Vec<markdown::LinkRef>>,
 }
 
 /// Loads and renders the site at `root`.
@@ -231,6 +233,7 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
             Err(d) => problems.push(d),
         }
     }
+    crate::translations::add_status_pages(project, &mut output, &mut problems);
     if problems.has_errors() {
         return Err(problems.sorted());
     }
@@ -260,6 +263,7 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
         pages: content.pages.len(),
         output,
         warnings,
+        links: structure.links,
     })
 }
 
@@ -601,7 +605,7 @@ fn t(project: &Project, lang: &str, key: &str) -> String {
 }
 
 /// What every template gets: language, switcher, alternates, navigation.
-fn common_context(project: &Project, page: &Page, title: &str) -> Value {
+pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Value {
     let config = &project.config;
     let content = &project.content;
     let languages: Vec<Value> = config
@@ -853,7 +857,7 @@ fn stale_notice(project: &Project, page: &Page) -> Value {
     }
 }
 
-fn merge(target: &mut Value, extra: Value) {
+pub(crate) fn merge(target: &mut Value, extra: Value) {
     if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
         target.extend(extra);
     }

@@ -1,7 +1,65 @@
-//! `aula check` (being written).
+//! `aula check`: runs [`crate::check::check_site`] and prints the problems grouped (links,
+//! translations, Fluent, labs, front matter, …) with a summary line, or as JSON for tools.
+//! Exit code 0 when there are no errors (warnings — missing or stale translations — are listed
+//! but do not fail unless `--strict`), 1 otherwise.
 
 use std::process::ExitCode;
 
-pub(crate) fn execute<T: std::fmt::Debug>(_args: &T) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`aula check` is not available yet")
+use serde_json::json;
+
+use crate::check::{GROUPS, check_site};
+use crate::cli::{CheckArgs, Format};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+pub(crate) fn execute(args: &CheckArgs) -> anyhow::Result<ExitCode> {
+    let problems = check_site(&args.root.root);
+    let errors = problems.iter().filter(|d| d.is_error()).count();
+    let warnings = problems.len() - errors;
+    match args.format {
+        Format::Text => print_text(&problems, errors, warnings),
+        Format::Json => {
+            let report = json!({
+                "errors": errors,
+                "warnings": warnings,
+                "problems": problems.iter().collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&report)?);
+        }
+    }
+    let failed = errors > 0 || (args.strict && warnings > 0);
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_text(problems: &Diagnostics, errors: usize, warnings: usize) {
+    let mut groups: Vec<&str> = GROUPS.to_vec();
+    for d in problems.iter() {
+        if !groups.contains(&d.group) {
+            groups.push(d.group);
+        }
+    }
+    for group in groups {
+        let in_group: Vec<&Diagnostic> = problems.iter().filter(|d| d.group == group).collect();
+        if in_group.is_empty() {
+            continue;
+        }
+        println!("── {group} ({}) ──", in_group.len());
+        for d in in_group {
+            println!("{d}");
+        }
+        println!();
+    }
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    if problems.is_empty() {
+        println!("aula check: no problems found");
+    } else {
+        println!(
+            "aula check: {}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        );
+    }
 }

@@ -1,0 +1,211 @@
+//! Translation status: for each language, which pages are translated and up to date, which are
+//! stale (the original changed after the translation recorded it), which record no original at
+//! all, and which are missing (a fallback page stands in for them).
+//!
+//! `aula check` lists what is not up to date; [`add_status_pages`] puts one page per language
+//! into the site (`/<lang>/translations/`) so translators see the same list with coverage. The
+//! page is rendered only when the site's templates have `translations.html`, so sites made before
+//! it existed keep building.
+//!
+//! This module reads the loaded content; it does not render Markdown and writes no files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::content::{Page, PageKind};
+use crate::diagnostics::Diagnostics;
+use crate::output::OutputStore;
+use crate::site::{Project, common_context, merge, output_path, stale_original};
+
+/// Where one page stands in one language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum State {
+    /// Translated, and the recorded hash matches the original.
+    Current,
+    /// Translated from an older version of the original.
+    Stale,
+    /// Translated, but without a `source_hash`: nobody knows which version it reflects.
+    Unrecorded,
+    /// Not translated: readers get the original with a notice.
+    Missing,
+}
+
+/// One original and its translation (if any) into the status's language.
+pub(crate) struct Entry<'a> {
+    pub(crate) original: &'a Page,
+    pub(crate) translation: Option<&'a Page>,
+    pub(crate) state: State,
+}
+
+/// Every page whose original is in another language than `lang`, with its state.
+pub(crate) struct LanguageStatus<'a> {
+    pub(crate) lang: String,
+    pub(crate) entries: Vec<Entry<'a>>,
+}
+
+impl LanguageStatus<'_> {
+    pub(crate) fn count(&self, state: State) -> usize {
+        self.entries.iter().filter(|e| e.state == state).count()
+    }
+
+    /// Pages with a translation (stale or not), out of all pages to translate.
+    pub(crate) fn translated(&self) -> usize {
+        self.entries.len() - self.count(State::Missing)
+    }
+
+    /// Whole percent, rounded down so 99.6 % never shows as "100 %"; 100 when nothing is to do.
+    pub(crate) fn coverage(&self) -> usize {
+        (self.translated() * 100)
+            .checked_div(self.entries.len())
+            .unwrap_or(100)
+    }
+}
+
+/// The written pages (no fallbacks, no generated section pages) grouped by translation key.
+fn groups(project: &Project) -> BTreeMap<&str, Vec<&Page>> {
+    let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
+    for page in &project.content.pages {
+        // A section page that aula.toml names but nobody wrote has no source to translate.
+        if page.fallback_from.is_none() && !page.source.is_empty() {
+            groups.entry(&page.translation_key).or_default().push(page);
+        }
+    }
+    groups
+}
+
+/// The language a group's translations are made from: the one a member names in `source_lang`,
+/// else the default language, else the first language (in aula.toml's order) that has the page.
+pub(crate) fn original_language(project: &Project, members: &[&Page]) -> Option<String> {
+    let has = |lang: &str| members.iter().any(|p| p.lang == lang);
+    if let Some(named) = members
+        .iter()
+        .filter_map(|p| p.front.source_lang.as_deref())
+        .find(|lang| has(lang))
+    {
+        return Some(named.to_string());
+    }
+    project
+        .config
+        .languages
+        .iter()
+        .find(|lang| **lang == project.config.default_language && has(lang))
+        .or_else(|| project.config.languages.iter().find(|lang| has(lang)))
+        .cloned()
+}
+
+/// Where every page stands in `lang`.
+pub(crate) fn status<'a>(project: &'a Project, lang: &str) -> LanguageStatus<'a> {
+    let mut entries = Vec::new();
+    for members in groups(project).values() {
+        let Some(original_lang) = original_language(project, members) else {
+            continue;
+        };
+        if original_lang == lang {
+            continue;
+        }
+        let Some(original) = members.iter().find(|p| p.lang == original_lang) else {
+            continue;
+        };
+        let translation = members.iter().find(|p| p.lang == lang).copied();
+        let state = match translation {
+            None => State::Missing,
+            Some(page) if stale_original(project, page).is_some() => State::Stale,
+            Some(page) if page.front.source_hash.is_none() => State::Unrecorded,
+            Some(_) => State::Current,
+        };
+        entries.push(Entry {
+            original,
+            translation,
+            state,
+        });
+    }
+    LanguageStatus {
+        lang: lang.to_string(),
+        entries,
+    }
+}
+
+/// Renders `/<lang>/translations/` for every language into `output`.
+pub(crate) fn add_status_pages(
+    project: &Project,
+    output: &mut OutputStore,
+    problems: &mut Diagnostics,
+) {
+    if !project.templates.has("translations.html") {
+        return;
+    }
+    for lang in &project.config.languages {
+        let status = status(project, lang);
+        let url = format!("/{lang}/translations/");
+        let page = Page {
+            path: PathBuf::from("templates/translations.html"),
+            lang: lang.clone(),
+            kind: PageKind::Standalone,
+            section: None,
+            front: Default::default(),
+            source: Arc::from(""),
+            body_offset: 0,
+            slug: "translations".into(),
+            url: url.clone(),
+            translation_key: "translations".into(),
+            fallback_from: None,
+        };
+        let t = |key: &str| project.locales.t(lang, key, &[]).unwrap_or_default();
+        let mut context = common_context(project, &page, &t("translations-title"));
+        merge(
+            &mut context,
+            json!({
+                "status": status_context(project, &status),
+                "breadcrumbs": [{"title": t("nav-home"), "url": format!("/{lang}/")}],
+            }),
+        );
+        match project.templates.render("translations.html", &context) {
+            Ok(html) => output.insert(output_path(&url), html),
+            Err(d) => problems.push(d),
+        }
+    }
+}
+
+fn status_context(project: &Project, status: &LanguageStatus<'_>) -> Value {
+    let entry = |e: &Entry<'_>| {
+        let language_name = project
+            .locales
+            .t(&e.original.lang, "language-name", &[])
+            .unwrap_or_else(|| e.original.lang.clone());
+        json!({
+            "title": e.translation.map_or(&e.original.front.title, |t| &t.front.title),
+            // A missing translation's URL is its fallback page's.
+            "url": e.translation
+                .or_else(|| project.content.translation(&e.original.translation_key, &status.lang))
+                .map(|p| p.url.clone()),
+            "path": e.translation.map(|t| t.path.to_string_lossy().into_owned()),
+            "original_title": e.original.front.title,
+            "original_url": e.original.url,
+            "original_path": e.original.path.to_string_lossy(),
+            "original_lang": e.original.lang,
+            "original_language": language_name,
+        })
+    };
+    let list = |state: State| -> Vec<Value> {
+        status
+            .entries
+            .iter()
+            .filter(|e| e.state == state)
+            .map(entry)
+            .collect()
+    };
+    let coverage = status.coverage();
+    json!({
+        "lang": status.lang,
+        "total": status.entries.len(),
+        "translated": status.translated(),
+        "coverage": coverage,
+        "missing": list(State::Missing),
+        "stale": list(State::Stale),
+        "unrecorded": list(State::Unrecorded),
+        "current": list(State::Current),
+    })
+}
