@@ -39,6 +39,7 @@ async function labState(page) {
     text: lab.querySelector('.lab-blocks').innerText,
     tables: lab.querySelectorAll('.lab-blocks table').length,
     svg: (lab.querySelector('.lab-blocks .lab-chart-canvas svg, .lab-blocks figure svg') || {}).outerHTML || null,
+    svgText: (lab.querySelector('.lab-blocks .lab-chart-canvas svg, .lab-blocks figure svg') || {}).textContent || '',
     source: lab.querySelector('.lab-source').textContent.trim(),
     recordedLabel: lab.querySelector('.lab-source').dataset.recorded,
     liveLabel: lab.querySelector('.lab-source').dataset.live,
@@ -96,6 +97,7 @@ async function againstServe(base) {
     assert(!/\brequests\b/.test(after.text), 'the new output has English in it ("requests")');
     assert(after.tables > 0, 'no output table after running');
     assert(after.svg && after.svg !== before.svg, after.svg ? 'the chart did not change' : 'no chart (svg) after running');
+    assert(/tiempo|solicitudes/i.test(after.svgText), `the chart's axes are not in Spanish: ${after.svgText.slice(0, 120)}`);
     assert(await lab.locator('.lab-done').isVisible(), 'the lab is not marked completed after a run');
   });
 
@@ -180,6 +182,7 @@ async function againstStatic() {
       assert(/solicitudes/.test(state.text), 'the recorded output is not the Spanish one');
       assert(state.tables > 0, 'no recorded table');
       assert(state.svg, 'no recorded chart (svg)');
+      assert(/tiempo|solicitudes/i.test(state.svgText), `the recorded chart's axes are not in Spanish: ${state.svgText.slice(0, 120)}`);
       await lab.scrollIntoViewIfNeeded();
       await screenshot(page, 'e2e-10-static-recorded');
       // Run on a static host: nothing is posted, the output stays, the reader is told why.
