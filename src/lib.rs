@@ -18,6 +18,7 @@ mod labs;
 mod markdown;
 mod output;
 mod site;
+mod skeleton;
 mod templates;
 mod translations;
 

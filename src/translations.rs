@@ -10,12 +10,13 @@
 //! This module reads the loaded content; it does not render Markdown and writes no files.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use crate::content::{Page, PageKind};
+use crate::config::Config;
+use crate::content::{Content, Page, PageKind};
 use crate::diagnostics::Diagnostics;
 use crate::output::OutputStore;
 use crate::site::{Project, common_context, merge, output_path, stale_original};
@@ -207,5 +208,116 @@ fn status_context(project: &Project, status: &LanguageStatus<'_>) -> Value {
         "stale": list(State::Stale),
         "unrecorded": list(State::Unrecorded),
         "current": list(State::Current),
+    })
+}
+
+/// The written page (not a fallback) whose source file is `file`, given as the user typed it:
+/// relative to the current folder, relative to the site root, or absolute.
+pub(crate) fn find_page<'a>(
+    config: &Config,
+    content: &'a Content,
+    file: &Path,
+) -> Result<&'a Page, String> {
+    let candidates = [file.to_path_buf(), config.root.join(file)];
+    let Some(wanted) = candidates.iter().find_map(|p| p.canonicalize().ok()) else {
+        return Err(format!("there is no file {}", file.display()));
+    };
+    content
+        .pages
+        .iter()
+        .chain(&content.drafts)
+        .filter(|p| p.fallback_from.is_none())
+        .find(|p| config.root.join(&p.path).canonicalize().ok().as_ref() == Some(&wanted))
+        .ok_or_else(|| {
+            format!(
+                "{} is not a page of the site at {} (pages are content/<lang>/…/*.md)",
+                file.display(),
+                config.root.display()
+            )
+        })
+}
+
+/// What a translation records of its original: the fields to write into its front matter.
+pub(crate) struct Record<'a> {
+    pub(crate) original: &'a Page,
+    /// Written when the original is not in the default language (or the file already says).
+    pub(crate) source_lang: Option<String>,
+    pub(crate) source_hash: String,
+}
+
+impl Record<'_> {
+    pub(crate) fn fields(&self) -> Vec<(&str, &str)> {
+        let mut fields = vec![("source_hash", self.source_hash.as_str())];
+        if let Some(lang) = &self.source_lang {
+            fields.push(("source_lang", lang.as_str()));
+        }
+        fields
+    }
+}
+
+/// The record `translation` should carry now. The original's language is `from` when given, else
+/// what the file records, else the default language, else the one other language that has the
+/// page (the default language's own pages may be translations, e.g. of a Spanish original).
+pub(crate) fn record_for<'a>(
+    config: &Config,
+    content: &'a Content,
+    translation: &Page,
+    from: Option<&str>,
+) -> Result<Record<'a>, String> {
+    let written = |lang: &str| {
+        content.pages.iter().chain(&content.drafts).find(|p| {
+            p.fallback_from.is_none()
+                && p.lang == lang
+                && p.translation_key == translation.translation_key
+        })
+    };
+    let original_lang = from
+        .map(str::to_string)
+        .or_else(|| translation.front.source_lang.clone())
+        .or_else(|| {
+            (translation.lang != config.default_language)
+                .then(|| config.default_language.clone())
+        })
+        .or_else(|| {
+            config
+                .languages
+                .iter()
+                .filter(|l| **l != translation.lang)
+                .find(|l| written(l).is_some())
+                .cloned()
+        })
+        .ok_or_else(|| {
+            format!(
+                "no other language has a page with the translation key `{}`, so {} is not a translation",
+                translation.translation_key,
+                translation.path.display()
+            )
+        })?;
+    if !config.languages.contains(&original_lang) {
+        return Err(format!(
+            "`{original_lang}` is not a language of this site ({})",
+            config.languages.join(", ")
+        ));
+    }
+    if original_lang == translation.lang {
+        return Err(format!(
+            "{} is in {original_lang} itself; name the original's language with --from",
+            translation.path.display()
+        ));
+    }
+    let original = written(&original_lang).ok_or_else(|| {
+        format!(
+            "no {original_lang} page has the translation key `{}`; give the original and {} the same path or `translation_key`",
+            translation.translation_key,
+            translation.path.display()
+        )
+    })?;
+    let source_lang = (original_lang != config.default_language
+        || translation.front.source_lang.is_some())
+    .then_some(original_lang);
+    Ok(Record {
+        original,
+        source_lang,
+        source_hash: original.body_hash(),
     })
 }

@@ -326,6 +326,64 @@ pub(crate) fn parse_date(text: &str) -> Option<jiff::civil::Date> {
         .map(|dt| dt.date())
 }
 
+/// Sets top-level string `fields` in the front matter of `source` and leaves every other byte as
+/// it was: a key already written keeps its line (only that line is replaced), a new key gets a line
+/// of its own before the closing delimiter, in the file's own line ending. For `aula i18n mark` and
+/// `aula new translation`, which must not reformat what authors wrote.
+pub(crate) fn set_fields(source: &str, fields: &[(&str, &str)]) -> Result<String, Diagnostic> {
+    let split = split(source)?;
+    let newline = if source.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let mut front = split.front.to_string();
+    for (key, value) in fields {
+        let line = match split.format {
+            Format::Toml => format!("{key} = {}", toml::Value::from(*value)),
+            // A JSON string is a YAML double-quoted scalar; quoting keeps a hash such as
+            // `123e45` from being read as a number.
+            Format::Yaml => format!(
+                "{key}: {}",
+                serde_json::to_string(value).unwrap_or_default()
+            ),
+        };
+        let mut offset = 0;
+        let mut written = None;
+        for existing in front.split_inclusive('\n') {
+            // YAML nests by indentation, so only an unindented key is top-level there.
+            let candidate = match split.format {
+                Format::Toml => existing.trim_start(),
+                Format::Yaml => existing,
+            };
+            if let Some(rest) = candidate.strip_prefix(key)
+                && (rest.trim_start().starts_with('=') || rest.trim_start().starts_with(':'))
+            {
+                let content = existing.trim_end_matches(['\r', '\n']).len();
+                written = Some(offset..offset + content);
+                break;
+            }
+            offset += existing.len();
+        }
+        match written {
+            Some(range) => front.replace_range(range, &line),
+            None => {
+                if !front.is_empty() && !front.ends_with('\n') {
+                    front.push_str(newline);
+                }
+                front.push_str(&line);
+                front.push_str(newline);
+            }
+        }
+    }
+    let front_end = split.front_offset + split.front.len();
+    Ok(format!(
+        "{}{front}{}",
+        &source[..split.front_offset],
+        &source[front_end..]
+    ))
+}
+
 /// Where `key` is written in the front matter (line and column in the whole file); the opening
 /// delimiter's line when the key is not written there.
 fn key_position(source: &str, split: &Split<'_>, key: &str) -> (usize, usize) {
@@ -356,6 +414,31 @@ mod tests {
 
     fn first_error(source: &str) -> String {
         parse_source(source).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn set_fields_replaces_a_written_key_in_place_and_keeps_everything_else() {
+        let source =
+            "+++\ntitle = \"Hola\"  \nsource_hash = \"old\"\ntags = [\"a\"]\n+++\n\nbody\n";
+        let edited = set_fields(source, &[("source_hash", "abc123")]).unwrap();
+        assert_eq!(
+            edited,
+            "+++\ntitle = \"Hola\"  \nsource_hash = \"abc123\"\ntags = [\"a\"]\n+++\n\nbody\n"
+        );
+    }
+
+    #[test]
+    fn set_fields_adds_new_keys_before_the_closing_line_in_the_files_line_ending() {
+        let source = "---\r\ntitle: Hola\r\n---\r\nbody\r\n";
+        let edited =
+            set_fields(source, &[("source_hash", "123e45"), ("source_lang", "es")]).unwrap();
+        assert_eq!(
+            edited,
+            "---\r\ntitle: Hola\r\nsource_hash: \"123e45\"\r\nsource_lang: \"es\"\r\n---\r\nbody\r\n"
+        );
+        let front = parse_source(&edited).unwrap();
+        assert_eq!(front.source_hash.as_deref(), Some("123e45"));
+        assert_eq!(front.source_lang.as_deref(), Some("es"));
     }
 
     #[test]
