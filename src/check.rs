@@ -46,7 +46,7 @@ pub(crate) fn check_site(root: &Path) -> Diagnostics {
     match site::render(&project) {
         Ok(built) => problems.extend(links(&project, &built)),
         // Unresolved `@/` links, drafts linked from published pages, lab embeds that fail.
-        Err(errors) => problems.extend(errors),
+        Err(errors) => problems.extend(errors.into_iter().map(draft_hint)),
     }
     // `fluent` reports missing keys per language itself, as errors; the build's fallback
     // warnings would say the same thing again.
@@ -55,6 +55,18 @@ pub(crate) fn check_site(root: &Path) -> Diagnostics {
     problems.extend(fluent(&project));
     problems.extend(labs(&project));
     regroup(problems)
+}
+
+/// The resolver reports a link to a draft like any unresolved link; the fix is a different one.
+fn draft_hint(d: Diagnostic) -> Diagnostic {
+    if d.group == "links"
+        && d.message
+            .ends_with("is a draft, which this build leaves out")
+    {
+        d.hint("publish the linked page (remove `draft = true`) or remove the link until it is")
+    } else {
+        d
+    }
 }
 
 /// Loader errors without a more precise group are about front matter (or the content tree).
@@ -159,7 +171,11 @@ pub(crate) fn translation_problems(project: &Project) -> Diagnostics {
                     Diagnostic::warning(
                         &original.path,
                         format!(
-                            "no `{lang}` translation: readers of /{lang}/ get this {} original with a notice",
+                            "no `{lang}` translation: readers of {} get this {} original with a notice",
+                            project
+                                .content
+                                .translation(&original.translation_key, lang)
+                                .map_or_else(|| format!("/{lang}/"), |p| p.url.clone()),
                             original.lang
                         ),
                     )
@@ -658,7 +674,13 @@ fn check_example(
     if differences.len() > shown {
         message.push_str(&format!("\n    … and {} more", differences.len() - shown));
     }
-    error(message, regenerate)
+    // The way out goes last, under the differences, where the reader's eye ends up.
+    message.push_str(&format!("\n    {regenerate}"));
+    Some(
+        Diagnostic::error(&lab.manifest_path, message)
+            .at(line, column)
+            .group("labs"),
+    )
 }
 
 const MAX_DIFFERENCES: usize = 12;

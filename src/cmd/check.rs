@@ -3,6 +3,7 @@
 //! Exit code 0 when there are no errors (warnings — missing or stale translations — are listed
 //! but do not fail unless `--strict`), 1 otherwise.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use serde_json::json;
@@ -15,16 +16,22 @@ pub(crate) fn execute(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let problems = check_site(&args.root.root);
     let errors = problems.iter().filter(|d| d.is_error()).count();
     let warnings = problems.len() - errors;
-    match args.format {
-        Format::Text => print_text(&problems, errors, warnings),
+    let mut out = std::io::stdout().lock();
+    let printed = match args.format {
+        Format::Text => print_text(&mut out, &problems, errors, warnings),
         Format::Json => {
             let report = json!({
                 "errors": errors,
                 "warnings": warnings,
                 "problems": problems.iter().collect::<Vec<_>>(),
             });
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            writeln!(out, "{}", serde_json::to_string_pretty(&report)?)
         }
+    };
+    // `aula check | head` closes the pipe early; that is the reader's choice, not an error.
+    match printed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
+        _ => {}
     }
     let failed = errors > 0 || (args.strict && warnings > 0);
     Ok(if failed {
@@ -34,7 +41,12 @@ pub(crate) fn execute(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn print_text(problems: &Diagnostics, errors: usize, warnings: usize) {
+fn print_text(
+    out: &mut impl Write,
+    problems: &Diagnostics,
+    errors: usize,
+    warnings: usize,
+) -> std::io::Result<()> {
     let mut groups: Vec<&str> = GROUPS.to_vec();
     for d in problems.iter() {
         if !groups.contains(&d.group) {
@@ -46,20 +58,21 @@ fn print_text(problems: &Diagnostics, errors: usize, warnings: usize) {
         if in_group.is_empty() {
             continue;
         }
-        println!("── {group} ({}) ──", in_group.len());
+        writeln!(out, "── {group} ({}) ──", in_group.len())?;
         for d in in_group {
-            println!("{d}");
+            writeln!(out, "{d}")?;
         }
-        println!();
+        writeln!(out)?;
     }
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     if problems.is_empty() {
-        println!("aula check: no problems found");
+        writeln!(out, "aula check: no problems found")
     } else {
-        println!(
+        writeln!(
+            out,
             "aula check: {}, {}",
             plural(errors, "error"),
             plural(warnings, "warning")
-        );
+        )
     }
 }

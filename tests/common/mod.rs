@@ -53,6 +53,51 @@ impl Site {
         Site { dir }
     }
 
+    /// The repository's templates, static files and UI strings first, then `tests/fixtures/<name>`
+    /// on top: for fixtures that add a few files to those folders (an extra `.ftl`, a template).
+    pub fn fixture_over(name: &str) -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        for shared in ["templates", "static", "locales"] {
+            copy_dir(&repo_root().join(shared), &dir.path().join(shared));
+        }
+        copy_dir(&repo_root().join("tests/fixtures").join(name), dir.path());
+        Site { dir }
+    }
+
+    /// A site made by `aula new site` in an empty temporary folder.
+    pub fn new_site() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        let output = aula()
+            .args(["new", "site"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        Site { dir }
+    }
+
+    /// `aula check --root <site>` with `extra` arguments.
+    pub fn check(&self, extra: &[&str]) -> Output {
+        self.aula(&["check"], extra)
+    }
+
+    /// `aula <command…> --root <site> <extra…>`, run in the site's folder.
+    pub fn aula(&self, command: &[&str], extra: &[&str]) -> Output {
+        aula()
+            .args(command)
+            .arg("--root")
+            .arg(self.path())
+            .args(extra)
+            .current_dir(self.path())
+            .output()
+            .unwrap()
+    }
+
+    /// The text of a source file of the site.
+    pub fn source(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap()
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -96,6 +141,20 @@ impl Site {
 
     pub fn exists(&self, built: &str) -> bool {
         self.path().join("public").join(built).exists()
+    }
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Asserts that `output` has every one of `lines` as a whole line, and shows all of it if not.
+pub fn assert_lines(output: &str, lines: &[&str]) {
+    for line in lines {
+        assert!(
+            output.lines().any(|l| l == *line),
+            "missing line:\n{line}\n--- in ---\n{output}"
+        );
     }
 }
 
