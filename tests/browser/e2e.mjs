@@ -32,7 +32,9 @@ async function reader() {
   return { context, page, problems };
 }
 
-const pathOf = (page) => new URL(page.url()).pathname;
+function pathOf(page) {
+  return new URL(page.url()).pathname;
+}
 
 async function labState(page) {
   return page.$eval(LAB, (lab) => ({
@@ -89,8 +91,7 @@ async function againstServe(base) {
       return s && s.textContent.trim() === s.dataset.live;
     }, LAB);
     const after = await labState(page);
-    await lab.scrollIntoViewIfNeeded();
-    await screenshot(page, 'e2e-04-lab-run');
+    await screenshot(page, 'e2e-04-lab-run', lab.locator('.lab-output'));
     assert(after.text !== before.text, 'the output did not change');
     assert(/solicitudes/.test(after.text), `no Spanish in the new output: ${after.text.slice(0, 120)}`);
     assert(/\b7 solicitudes\b/.test(after.text), `the new output does not mention the limit of 7 solicitudes: ${after.text.slice(0, 160)}`);
@@ -107,7 +108,7 @@ async function againstServe(base) {
     await button.click();
     assert(await button.getAttribute('aria-pressed') === 'true', 'the button is not pressed after the click');
     assert(await page.locator('[data-read-state]').isVisible(), 'the article does not say it is read');
-    await screenshot(page, 'e2e-05-marked-read');
+    await screenshot(page, 'e2e-05-marked-read', button);
     await page.goto(`${base}/es/`);
     const summary = page.locator('.progress-summary[data-progress-of="path"]');
     await summary.waitFor({ state: 'visible' });
@@ -117,32 +118,10 @@ async function againstServe(base) {
     assert(await step.count() > 0, 'the article has no "read" badge in the learning path');
     const card = page.locator('.section-card:has(a[href="/es/agent-security/"]) .progress-summary');
     assert(await card.isVisible(), "the section's card shows no progress");
-    await screenshot(page, 'e2e-06-progress');
+    await screenshot(page, 'e2e-06-progress', page.locator('.learning-path'));
   });
 
-  await check('e2e serve: searching "ventanas" finds the article, keyboard only', async () => {
-    await page.goto(`${base}/es/`);
-    const input = page.locator('#search-input');
-    await input.waitFor({ state: 'visible' });
-    await input.focus();
-    await page.keyboard.type('ventanas');
-    const hit = page.locator(`#search-results .search-list a[href*="limites-de-tasa-para-agentes-de-ia"]`).first();
-    await hit.waitFor({ state: 'visible' });
-    const hrefs = await page.$$eval('#search-results .search-list a', (as) => as.map((a) => new URL(a.href).pathname));
-    assert(hrefs.every((h) => h.startsWith('/es/')), `results outside Spanish: ${hrefs.filter((h) => !h.startsWith('/es/')).join(', ')}`);
-    const excerpt = (await hit.textContent()).toLowerCase();
-    assert(/ventana/.test(excerpt), `the result's excerpt does not mention ventana(s): ${excerpt.slice(0, 120)}`);
-    await screenshot(page, 'e2e-07-search');
-    // Down from the box into the results, down to the article, Enter.
-    await page.keyboard.press('ArrowDown');
-    for (let i = 0; i < hrefs.length; i++) {
-      const at = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
-      if (at && at.includes('limites-de-tasa-para-agentes-de-ia')) break;
-      await page.keyboard.press('ArrowDown');
-    }
-    await Promise.all([page.waitForURL(`**${ARTICLE}*`), page.keyboard.press('Enter')]);
-    await screenshot(page, 'e2e-08-search-landed');
-  });
+  await searchVentanas(page, base, 'e2e serve', 'e2e-07-search');
 
   await check('e2e serve: dark mode toggled stays dark after a reload', async () => {
     await page.goto(base + ARTICLE);
@@ -164,6 +143,36 @@ async function againstServe(base) {
   await context.close();
 }
 
+/** Types "ventanas" in the Spanish search box, walks the results with the keyboard, lands. */
+async function searchVentanas(page, base, label, shot) {
+  await check(`${label}: searching "ventanas" finds the article, keyboard only`, async () => {
+    await page.goto(`${base}/es/`);
+    const input = page.locator('#search-input');
+    await input.waitFor({ state: 'visible' });
+    await input.focus();
+    await page.keyboard.type('ventanas');
+    const hit = page.locator(`#search-results .search-list a[href*="limites-de-tasa-para-agentes-de-ia"]`).first();
+    await hit.waitFor({ state: 'visible' }).catch(async () => {
+      const said = await page.locator('#search-results').innerText().catch(() => '');
+      throw new Error(`no result links to the article; the search panel says: ${said.replace(/\s+/g, ' ').slice(0, 160) || '(nothing)'}`);
+    });
+    const hrefs = await page.$$eval('#search-results .search-list a', (as) => as.map((a) => new URL(a.href).pathname));
+    assert(hrefs.every((h) => h.startsWith('/es/')), `results outside Spanish: ${hrefs.filter((h) => !h.startsWith('/es/')).join(', ')}`);
+    const excerpt = (await hit.textContent()).toLowerCase();
+    assert(/ventana/.test(excerpt), `the result's excerpt does not mention ventana(s): ${excerpt.slice(0, 120)}`);
+    await screenshot(page, shot);
+    // Down from the box into the results, down to the article, Enter.
+    await page.keyboard.press('ArrowDown');
+    for (let i = 0; i < hrefs.length; i++) {
+      const at = await page.evaluate(() => document.activeElement && document.activeElement.getAttribute('href'));
+      if (at && at.includes('limites-de-tasa-para-agentes-de-ia')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await Promise.all([page.waitForURL(`**${ARTICLE}*`), page.keyboard.press('Enter')]);
+    await screenshot(page, `${shot}-landed`);
+  });
+}
+
 async function againstStatic() {
   const server = await serveStatic(site);
   const { context, page, problems } = await reader();
@@ -183,15 +192,15 @@ async function againstStatic() {
       assert(state.tables > 0, 'no recorded table');
       assert(state.svg, 'no recorded chart (svg)');
       assert(/tiempo|solicitudes/i.test(state.svgText), `the recorded chart's axes are not in Spanish: ${state.svgText.slice(0, 120)}`);
-      await lab.scrollIntoViewIfNeeded();
-      await screenshot(page, 'e2e-10-static-recorded');
+      await screenshot(page, 'e2e-10-static-recorded', lab.locator('.lab-offline'));
       // Run on a static host: nothing is posted, the output stays, the reader is told why.
       await lab.locator('.lab-run').click();
       await page.waitForFunction((sel) => document.querySelector(sel + ' .lab-status').textContent.trim() !== '', LAB);
       const again = await labState(page);
       assert(again.text === state.text, 'the recorded output changed after Run on a static host');
-      await screenshot(page, 'e2e-11-static-run');
+      await screenshot(page, 'e2e-11-static-run', lab.locator('.lab-status'));
     });
+    await searchVentanas(page, server.url, 'e2e static', 'e2e-12-static-search');
     await check('e2e static: no JavaScript or CSP errors', async () => {
       assert(problems.length === 0, problems[0]);
     });

@@ -76,8 +76,10 @@ export async function launch() {
 
 export const SCREENSHOTS = path.resolve(process.env.AULA_SCREENSHOTS || 'target/browser-screenshots');
 
-export async function screenshot(page, name) {
+/** Saves the viewport as <name>.png, scrolled to `target` (a locator) when one is given. */
+export async function screenshot(page, name, target) {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  if (target) await target.scrollIntoViewIfNeeded().catch(() => {});
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
 }
 
