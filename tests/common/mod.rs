@@ -13,15 +13,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-pub fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-pub fn aula() -> Command {
+pub(crate) fn aula() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aula"))
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
@@ -35,14 +35,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// A site in a temporary folder.
-pub struct Site {
-    pub dir: tempfile::TempDir,
+pub(crate) struct Site {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Site {
     /// `tests/fixtures/<name>` plus whatever of the repository's templates, static files, UI
     /// strings and lab manifests the fixture does not bring itself.
-    pub fn fixture(name: &str) -> Site {
+    pub(crate) fn fixture(name: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         copy_dir(&repo_root().join("tests/fixtures").join(name), dir.path());
         for shared in ["templates", "static", "locales", "labs/manifests"] {
@@ -55,7 +55,7 @@ impl Site {
 
     /// The repository's templates, static files and UI strings first, then `tests/fixtures/<name>`
     /// on top: for fixtures that add a few files to those folders (an extra `.ftl`, a template).
-    pub fn fixture_over(name: &str) -> Site {
+    pub(crate) fn fixture_over(name: &str) -> Site {
         let dir = tempfile::tempdir().unwrap();
         for shared in ["templates", "static", "locales"] {
             copy_dir(&repo_root().join(shared), &dir.path().join(shared));
@@ -65,7 +65,7 @@ impl Site {
     }
 
     /// A site made by `aula new site` in an empty temporary folder.
-    pub fn new_site() -> Site {
+    pub(crate) fn new_site() -> Site {
         let dir = tempfile::tempdir().unwrap();
         let output = aula()
             .args(["new", "site"])
@@ -77,12 +77,12 @@ impl Site {
     }
 
     /// `aula check --root <site>` with `extra` arguments.
-    pub fn check(&self, extra: &[&str]) -> Output {
+    pub(crate) fn check(&self, extra: &[&str]) -> Output {
         self.aula(&["check"], extra)
     }
 
     /// `aula <command…> --root <site> <extra…>`, run in the site's folder.
-    pub fn aula(&self, command: &[&str], extra: &[&str]) -> Output {
+    pub(crate) fn aula(&self, command: &[&str], extra: &[&str]) -> Output {
         aula()
             .args(command)
             .arg("--root")
@@ -94,26 +94,26 @@ impl Site {
     }
 
     /// The text of a source file of the site.
-    pub fn source(&self, relative: &str) -> String {
+    pub(crate) fn source(&self, relative: &str) -> String {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn write(&self, relative: &str, text: &str) {
+    pub(crate) fn write(&self, relative: &str, text: &str) {
         let path = self.path().join(relative);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
     }
 
-    pub fn remove(&self, relative: &str) {
+    pub(crate) fn remove(&self, relative: &str) {
         std::fs::remove_file(self.path().join(relative)).unwrap();
     }
 
     /// `aula build --root <site> --output <site>/public` and its outcome.
-    pub fn build(&self, extra: &[&str]) -> Output {
+    pub(crate) fn build(&self, extra: &[&str]) -> Output {
         aula()
             .arg("build")
             .arg("--root")
@@ -124,7 +124,7 @@ impl Site {
     }
 
     /// Builds and fails the test with aula's messages if the build fails.
-    pub fn build_ok(&self) -> Output {
+    pub(crate) fn build_ok(&self) -> Output {
         let output = self.build(&[]);
         assert!(
             output.status.success(),
@@ -134,22 +134,22 @@ impl Site {
         output
     }
 
-    pub fn read(&self, built: &str) -> String {
+    pub(crate) fn read(&self, built: &str) -> String {
         let path = self.path().join("public").join(built);
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
     }
 
-    pub fn exists(&self, built: &str) -> bool {
+    pub(crate) fn exists(&self, built: &str) -> bool {
         self.path().join("public").join(built).exists()
     }
 }
 
-pub fn stdout(output: &Output) -> String {
+pub(crate) fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 /// Asserts that `output` has every one of `lines` as a whole line, and shows all of it if not.
-pub fn assert_lines(output: &str, lines: &[&str]) {
+pub(crate) fn assert_lines(output: &str, lines: &[&str]) {
     for line in lines {
         assert!(
             output.lines().any(|l| l == *line),
@@ -158,6 +158,6 @@ pub fn assert_lines(output: &str, lines: &[&str]) {
     }
 }
 
-pub fn stderr(output: &Output) -> String {
+pub(crate) fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
