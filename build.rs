@@ -20,7 +20,7 @@ fn main() {
     let mut files = Vec::new();
     for folder in &folders {
         println!("cargo::rerun-if-changed={folder}");
-        collect(&root, &root.join(folder), &mut files);
+        collect(&root.join(folder), &mut files);
     }
     let manifest = format!("labs/manifests/{SKELETON_LAB}.toml");
     println!("cargo::rerun-if-changed={manifest}");
@@ -42,24 +42,20 @@ fn main() {
         );
     }
     out.push_str("];\n");
-    let _ = writeln!(
-        out,
-        "pub(crate) const SKELETON_LAB: &str = {SKELETON_LAB:?};"
-    );
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into()));
     if let Err(e) = std::fs::write(out_dir.join("skeleton_files.rs"), out) {
         panic!("cannot write skeleton_files.rs: {e}");
     }
 }
 
-fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
+fn collect(dir: &Path, files: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
-            collect(root, &path, files);
+            collect(&path, files);
         } else if !path
             .file_name()
             .is_some_and(|n| n.to_string_lossy().starts_with('.'))

@@ -184,6 +184,5 @@ mod tests {
         ] {
             assert!(has(path), "{path}");
         }
-        assert_eq!(SKELETON_LAB, "cost-allocation");
     }
 }

@@ -195,10 +195,10 @@ fn translation(
     if page.front.weight != 0 {
         front.push(format!("weight = {}", page.front.weight));
     }
-    if let Some(level) = page.front.level.and_then(|l| serde_json::to_value(l).ok()) {
-        if let Some(level) = level.as_str() {
-            front.push(format!("level = {}", toml::Value::from(level)));
-        }
+    if let Some(level) = page.front.level.and_then(|l| serde_json::to_value(l).ok())
+        && let Some(level) = level.as_str()
+    {
+        front.push(format!("level = {}", toml::Value::from(level)));
     }
     if page.front.translation_key.is_some() || add_key {
         front.push(format!(
