@@ -24,6 +24,15 @@ const SCRIPT_STRINGS: &[(&str, &str)] = &[
     ("offline", "lab-ui-offline"),
     ("invalid", "lab-ui-invalid"),
     ("json", "lab-error-json"),
+    ("recorded", "lab-ui-recorded"),
+    ("live", "lab-ui-live"),
+    ("series", "lab-ui-series"),
+    ("chart-data", "lab-ui-chart-data"),
+    ("chart-label", "lab-chart-label"),
+    ("verdict-pass", "lab-verdict-pass"),
+    ("verdict-fail", "lab-verdict-fail"),
+    ("verdict-warn", "lab-verdict-warn"),
+    ("verdict-info", "lab-verdict-info"),
 ];
 
 pub(crate) fn lab_context(

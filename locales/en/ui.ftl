@@ -104,3 +104,21 @@ lab-error-option = Choose one of the options.
 lab-error-checkbox = Must be checked or unchecked.
 lab-error-unknown = This is not an input of the lab.
 lab-error-json = This is not valid JSON.
+# Reader experience: search, progress, code blocks, charts.
+search-help = Results appear below as you type; press the down arrow to move into them.
+search-loading = Searching…
+search-count = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}
+search-unavailable = Search is not available on this page right now.
+copy-failed = Could not copy; select the code and copy it by hand.
+all-tags = All tags
+lab-ui-live = Output of your run
+lab-ui-series = Series
+lab-verdict-pass = Pass
+lab-verdict-fail = Fail
+lab-verdict-warn = Warning
+lab-verdict-info = Note
+lab-chart-label = Chart: { $title }. Horizontal axis: { $x }. Vertical axis: { $y }. The data is also in the table that follows.
+lab-ui-chart-data = Show the data

@@ -104,3 +104,21 @@ lab-error-option = Elijan una de las opciones.
 lab-error-checkbox = Debe estar marcado o desmarcado.
 lab-error-unknown = Este campo no pertenece al laboratorio.
 lab-error-json = No es un JSON válido.
+# Experiencia de lectura: búsqueda, progreso, bloques de código, gráficos.
+search-help = Los resultados aparecen abajo mientras escriben; presionen la flecha hacia abajo para recorrerlos.
+search-loading = Buscando…
+search-count = { $count ->
+    [one] 1 resultado
+   *[other] { $count } resultados
+}
+search-unavailable = La búsqueda no está disponible en esta página por ahora.
+copy-failed = No se pudo copiar; seleccionen el código y cópienlo a mano.
+all-tags = Todas las etiquetas
+lab-ui-live = Resultado de su ejecución
+lab-ui-series = Serie
+lab-verdict-pass = Correcto
+lab-verdict-fail = Falla
+lab-verdict-warn = Advertencia
+lab-verdict-info = Nota
+lab-chart-label = Gráfico: { $title }. Eje horizontal: { $x }. Eje vertical: { $y }. Los datos también están en la tabla que sigue.
+lab-ui-chart-data = Ver los datos
