@@ -17,6 +17,7 @@ mod i18n;
 mod labs;
 mod markdown;
 mod output;
+mod search;
 mod site;
 mod skeleton;
 mod templates;

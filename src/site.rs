@@ -245,6 +245,11 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
     for (name, bytes) in &project.static_files {
         output.insert(name.clone(), bytes.clone());
     }
+    // Last: the search index is built from the finished pages.
+    if let Err(e) = crate::search::add_index(&mut output) {
+        problems.push(e);
+        return Err(problems);
+    }
     let mut warnings = Diagnostics::default();
     for (lang, key) in project.locales.take_fallbacks() {
         warnings.push(
