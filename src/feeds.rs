@@ -21,6 +21,11 @@ pub(crate) fn sitemap(config: &Config, content: &Content) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
+    // Each page's alternates, grouped once: a scan per page made the sitemap quadratic.
+    let mut groups: std::collections::HashMap<&str, Vec<&Page>> = std::collections::HashMap::new();
+    for page in content.pages.iter().filter(|p| p.fallback_from.is_none()) {
+        groups.entry(&page.translation_key).or_default().push(page);
+    }
     for page in content.pages.iter().filter(|p| p.fallback_from.is_none()) {
         out.push_str("  <url>\n");
         out.push_str(&format!(
@@ -30,10 +35,10 @@ pub(crate) fn sitemap(config: &Config, content: &Content) -> String {
         if let Some(date) = page.front.updated.or(page.front.date) {
             out.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
         }
-        for other in content
-            .pages
-            .iter()
-            .filter(|p| p.translation_key == page.translation_key && p.fallback_from.is_none())
+        for other in groups
+            .get(page.translation_key.as_str())
+            .into_iter()
+            .flatten()
         {
             out.push_str(&format!(
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",

@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A marker file in every output folder aula writes, so it never replaces a folder it did not make.
 const MARKER: &str = ".aula-output";
@@ -18,18 +19,24 @@ pub(crate) const SOURCE_FOLDERS: &[&str] =
     &["content", "templates", "locales", "labs", "static", "src"];
 
 /// The files of a built site, by path relative to the site root (`es/finops/index.html`).
+/// Files are shared, so the preview server can put an unchanged page into the next build's
+/// store without copying it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct OutputStore {
-    files: BTreeMap<String, Vec<u8>>,
+    files: BTreeMap<String, Arc<[u8]>>,
 }
 
 impl OutputStore {
     pub(crate) fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        self.files.insert(path.into(), Arc::from(bytes.into()));
+    }
+
+    pub(crate) fn insert_shared(&mut self, path: impl Into<String>, bytes: Arc<[u8]>) {
+        self.files.insert(path.into(), bytes);
     }
 
     pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|bytes| &bytes[..])
     }
 
     pub(crate) fn contains(&self, path: &str) -> bool {
@@ -45,7 +52,7 @@ impl OutputStore {
     }
 
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
+        self.files.iter().map(|(k, v)| (k.as_str(), &v[..]))
     }
 }
 

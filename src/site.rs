@@ -22,6 +22,7 @@ use crate::i18n::{Arg, Locales};
 use crate::labs::{Registry, runner::Outcome};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::OutputStore;
+use crate::render_cache::{BodyKey, RenderCache};
 use crate::templates::Templates;
 
 /// How to build.
@@ -37,7 +38,7 @@ pub(crate) struct Project {
     pub(crate) config: Config,
     pub(crate) locales: Arc<Locales>,
     pub(crate) templates: Templates,
-    pub(crate) labs: Registry,
+    pub(crate) labs: Arc<Registry>,
     pub(crate) content: Content,
     /// Files from `static/`, copied as they are: (site path, bytes).
     pub(crate) static_files: Vec<(String, Vec<u8>)>,
@@ -51,30 +52,13 @@ impl Project {
         if let Some(base_url) = &options.base_url {
             config.base_url = base_url.trim_end_matches('/').to_string();
         }
-        let mut problems = Diagnostics::default();
-        for (key, theme) in [
-            ("light_theme", &config.light_theme),
-            ("dark_theme", &config.dark_theme),
-        ] {
-            if !markdown::highlight::theme_names().contains(&theme.as_str()) {
-                let (line, column) = config.key_position(key);
-                problems.push(
-                    Diagnostic::error(CONFIG_FILE, format!("unknown highlighting theme `{theme}`"))
-                        .at(line, column)
-                        .hint(format!(
-                            "pick one of: {}",
-                            markdown::highlight::theme_names().join(", ")
-                        ))
-                        .group("config"),
-                );
-            }
-        }
+        let mut problems = check_themes(&config);
         let locales = Locales::load(&config).map(Arc::new);
         let templates = match &locales {
             Ok(locales) => Templates::load(root, locales.clone()).map(Some),
             Err(_) => Ok(None),
         };
-        let labs = Registry::load(&config);
+        let labs = Registry::load(&config).map(Arc::new);
         let content = crate::content::load(&config, options.drafts);
         let static_files = read_static(root);
         let locales = keep(locales, &mut problems);
@@ -100,6 +84,29 @@ impl Project {
     }
 }
 
+/// The highlighting themes aula.toml names must exist.
+pub(crate) fn check_themes(config: &Config) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    for (key, theme) in [
+        ("light_theme", &config.light_theme),
+        ("dark_theme", &config.dark_theme),
+    ] {
+        if !markdown::highlight::theme_names().contains(&theme.as_str()) {
+            let (line, column) = config.key_position(key);
+            problems.push(
+                Diagnostic::error(CONFIG_FILE, format!("unknown highlighting theme `{theme}`"))
+                    .at(line, column)
+                    .hint(format!(
+                        "pick one of: {}",
+                        markdown::highlight::theme_names().join(", ")
+                    ))
+                    .group("config"),
+            );
+        }
+    }
+    problems
+}
+
 fn keep<T>(result: Result<T, Diagnostics>, problems: &mut Diagnostics) -> Option<T> {
     match result {
         Ok(value) => Some(value),
@@ -110,7 +117,7 @@ fn keep<T>(result: Result<T, Diagnostics>, problems: &mut Diagnostics) -> Option
     }
 }
 
-fn read_static(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
+pub(crate) fn read_static(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
     let dir = root.join("static");
     let mut files = Vec::new();
     let mut problems = Diagnostics::default();
@@ -160,24 +167,37 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagno
     render(&project)
 }
 
+/// One output file as rendered, shared with the render cache, or why it could not be.
+type RenderedFile = Result<Arc<[u8]>, Diagnostic>;
+
 /// A page's Markdown, rendered, with its lab embeds filled in.
 struct RenderedPage {
-    rendered: Rendered,
-    html: String,
+    rendered: Arc<Rendered>,
+    html: Arc<str>,
     labs: Vec<String>,
 }
 
 /// Renders the whole site from a loaded project.
 pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
+    render_with(project, None)
+}
+
+/// Renders the whole site, reusing what `cache` remembers from earlier renders of this project
+/// (the preview server's incremental rebuild; the result is the same as without a cache).
+pub(crate) fn render_with(
+    project: &Project,
+    cache: Option<&RenderCache>,
+) -> Result<Built, Diagnostics> {
     let mut problems = Diagnostics::default();
     let content = &project.content;
     let resolver_index = SourceIndex::new(&project.config, content);
+    let links = cache.map_or(0, |_| link_fingerprint(&project.config, content));
 
     // Step 1: Markdown and labs, page by page, in parallel.
     let results: Vec<Result<RenderedPage, Diagnostics>> = content
         .pages
         .par_iter()
-        .map(|page| render_body(project, &resolver_index, page))
+        .map(|page| render_body(project, &resolver_index, page, cache, links))
         .collect();
     let mut bodies = Vec::with_capacity(results.len());
     for result in results {
@@ -195,41 +215,46 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
     let bodies: Vec<RenderedPage> = bodies.into_iter().flatten().collect();
 
     // Step 2: the site's structure — sections, the learning path, tags.
-    let structure = Structure::new(project, &bodies);
+    let mut structure = Structure::new(project, &bodies);
+    // Listings repeat summaries (the home page lists every article): make each one once.
+    structure.summaries = (0..content.pages.len())
+        .into_par_iter()
+        .map(|i| make_summary(project, &structure, i))
+        .collect();
 
     // Step 3: every page through its template, in parallel.
-    let rendered: Vec<Result<(String, String), Diagnostic>> = content
+    let rendered: Vec<(String, RenderedFile)> = content
         .pages
         .par_iter()
         .enumerate()
         .map(|(i, page)| {
             let context = page_context(project, &structure, &bodies, i);
             let template = template_for(page);
-            project
-                .templates
-                .render(template, &context)
-                .map(|html| (output_path(&page.url), html))
-                .map_err(|d| {
-                    d.hint(format!(
-                        "while rendering {} ({})",
-                        page.url,
-                        page.path.display()
-                    ))
-                })
+            let path = output_path(&page.url);
+            let body = &structure.html[i];
+            let html = render_page(project, cache, &path, template, context, Some(body));
+            let html = html.map_err(|d| {
+                d.hint(format!(
+                    "while rendering {} ({})",
+                    page.url,
+                    page.path.display()
+                ))
+            });
+            (path, html)
         })
         .collect();
     let mut output = OutputStore::default();
-    for result in rendered {
+    for (path, result) in rendered {
         match result {
-            Ok((path, html)) => output.insert(path, html),
+            Ok(html) => output.insert_shared(path, html),
             Err(d) => problems.push(d),
         }
     }
 
     // Step 4: pages that are not articles: tags, the language chooser, 404; then feeds and the rest.
-    for (path, result) in site_pages(project, &structure) {
+    for (path, result) in site_pages(project, &structure, cache) {
         match result {
-            Ok(html) => output.insert(path, html),
+            Ok(html) => output.insert_shared(path, html),
             Err(d) => problems.push(d),
         }
     }
@@ -263,6 +288,10 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
             .hint(format!("add `{key} = …` to a file in locales/{lang}/"))
             .group("fluent"),
         );
+    }
+    if let Some(cache) = cache {
+        let urls = content.pages.iter().map(|p| p.url.as_str()).collect();
+        cache.retain(&urls, &output.paths().collect());
     }
     Ok(Built {
         pages: content.pages.len(),
@@ -393,6 +422,8 @@ fn render_body(
     project: &Project,
     index: &SourceIndex<'_>,
     page: &Page,
+    cache: Option<&RenderCache>,
+    link_fingerprint: u64,
 ) -> Result<RenderedPage, Diagnostics> {
     let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
     let links = PageLinks {
@@ -404,7 +435,26 @@ fn render_body(
         .locales
         .t(&page.lang, "heading-anchor", &[])
         .unwrap_or_default();
-    let rendered = markdown::render(page.body(), &links, &anchor_label);
+    let (rendered, markdown_html) = match cache {
+        Some(cache) => {
+            let key = BodyKey {
+                source: page.source.clone(),
+                body_offset: page.body_offset,
+                source_lang: source_lang.to_string(),
+                page_lang: page.lang.clone(),
+                anchor_label: anchor_label.clone(),
+                links: link_fingerprint,
+            };
+            cache.body(&page.url, key, || {
+                markdown::render(page.body(), &links, &anchor_label)
+            })
+        }
+        None => {
+            let rendered = markdown::render(page.body(), &links, &anchor_label);
+            let html: Arc<str> = rendered.html.as_str().into();
+            (Arc::new(rendered), html)
+        }
+    };
     let mut problems = Diagnostics::default();
     let line_index = LineIndex::new(&page.source);
     let place = |offset: usize| line_index.line_column(page.body_offset + offset);
@@ -422,13 +472,18 @@ fn render_body(
             problems.push(d);
         }
     }
-    let mut html = rendered.html.clone();
+    let mut html: Option<String> = None;
     let mut labs = Vec::new();
     for (n, fence) in rendered.labs.iter().enumerate() {
         let (line, column) = place(fence.offset);
         match embed_lab(project, page, fence, n) {
             Ok(embed) => {
-                html = html.replacen(&fence.placeholder, &embed, 1);
+                let with_embed = html.as_deref().unwrap_or(&rendered.html).replacen(
+                    &fence.placeholder,
+                    &embed,
+                    1,
+                );
+                html = Some(with_embed);
                 labs.push(fence.lab.clone());
             }
             Err((offset_in_body, message, hint)) => {
@@ -455,6 +510,12 @@ fn render_body(
     if problems.has_errors() {
         return Err(problems);
     }
+    // Without labs the page's HTML is the (possibly cached) Markdown's own, shared, so the
+    // render cache can see it is unchanged without comparing it byte by byte.
+    let html: Arc<str> = match html {
+        Some(html) => html.into(),
+        None => markdown_html,
+    };
     Ok(RenderedPage {
         rendered,
         html,
@@ -530,10 +591,12 @@ pub(crate) struct Structure {
     pub(crate) minutes: Vec<u64>,
     pub(crate) words: Vec<usize>,
     pub(crate) labs: Vec<Vec<String>>,
-    pub(crate) html: Vec<String>,
+    pub(crate) html: Vec<Arc<str>>,
     pub(crate) toc: Vec<Vec<markdown::TocEntry>>,
     pub(crate) anchors: Vec<Vec<String>>,
     pub(crate) links: Vec<Vec<markdown::LinkRef>>,
+    /// Each page's summary for listings (see [`summary`]).
+    pub(crate) summaries: Vec<Value>,
 }
 
 impl Structure {
@@ -593,6 +656,7 @@ impl Structure {
             toc: bodies.iter().map(|b| b.rendered.toc.clone()).collect(),
             anchors: bodies.iter().map(|b| b.rendered.anchors.clone()).collect(),
             links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
+            summaries: Vec::new(),
         }
     }
 }
@@ -669,6 +733,13 @@ fn nav_sections(project: &Project, lang: &str, current: Option<&str>) -> Vec<Val
 
 /// A short description of an article for listings.
 fn summary(project: &Project, structure: &Structure, i: usize) -> Value {
+    match structure.summaries.get(i) {
+        Some(summary) => summary.clone(),
+        None => make_summary(project, structure, i),
+    }
+}
+
+fn make_summary(project: &Project, structure: &Structure, i: usize) -> Value {
     let page = &project.content.pages[i];
     let section_title = page
         .section
@@ -708,7 +779,6 @@ fn page_context(
     let mut page_value = summary(project, structure, i);
     let extra = json!({
         "kind": match page.kind { PageKind::Home => "home", PageKind::Section => "section", PageKind::Article => "article", PageKind::Standalone => "page" },
-        "content": structure.html[i],
         "toc": structure.toc[i],
         "words": structure.words[i],
         "tags": page.front.tags.iter().map(|tag| json!({"name": tag, "url": format!("/{lang}/tags/{}/", slug::slugify(tag))})).collect::<Vec<_>>(),
@@ -872,7 +942,8 @@ pub(crate) fn merge(target: &mut Value, extra: Value) {
 fn site_pages(
     project: &Project,
     structure: &Structure,
-) -> Vec<(String, Result<String, Diagnostic>)> {
+    cache: Option<&RenderCache>,
+) -> Vec<(String, RenderedFile)> {
     let config = &project.config;
     let mut out = Vec::new();
     for lang in &config.languages {
@@ -911,10 +982,9 @@ fn site_pages(
                     {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
                 ]}),
             );
-            out.push((
-                output_path(&url),
-                project.templates.render("tag.html", &context),
-            ));
+            let path = output_path(&url);
+            let html = render_page(project, cache, &path, "tag.html", context, None);
+            out.push((path, html));
         }
         let url = format!("/{lang}/tags/");
         let page = fake(url.clone(), "tags".into());
@@ -923,10 +993,9 @@ fn site_pages(
             &mut context,
             json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
         );
-        out.push((
-            output_path(&url),
-            project.templates.render("tags.html", &context),
-        ));
+        let path = output_path(&url);
+        let html = render_page(project, cache, &path, "tags.html", context, None);
+        out.push((path, html));
         let _ = home;
     }
     // The language chooser at `/` and the 404 page, in the default language with every language's
@@ -969,12 +1038,59 @@ fn site_pages(
             &mut context,
             json!({"choices": choices, "canonical": config.absolute_url(url)}),
         );
-        out.push((
-            name.to_string(),
-            project.templates.render(template, &context),
-        ));
+        let html = render_page(project, cache, name, template, context, None);
+        out.push((name.to_string(), html));
     }
     out
+}
+
+/// One page through its template, with the page's body (if it has one) put into the context as
+/// `page.content` — after the cache has looked at the rest, so unchanged bodies are not hashed.
+fn render_page(
+    project: &Project,
+    cache: Option<&RenderCache>,
+    path: &str,
+    template: &str,
+    context: Value,
+    body: Option<&Arc<str>>,
+) -> RenderedFile {
+    let render = |mut context: Value| {
+        if let (Some(body), Some(page)) = (body, context.get_mut("page"))
+            && let Value::Object(page) = page
+        {
+            page.insert("content".into(), Value::String(body.to_string()));
+        }
+        project.templates.render(template, &context)
+    };
+    match cache {
+        Some(cache) => cache.page(path, project.templates.id(), &context, body, || {
+            render(context.clone())
+        }),
+        None => render(context).map(|html| Arc::from(html.into_bytes())),
+    }
+}
+
+/// Everything a page's links resolve against: every page's key, language, URL and source path,
+/// the drafts, the languages. Two renders with the same fingerprint resolve every link the same.
+fn link_fingerprint(config: &Config, content: &Content) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    config.default_language.hash(&mut hasher);
+    config.languages.hash(&mut hasher);
+    for page in &content.pages {
+        (
+            &page.translation_key,
+            &page.lang,
+            &page.url,
+            &page.path,
+            page.fallback_from.is_none(),
+        )
+            .hash(&mut hasher);
+    }
+    for page in &content.drafts {
+        (&page.lang, &page.path).hash(&mut hasher);
+    }
+    hasher.finish()
 }
 
 /// sitemap.xml, an Atom feed per language, robots.txt.

@@ -18,7 +18,12 @@ use crate::i18n::{Arg, Locales};
 
 pub(crate) struct Templates {
     tera: Tera,
+    /// Different for every load, so a render cache can tell one set of templates (and UI strings,
+    /// which `t` reads) from the next.
+    id: u64,
 }
+
+static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Templates {
     /// Loads every template under `<root>/templates`.
@@ -85,7 +90,14 @@ impl Templates {
             problems.push(tera_diagnostic(&e, "templates"));
             return Err(problems);
         }
-        Ok(Templates { tera })
+        Ok(Templates {
+            tera,
+            id: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+        })
+    }
+
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {

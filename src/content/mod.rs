@@ -76,9 +76,27 @@ pub(crate) struct Content {
     pub(crate) pages: Vec<Page>,
     /// Drafts left out of this build (for `aula check`'s "draft linked from a published page").
     pub(crate) drafts: Vec<Page>,
+    /// (translation key, language) → index in `pages`: templates ask for translations of every
+    /// page many times, and a scan each time made builds quadratic in the number of pages.
+    translations: HashMap<(String, String), usize>,
 }
 
 impl Content {
+    pub(crate) fn new(pages: Vec<Page>, drafts: Vec<Page>) -> Content {
+        let mut translations = HashMap::with_capacity(pages.len());
+        for (i, page) in pages.iter().enumerate() {
+            // The first page wins, as a scan in page order would find it.
+            translations
+                .entry((page.translation_key.clone(), page.lang.clone()))
+                .or_insert(i);
+        }
+        Content {
+            pages,
+            drafts,
+            translations,
+        }
+    }
+
     pub(crate) fn by_url(&self) -> HashMap<&str, usize> {
         self.pages
             .iter()
@@ -89,14 +107,25 @@ impl Content {
 
     /// The page with `key` in `lang`, if any (a fallback page counts).
     pub(crate) fn translation(&self, key: &str, lang: &str) -> Option<&Page> {
-        self.pages
-            .iter()
-            .find(|p| p.translation_key == key && p.lang == lang)
+        self.translations
+            .get(&(key.to_string(), lang.to_string()))
+            .and_then(|&i| self.pages.get(i))
     }
 }
 
 /// Reads every page under `<root>/content`.
 pub(crate) fn load(config: &Config, include_drafts: bool) -> Result<Content, Diagnostics> {
+    let (files, problems) = source_files(config);
+    let results: Vec<Result<Page, Vec<Diagnostic>>> = files
+        .par_iter()
+        .map(|path| read_file(config, path))
+        .collect();
+    assemble(config, results, include_drafts, problems)
+}
+
+/// Every Markdown file under `<root>/content`, in a stable order, and the folders that could
+/// not be read.
+pub(crate) fn source_files(config: &Config) -> (Vec<PathBuf>, Diagnostics) {
     let root = &config.root;
     let content_dir = root.join("content");
     let mut problems = Diagnostics::default();
@@ -116,37 +145,50 @@ pub(crate) fn load(config: &Config, include_drafts: bool) -> Result<Content, Dia
             )),
         }
     }
-    if files.is_empty() && problems.is_empty() {
-        problems.push(
-            Diagnostic::error("content", "no Markdown files found")
-                .hint("write articles as content/<lang>/<section>/<slug>.md"),
-        );
-    }
-    let results: Vec<Result<Page, Vec<Diagnostic>>> = files
-        .par_iter()
-        .map(|path| {
-            let shown = display_path(root, path);
-            read_page(config, path, &shown).map_err(|errors| {
-                errors
-                    .into_iter()
-                    .map(|mut d| {
-                        if d.path.as_os_str().is_empty() {
-                            d.path = shown.clone();
-                        }
-                        d
-                    })
-                    .collect()
+    (files, problems)
+}
+
+/// Reads and parses one content file (an absolute path under `<root>/content`).
+pub(crate) fn read_file(config: &Config, path: &Path) -> Result<Page, Vec<Diagnostic>> {
+    let shown = display_path(&config.root, path);
+    read_page(config, path, &shown).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|mut d| {
+                if d.path.as_os_str().is_empty() {
+                    d.path = shown.clone();
+                }
+                d
             })
-        })
-        .collect();
+            .collect()
+    })
+}
+
+/// Pages read one by one (in [`source_files`] order) → the site's content: drafts set aside,
+/// missing section pages and fallback translations added, URLs and translation keys checked.
+/// The preview server calls this again with one file re-read instead of all of them.
+pub(crate) fn assemble(
+    config: &Config,
+    results: impl IntoIterator<Item = Result<Page, Vec<Diagnostic>>>,
+    include_drafts: bool,
+    mut problems: Diagnostics,
+) -> Result<Content, Diagnostics> {
     let mut pages = Vec::new();
     let mut drafts = Vec::new();
+    let mut any = false;
     for result in results {
+        any = true;
         match result {
             Ok(page) if page.front.draft && !include_drafts => drafts.push(page),
             Ok(page) => pages.push(page),
             Err(errors) => problems.extend(errors),
         }
+    }
+    if !any && problems.is_empty() {
+        problems.push(
+            Diagnostic::error("content", "no Markdown files found")
+                .hint("write articles as content/<lang>/<section>/<slug>.md"),
+        );
     }
     add_missing_section_pages(config, &mut pages);
     check_uniqueness(&pages, &mut problems);
@@ -155,7 +197,7 @@ pub(crate) fn load(config: &Config, include_drafts: bool) -> Result<Content, Dia
     }
     add_fallbacks(config, &mut pages);
     pages.sort_by(|a, b| a.url.cmp(&b.url));
-    Ok(Content { pages, drafts })
+    Ok(Content::new(pages, drafts))
 }
 
 fn read_page(config: &Config, path: &Path, shown: &Path) -> Result<Page, Vec<Diagnostic>> {
