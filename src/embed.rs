@@ -124,13 +124,16 @@ pub(crate) const FIELD_ERROR_CODES: &[&str] = &[
 ];
 
 /// A field error in the reader's language.
-pub(crate) fn field_message(project: &Project, lang: &str, error: &FieldError) -> String {
+pub(crate) fn field_message(
+    locales: &crate::i18n::Locales,
+    lang: &str,
+    error: &FieldError,
+) -> String {
     let args: Vec<(&str, crate::i18n::Arg)> = error
         .limit
         .map(|l| vec![("limit", crate::i18n::Arg::Number(l))])
         .unwrap_or_default();
-    project
-        .locales
+    locales
         .t(lang, error.code, &args)
         .unwrap_or_else(|| error.english())
 }

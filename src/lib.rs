@@ -17,11 +17,15 @@ mod i18n;
 mod labs;
 mod markdown;
 mod output;
+mod rebuild;
+mod render_cache;
 mod search;
+mod server;
 mod site;
 mod skeleton;
 mod templates;
 mod translations;
+mod watch;
 
 use std::process::ExitCode;
 

@@ -1,7 +1,148 @@
-//! `aula serve` (being written).
+//! `aula serve`: build into memory, serve, watch, rebuild, tell the pages.
+//!
+//! This file only wires the parts together: a [`Session`] builds and rebuilds the site, the
+//! [`server`] serves what it built, and [`watch`] reports which files changed. It prints the
+//! address first (tests read it from the first line), then one line per rebuild: what changed
+//! and how long it took.
 
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-pub(crate) fn execute<T: std::fmt::Debug>(_args: &T) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`aula serve` is not available yet")
+use crate::cli::ServeArgs;
+use crate::diagnostics::Diagnostics;
+use crate::rebuild::Session;
+use crate::server::{self, LabDesk, Problem, Shared};
+use crate::site::{BuildOptions, Built};
+use crate::watch;
+
+pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    let root = std::path::absolute(&args.root.root)?;
+    let shared = Shared::new();
+    let options = server::Options {
+        bind: args.bind.clone(),
+        port: args.port,
+        test_hooks: std::env::var_os("AULA_TEST_HOOKS").is_some_and(|v| v == "1"),
+    };
+    let address = server::start(&options, shared.clone())?;
+    let url = format!("http://{address}/");
+    // Links in the preview (canonical, feeds) point at the preview itself.
+    let mut session = Session::new(
+        &root,
+        BuildOptions {
+            drafts: args.drafts,
+            base_url: Some(format!("http://{address}")),
+        },
+    );
+    // Watching starts before the first build, so an edit made while it runs is not missed.
+    let (sender, receiver) = mpsc::channel::<BTreeSet<PathBuf>>();
+    let _watch = watch::watch(
+        &root,
+        move |paths| {
+            let _ = sender.send(paths);
+        },
+        |error| eprintln!("warning: watching files: {error}"),
+    )?;
+    let started = Instant::now();
+    let first = session.build_all();
+    println!("serving {url}  (Ctrl-C to stop)");
+    match first {
+        Ok(built) => {
+            println!(
+                "built {} pages ({} files) in {} ms",
+                built.pages,
+                built.output.len(),
+                started.elapsed().as_millis()
+            );
+            publish(&shared, &session, built);
+        }
+        Err(problems) => fail(&shared, &problems),
+    }
+
+    if args.open {
+        open_browser(&url);
+    }
+    while let Ok(mut changed) = receiver.recv() {
+        // Changes that arrived while the last rebuild ran go into one rebuild.
+        while let Ok(more) = receiver.recv_timeout(Duration::from_millis(1)) {
+            changed.extend(more);
+        }
+        let started = Instant::now();
+        let result = session.rebuild(&changed);
+        let took = started.elapsed();
+        let what = describe(&root, &changed);
+        match result {
+            Ok(built) => {
+                println!("rebuilt in {} ms: {what}", took.as_millis());
+                publish(&shared, &session, built);
+            }
+            Err(problems) => {
+                println!(
+                    "rebuild failed in {} ms: {what}; still serving the last good site",
+                    took.as_millis()
+                );
+                fail(&shared, &problems);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn publish(shared: &Shared, session: &Session, built: Built) {
+    super::report(&built.warnings.clone().sorted());
+    match session.lab_desk() {
+        Some((registry, locales, default_language, languages)) => shared.publish(
+            built.output,
+            LabDesk {
+                registry,
+                locales,
+                default_language,
+                languages,
+            },
+        ),
+        None => shared.show_problems(Vec::new()),
+    }
+}
+
+fn fail(shared: &Shared, problems: &Diagnostics) {
+    super::report(problems);
+    let problems = problems
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| Problem {
+            path: d.path.display().to_string(),
+            line: d.line,
+            column: d.column,
+            message: match &d.hint {
+                Some(hint) => format!("{} — {hint}", d.message),
+                None => d.message.clone(),
+            },
+        })
+        .collect();
+    shared.show_problems(problems);
+}
+
+/// `content/en/a.md, templates/base.html` (at most a few, then a count).
+fn describe(root: &Path, changed: &BTreeSet<PathBuf>) -> String {
+    let mut names: Vec<String> = changed
+        .iter()
+        .take(3)
+        .map(|p| p.strip_prefix(root).unwrap_or(p).display().to_string())
+        .collect();
+    if changed.len() > 3 {
+        names.push(format!("and {} more", changed.len() - 3));
+    }
+    names.join(", ")
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    // No shell: the URL is one argument. A machine without a browser just doesn't open one.
+    let _ = std::process::Command::new(opener).arg(url).spawn();
 }

@@ -1,0 +1,401 @@
+//! Rebuilding a site after edits, for the preview server: the site's sources kept in memory,
+//! piece by piece, so an edit re-reads only what it touched.
+//!
+//! A [`Session`] holds what a build reads (configuration, UI strings, templates, the labs
+//! registry, every content file as parsed, static files), each as the result of its last load,
+//! errors included. [`Session::rebuild`] takes the paths that changed, reloads only the pieces
+//! they belong to (one content file is re-read, not the whole tree; a template change reloads
+//! the templates; an `.ftl` change the UI strings; a lab's source rebuilds that lab's binary),
+//! then renders with a [`RenderCache`], which re-renders only pages whose inputs changed. The
+//! result is the same as `aula build` of the same tree; the preview server's tests check that
+//! after random edits.
+//!
+//! This module knows nothing about HTTP or file watching: it is called with paths and returns a
+//! built site or the problems that stop one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::config::{CONFIG_FILE, Config};
+use crate::content::{self, Page};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Locales;
+use crate::labs::Registry;
+use crate::render_cache::RenderCache;
+use crate::site::{self, BuildOptions, Built, Project};
+use crate::templates::Templates;
+
+type Loaded<T> = Result<T, Diagnostics>;
+
+/// What the lab runner needs: the registry, the UI strings, the default and all languages.
+pub(crate) type LabSupport = (Arc<Registry>, Arc<Locales>, String, Vec<String>);
+
+/// A site's sources as last loaded, and what its pages looked like last time.
+pub(crate) struct Session {
+    root: PathBuf,
+    options: BuildOptions,
+    sources: Option<Sources>,
+    cache: RenderCache,
+}
+
+struct Sources {
+    config: Config,
+    themes: Diagnostics,
+    locales: Loaded<Arc<Locales>>,
+    /// `None` while the UI strings do not load (templates need them).
+    templates: Option<Loaded<Templates>>,
+    labs: Loaded<Arc<Registry>>,
+    /// Every content file (absolute path) as read, in `content::source_files` order.
+    files: BTreeMap<PathBuf, Result<Page, Vec<Diagnostic>>>,
+    walk_problems: Diagnostics,
+    /// The assembled content, kept until a content file changes.
+    content: Option<Loaded<content::Content>>,
+    static_files: Loaded<Vec<(String, Vec<u8>)>>,
+}
+
+/// Which pieces an edit touched.
+#[derive(Debug, Default)]
+struct Touched {
+    everything: bool,
+    content: BTreeSet<PathBuf>,
+    templates: bool,
+    locales: bool,
+    labs: bool,
+    lab_sources: BTreeSet<String>,
+    static_files: bool,
+}
+
+impl Session {
+    pub(crate) fn new(root: &Path, options: BuildOptions) -> Session {
+        Session {
+            root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+            options,
+            sources: None,
+            cache: RenderCache::default(),
+        }
+    }
+
+    /// Loads everything from disk and renders.
+    pub(crate) fn build_all(&mut self) -> Result<Built, Diagnostics> {
+        self.sources = None;
+        self.cache = RenderCache::default();
+        self.render()
+    }
+
+    /// Reloads what `changed` (absolute paths) touched and renders again.
+    pub(crate) fn rebuild(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Built, Diagnostics> {
+        let touched = self.classify(changed);
+        let Some(sources) = self.sources.as_mut().filter(|_| !touched.everything) else {
+            return self.build_all();
+        };
+        let mut build_problems = Diagnostics::default();
+        if !touched.lab_sources.is_empty() {
+            build_problems.extend(build_lab_binaries(
+                &self.root,
+                &sources.config,
+                &touched.lab_sources,
+            ));
+        }
+        if touched.locales {
+            sources.locales = Locales::load(&sources.config).map(Arc::new);
+        }
+        if touched.locales || touched.templates {
+            sources.templates = load_templates(&self.root, &sources.locales);
+        }
+        if touched.labs {
+            sources.labs = Registry::load(&sources.config).map(Arc::new);
+        }
+        if touched.static_files {
+            sources.static_files = site::read_static(&self.root);
+        }
+        if !touched.content.is_empty() {
+            sources.reread_content(&touched.content);
+        }
+        match self.render() {
+            Err(problems) => {
+                build_problems.extend(problems);
+                Err(build_problems.sorted())
+            }
+            // The site rendered with the lab's old binary; its new source does not compile.
+            Ok(_) if build_problems.has_errors() => Err(build_problems),
+            built => built,
+        }
+    }
+
+    /// What the lab runner needs from the last good load: registry, UI strings, languages.
+    pub(crate) fn lab_desk(&self) -> Option<LabSupport> {
+        let sources = self.sources.as_ref()?;
+        let (Ok(labs), Ok(locales)) = (&sources.labs, &sources.locales) else {
+            return None;
+        };
+        Some((
+            labs.clone(),
+            locales.clone(),
+            sources.config.default_language.clone(),
+            sources.config.languages.clone(),
+        ))
+    }
+
+    fn classify(&self, changed: &BTreeSet<PathBuf>) -> Touched {
+        let mut touched = Touched::default();
+        let manifests = self
+            .sources
+            .as_ref()
+            .map(|s| s.config.lab_manifests.clone())
+            .unwrap_or_else(|| self.root.join("labs").join("manifests"));
+        for path in changed {
+            let Ok(relative) = path.strip_prefix(&self.root) else {
+                continue;
+            };
+            let first = relative
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or_default();
+            match first.as_str() {
+                CONFIG_FILE => touched.everything = true,
+                "content" => {
+                    touched.content.insert(path.clone());
+                }
+                "templates" => touched.templates = true,
+                "locales" => touched.locales = true,
+                "static" => touched.static_files = true,
+                _ if path.starts_with(&manifests) => touched.labs = true,
+                "labs" => {
+                    if let Some(ids) = affected_labs(relative) {
+                        touched.lab_sources.extend(ids);
+                    }
+                }
+                _ => {}
+            }
+        }
+        touched
+    }
+
+    /// Loads what is missing, then renders if every piece is whole.
+    fn render(&mut self) -> Result<Built, Diagnostics> {
+        if self.sources.is_none() {
+            self.sources = Some(Sources::load(&self.root, &self.options)?);
+        }
+        let Some(sources) = self.sources.as_mut() else {
+            return Err(Diagnostics::default());
+        };
+        if sources.content.is_none() {
+            let results = sources.files.values().cloned();
+            sources.content = Some(content::assemble(
+                &sources.config,
+                results,
+                self.options.drafts,
+                sources.walk_problems.clone(),
+            ));
+        }
+        let mut problems = sources.themes.clone();
+        for piece in [
+            sources.locales.as_ref().err(),
+            sources.templates.as_ref().and_then(|t| t.as_ref().err()),
+            sources.labs.as_ref().err(),
+            sources.content.as_ref().and_then(|c| c.as_ref().err()),
+            sources.static_files.as_ref().err(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            problems.extend(piece.clone());
+        }
+        if problems.has_errors() {
+            return Err(problems.sorted());
+        }
+        let (Ok(locales), Some(Ok(templates)), Ok(labs), Some(Ok(content)), Ok(static_files)) = (
+            &sources.locales,
+            sources.templates.take(),
+            &sources.labs,
+            sources.content.take(),
+            &sources.static_files,
+        ) else {
+            // Unreachable: every piece was checked above. Rendering nothing is the safe answer.
+            return Err(problems);
+        };
+        let project = Project {
+            config: sources.config.clone(),
+            locales: locales.clone(),
+            templates,
+            labs: labs.clone(),
+            content,
+            static_files: static_files.clone(),
+        };
+        let result = site::render_with(&project, Some(&self.cache));
+        // The pieces go back for the next rebuild.
+        sources.templates = Some(Ok(project.templates));
+        sources.content = Some(Ok(project.content));
+        result
+    }
+}
+
+impl Sources {
+    fn load(root: &Path, options: &BuildOptions) -> Result<Sources, Diagnostics> {
+        let mut config = Config::load(root)?;
+        if let Some(base_url) = &options.base_url {
+            config.base_url = base_url.trim_end_matches('/').to_string();
+        }
+        let themes = site::check_themes(&config);
+        let locales = Locales::load(&config).map(Arc::new);
+        let templates = load_templates(root, &locales);
+        let labs = Registry::load(&config).map(Arc::new);
+        let (paths, walk_problems) = content::source_files(&config);
+        let files = read_files(&config, paths);
+        Ok(Sources {
+            static_files: site::read_static(root),
+            config,
+            themes,
+            locales,
+            templates,
+            labs,
+            files,
+            walk_problems,
+            content: None,
+        })
+    }
+
+    /// Re-reads the content files among `changed`, and notices files that appeared or vanished
+    /// with a folder (a renamed section moves all its files at once).
+    fn reread_content(&mut self, changed: &BTreeSet<PathBuf>) {
+        let (paths, walk_problems) = content::source_files(&self.config);
+        self.walk_problems = walk_problems;
+        let present: BTreeSet<&PathBuf> = paths.iter().collect();
+        self.files.retain(|path, _| present.contains(path));
+        let fresh: Vec<PathBuf> = paths
+            .iter()
+            .filter(|p| !self.files.contains_key(*p) || changed.iter().any(|c| p.starts_with(c)))
+            .cloned()
+            .collect();
+        self.files.extend(read_files(&self.config, fresh));
+        self.content = None;
+    }
+}
+
+fn read_files(
+    config: &Config,
+    paths: Vec<PathBuf>,
+) -> BTreeMap<PathBuf, Result<Page, Vec<Diagnostic>>> {
+    use rayon::prelude::*;
+    paths
+        .into_par_iter()
+        .map(|path| {
+            let page = content::read_file(config, &path);
+            (path, page)
+        })
+        .collect()
+}
+
+fn load_templates(root: &Path, locales: &Loaded<Arc<Locales>>) -> Option<Loaded<Templates>> {
+    locales
+        .as_ref()
+        .ok()
+        .map(|locales| Templates::load(root, locales.clone()))
+}
+
+/// The labs whose binaries a change under `labs/` may affect: `src/bin/<id>.rs` is that lab;
+/// `src/<module>.rs` (or a folder) is the lab of the same name with `-` for `_`; anything
+/// else shared (`lib.rs`, `protocol.rs`, `Cargo.toml`) is every lab (`*`).
+fn affected_labs(relative: &Path) -> Option<Vec<String>> {
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let stem = |name: &str| name.trim_end_matches(".rs").replace('_', "-");
+    match parts
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        ["labs", "src", "bin", file] => Some(vec![stem(file)]),
+        ["labs", "src", "lib.rs" | "protocol.rs"] | ["labs", "Cargo.toml"] => {
+            Some(vec!["*".into()])
+        }
+        ["labs", "src", module, ..] if !module.starts_with('.') => Some(vec![stem(module)]),
+        _ => None,
+    }
+}
+
+/// `cargo build -p aula-labs --bin <id>` for each affected lab, into the folder aula takes lab
+/// binaries from (when that folder is a cargo profile folder, `…/target/debug` or `…/release`).
+fn build_lab_binaries(root: &Path, config: &Config, ids: &BTreeSet<String>) -> Diagnostics {
+    let mut problems = Diagnostics::default();
+    if !root.join("labs").join("Cargo.toml").is_file() {
+        return problems;
+    }
+    let bin_dir = crate::labs::lab_bin_dir(config);
+    let profile = bin_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    let (Some(target_dir), Some(profile)) = (bin_dir.parent(), profile) else {
+        return problems;
+    };
+    if profile != "debug" && profile != "release" {
+        return problems;
+    }
+    let mut command =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(root)
+        .args(["build", "--quiet", "-p", "aula-labs"])
+        .env("CARGO_TARGET_DIR", target_dir);
+    if profile == "release" {
+        command.arg("--release");
+    }
+    let known: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+    if !known.contains("*") {
+        for id in ids {
+            // A module without a binary of its name (a helper) rebuilds every lab.
+            if root.join("labs/src/bin").join(format!("{id}.rs")).is_file() {
+                command.args(["--bin", id]);
+            }
+        }
+    }
+    match command.output() {
+        Ok(output) if output.status.success() => {}
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let first = stderr
+                .lines()
+                .find(|l| l.starts_with("error"))
+                .unwrap_or("cargo build failed");
+            problems.push(
+                Diagnostic::error("labs", format!("building the labs failed: {first}"))
+                    .hint("run `cargo build -p aula-labs` to see every error")
+                    .group("labs"),
+            );
+        }
+        Err(e) => problems.push(
+            Diagnostic::error("labs", format!("cannot run cargo to build the labs: {e}"))
+                .group("labs"),
+        ),
+    }
+    problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_lab_source_change_names_its_lab() {
+        let ids = |p: &str| affected_labs(Path::new(p));
+        assert_eq!(
+            ids("labs/src/bin/rate-limit.rs"),
+            Some(vec!["rate-limit".into()])
+        );
+        assert_eq!(
+            ids("labs/src/rate_limit.rs"),
+            Some(vec!["rate-limit".into()])
+        );
+        assert_eq!(
+            ids("labs/src/ansible_vars/ini.rs"),
+            Some(vec!["ansible-vars".into()])
+        );
+        assert_eq!(ids("labs/src/lib.rs"), Some(vec!["*".into()]));
+        assert_eq!(ids("labs/README.md"), None);
+    }
+}

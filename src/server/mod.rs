@@ -1,0 +1,367 @@
+//! The preview server: HTTP over tiny_http — the one module that knows tiny_http.
+//!
+//! It serves a built site from memory ([`Shared::publish`] swaps in a new [`OutputStore`] after
+//! each rebuild), tells open pages to reload or show an error overlay over Server-Sent Events
+//! ([`events`]), and runs labs for the pages' Run buttons ([`labs`]). It does not know how a site
+//! is rendered, where its files come from or when they change: `cmd/serve.rs` decides that and
+//! calls [`Shared`].
+//!
+//! Hostile by default (DESIGN.md §5–6): every request whose `Host` is not this server's own (DNS
+//! rebinding) or whose `Origin` is another site gets 403 before anything else happens; static
+//! paths never leave the store; every response carries a Content-Security-Policy and
+//! `nosniff`. Requests are handled by a fixed pool of threads, long-lived event streams by a
+//! bounded number of their own threads, and lab runs by a bounded number of slots — nothing
+//! grows with the number of requests. No request or content can stop the server: handlers
+//! return errors as responses, and a panic in one (a bug) is caught and costs only that request.
+
+mod events;
+mod files;
+mod labs;
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+pub(crate) use events::Problem;
+pub(crate) use labs::LabDesk;
+
+use crate::output::OutputStore;
+
+/// Threads that take requests off the listener. Lab runs hold one while they run, so this is
+/// larger than [`LAB_SLOTS`]: pages keep loading while the runner is full.
+const HANDLER_THREADS: usize = 8;
+/// Labs that may run at once; one more request gets 429.
+const LAB_SLOTS: usize = 4;
+/// Open event streams (one thread each).
+const MAX_EVENT_CLIENTS: usize = 32;
+
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// How to start the server.
+pub(crate) struct Options {
+    pub(crate) bind: String,
+    pub(crate) port: u16,
+    /// Serve `/_aula/debug/manifest` (path → sha256 of every file), for the tests.
+    pub(crate) test_hooks: bool,
+}
+
+/// What the server serves, shared with whoever rebuilds it.
+pub(crate) struct Shared {
+    site: RwLock<Arc<OutputStore>>,
+    /// `None` until the first build: no lab runs before the server knows the site's labs.
+    labs: RwLock<Option<Arc<LabDesk>>>,
+    events: events::Hub,
+    lab_slots: Slots,
+}
+
+impl Shared {
+    /// Nothing to serve yet: every path is 404 until the first [`Shared::publish`].
+    pub(crate) fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            site: RwLock::new(Arc::new(OutputStore::default())),
+            labs: RwLock::new(None),
+            events: events::Hub::default(),
+            lab_slots: Slots::new(LAB_SLOTS),
+        })
+    }
+
+    /// Serves a new site from now on and tells open pages to reload.
+    pub(crate) fn publish(&self, site: OutputStore, labs: LabDesk) {
+        if let Ok(mut current) = self.site.write() {
+            *current = Arc::new(site);
+        }
+        if let Ok(mut current) = self.labs.write() {
+            *current = Some(Arc::new(labs));
+        }
+        self.events.set_problems(Vec::new());
+        self.events.broadcast(events::Event::Reload);
+    }
+
+    /// Keeps serving the last good site and shows `problems` on open pages (and on pages opened
+    /// later, until the next [`Shared::publish`]).
+    pub(crate) fn show_problems(&self, problems: Vec<Problem>) {
+        self.events.set_problems(problems);
+    }
+
+    fn site(&self) -> Arc<OutputStore> {
+        match self.site.read() {
+            Ok(site) => site.clone(),
+            // A writer panicked mid-swap; the value is still a whole Arc.
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn lab_desk(&self) -> Option<Arc<LabDesk>> {
+        match self.labs.read() {
+            Ok(labs) => labs.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+}
+
+/// Binds the listener and starts the handler threads; returns the address actually bound (with
+/// `--port 0`, the port the system chose).
+pub(crate) fn start(options: &Options, shared: Arc<Shared>) -> anyhow::Result<SocketAddr> {
+    let server = tiny_http::Server::http((options.bind.as_str(), options.port))
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or_else(|| anyhow::anyhow!("the server is not listening on an IP address"))?;
+    let server = Arc::new(server);
+    let context = Arc::new(Context {
+        shared,
+        port: address.port(),
+        test_hooks: options.test_hooks,
+    });
+    for n in 0..HANDLER_THREADS {
+        let server = server.clone();
+        let context = context.clone();
+        std::thread::Builder::new()
+            .name(format!("aula-http-{n}"))
+            .spawn(move || handle_forever(&server, &context))?;
+    }
+    Ok(address)
+}
+
+struct Context {
+    shared: Arc<Shared>,
+    port: u16,
+    test_hooks: bool,
+}
+
+fn handle_forever(server: &tiny_http::Server, context: &Context) {
+    loop {
+        let request = match server.recv() {
+            Ok(request) => request,
+            // A connection that failed before it became a request; nothing to answer.
+            Err(_) => continue,
+        };
+        // A bug in a handler must not take a handler thread (and eventually the server) down.
+        // The request is lost with the panic; its client sees the connection close.
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handle(request, context);
+        }));
+    }
+}
+
+fn handle(request: Request, context: &Context) {
+    if let Err(why) = check_origin(&request, context.port) {
+        return respond_json(request, 403, &serde_json::json!({ "error": why }), &[]);
+    }
+    let url = request.url().to_string();
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    match path {
+        "/_aula/events" => events::serve(request, &context.shared.events, MAX_EVENT_CLIENTS),
+        "/_aula/live.js" => match request.method() {
+            Method::Get | Method::Head => respond(
+                request,
+                200,
+                "text/javascript; charset=utf-8",
+                events::LIVE_JS.as_bytes().to_vec(),
+                &[],
+            ),
+            _ => method_not_allowed(request, "GET, HEAD"),
+        },
+        "/_aula/labs" | "/_aula/labs/" => labs::list(request, context.shared.lab_desk().as_deref()),
+        "/_aula/debug/manifest" if context.test_hooks => {
+            respond_json(request, 200, &manifest(&context.shared.site()), &[]);
+        }
+        _ if path.starts_with("/_aula/labs/") => {
+            let id = path.trim_start_matches("/_aula/labs/").to_string();
+            labs::run(
+                request,
+                &id,
+                context.shared.lab_desk().as_deref(),
+                &context.shared.lab_slots,
+            );
+        }
+        _ if path.starts_with("/_aula/") => {
+            respond_json(
+                request,
+                404,
+                &serde_json::json!({"error": "not found"}),
+                &[],
+            );
+        }
+        _ => files::serve(request, &context.shared.site()),
+    }
+}
+
+/// Path → sha256 of every file of the served site, as built (without the live-reload script).
+fn manifest(site: &OutputStore) -> serde_json::Value {
+    use sha2::{Digest, Sha256};
+    let map: serde_json::Map<String, serde_json::Value> = site
+        .iter()
+        .map(|(path, bytes)| {
+            (
+                path.to_string(),
+                format!("{:x}", Sha256::digest(bytes)).into(),
+            )
+        })
+        .collect();
+    serde_json::Value::Object(map)
+}
+
+/// DNS rebinding and cross-site requests: the `Host` must name this server (an IP address or
+/// `localhost`, with our port) and an `Origin`, when sent, must be that same host.
+fn check_origin(request: &Request, port: u16) -> Result<(), &'static str> {
+    let host = header(request, "Host").ok_or("a Host header is required")?;
+    if !is_own_host(host, port) {
+        return Err("this server answers only to its own address (Host)");
+    }
+    if let Some(origin) = header(request, "Origin") {
+        let expected = format!("http://{host}");
+        if !origin.eq_ignore_ascii_case(&expected) {
+            return Err("requests from other sites are refused (Origin)");
+        }
+    }
+    Ok(())
+}
+
+/// `127.0.0.1:1111`, `[::1]:1111`, `localhost:1111`: a name a rebinding attacker cannot own.
+fn is_own_host(host: &str, port: u16) -> bool {
+    let (name, host_port) = match host.rsplit_once(':') {
+        Some((name, p))
+            if !name.ends_with(':') && (name.starts_with('[') || !name.contains(':')) =>
+        {
+            (name, p.parse::<u16>().ok())
+        }
+        _ => (host, Some(80)),
+    };
+    if host_port != Some(port) {
+        return false;
+    }
+    let name = name.trim_start_matches('[').trim_end_matches(']');
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .headers()
+        .iter()
+        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
+        .map(|h| h.value.as_str())
+}
+
+/// Headers every response carries.
+fn security_headers() -> Vec<Header> {
+    [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        // A preview must show the latest build, never a cached one.
+        ("Cache-Control", "no-store"),
+        ("Referrer-Policy", "no-referrer"),
+    ]
+    .iter()
+    .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
+    .collect()
+}
+
+fn respond(
+    request: Request,
+    status: u16,
+    content_type: &str,
+    body: Vec<u8>,
+    extra: &[(&str, &str)],
+) {
+    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
+    for header in security_headers() {
+        response.add_header(header);
+    }
+    let extra = std::iter::once(("Content-Type", content_type)).chain(extra.iter().copied());
+    for (name, value) in extra {
+        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
+    // The client may have gone; there is no one left to tell.
+    let _ = request.respond(response);
+}
+
+fn respond_json(request: Request, status: u16, body: &serde_json::Value, extra: &[(&str, &str)]) {
+    respond(
+        request,
+        status,
+        "application/json",
+        body.to_string().into_bytes(),
+        extra,
+    );
+}
+
+fn method_not_allowed(request: Request, allow: &str) {
+    respond_json(
+        request,
+        405,
+        &serde_json::json!({"error": "method not allowed"}),
+        &[("Allow", allow)],
+    );
+}
+
+/// A fixed number of permits, taken without waiting.
+struct Slots {
+    free: AtomicUsize,
+}
+
+struct Permit<'a>(&'a Slots);
+
+impl Slots {
+    fn new(n: usize) -> Self {
+        Self {
+            free: AtomicUsize::new(n),
+        }
+    }
+
+    fn try_take(&self) -> Option<Permit<'_>> {
+        self.free
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1))
+            .ok()
+            .map(|_| Permit(self))
+    }
+}
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        self.0.free.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Reads at most `limit` bytes of a request body; `None` when there is more.
+fn read_body(request: &mut Request, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
+    let mut body = Vec::new();
+    request
+        .as_reader()
+        .take(limit as u64 + 1)
+        .read_to_end(&mut body)?;
+    Ok((body.len() <= limit).then_some(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_our_own_host_names_pass() {
+        assert!(is_own_host("127.0.0.1:1111", 1111));
+        assert!(is_own_host("localhost:1111", 1111));
+        assert!(is_own_host("[::1]:1111", 1111));
+        assert!(!is_own_host("127.0.0.1:2222", 1111));
+        assert!(!is_own_host("evil.example:1111", 1111));
+        assert!(!is_own_host("127.0.0.1.nip.io:1111", 1111));
+        assert!(!is_own_host("localhost", 1111));
+        assert!(is_own_host("localhost", 80));
+    }
+
+    #[test]
+    fn slots_run_out_and_come_back() {
+        let slots = Slots::new(1);
+        let first = slots.try_take();
+        assert!(first.is_some());
+        assert!(slots.try_take().is_none());
+        drop(first);
+        assert!(slots.try_take().is_some());
+    }
+}

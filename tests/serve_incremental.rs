@@ -1,0 +1,166 @@
+//! Incremental rebuilds are exact: after each of a sequence of random edits (add, change,
+//! rename and delete articles and translations; change a template; change a Fluent file), the
+//! site `aula serve` holds in memory is byte for byte what a fresh `aula build` of the same tree
+//! writes. The sequence is random but fixed by its seed, so a failure can be replayed.
+
+mod serve_support;
+
+use std::time::Duration;
+
+use serve_support::Server;
+
+/// xorshift64*: enough randomness for choosing edits, and the same every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+fn article(rng: &mut Rng, title: &str, key: Option<&str>) -> String {
+    let tags = ["limits", "alpha", "beta", "gamma"];
+    let tag = rng.pick(&tags);
+    let weight = rng.below(5);
+    let day = 1 + rng.below(28);
+    let key = key.map_or(String::new(), |k| format!("translation_key = \"{k}\"\n"));
+    let words = [
+        "window", "bucket", "burst", "edge", "token", "limit", "rate",
+    ];
+    let body: Vec<&str> = (0..20 + rng.below(200))
+        .map(|_| *rng.pick(&words))
+        .collect();
+    format!(
+        "+++\ntitle = \"{title}\"\ndate = 2026-10-{day:02}\ntags = [\"{tag}\"]\nweight = {weight}\n{key}+++\n{}\n\n## Part {}\n\nSee [windows](@/basics/windows.md).\n\n```rust\nfn f() -> u32 {{ {} }}\n```\n",
+        body.join(" "),
+        rng.below(9),
+        rng.below(1000)
+    )
+}
+
+/// Waits for the rebuild an edit causes, then for quiet; panics on a build error.
+fn settle(events: &mut serve_support::Events, step: &str) {
+    let (name, data) = events
+        .next(Duration::from_secs(20))
+        .unwrap_or_else(|| panic!("{step}: no event after the edit"));
+    assert_ne!(name, "error", "{step}: the edit broke the build: {data}");
+    for name in events.drain(Duration::from_millis(400)) {
+        assert_ne!(name, "error", "{step}: the edit broke the build");
+    }
+}
+
+#[test]
+fn random_edits_leave_the_served_site_identical_to_a_full_build() {
+    let server = Server::start();
+    let site = &server.site;
+    let mut events = server.events();
+    let mut rng = Rng(0x5eed_a01a);
+    // Generated English articles (file stems) and Spanish translations (stem, key).
+    let mut english: Vec<String> = Vec::new();
+    let mut spanish: Vec<(String, String)> = Vec::new();
+    let mut made = 0;
+    assert_eq!(
+        server.manifest(),
+        site.full_build(&server.base),
+        "before any edit"
+    );
+    for step in 0..16 {
+        let op = if english.is_empty() { 0 } else { rng.below(7) };
+        let description = match op {
+            0 => {
+                made += 1;
+                let stem = format!("gen-{made}");
+                let text = article(&mut rng, &format!("Generated {made}"), None);
+                site.write(&format!("content/en/basics/{stem}.md"), &text);
+                if rng.below(2) == 0 {
+                    let es_stem = format!("generado-{made}");
+                    let key = format!("basics/{stem}");
+                    let text = article(&mut rng, &format!("Generado {made}"), Some(&key));
+                    site.write(&format!("content/es/basics/{es_stem}.md"), &text);
+                    spanish.push((es_stem, key));
+                }
+                english.push(stem.clone());
+                format!("add {stem}")
+            }
+            1 => {
+                let stem = rng.pick(&english).clone();
+                let text = article(&mut rng, &format!("Changed {stem} {step}"), None);
+                site.write(&format!("content/en/basics/{stem}.md"), &text);
+                format!("change {stem}")
+            }
+            2 => {
+                let i = rng.below(english.len());
+                let old = english[i].clone();
+                let new = format!("{old}-r{step}");
+                std::fs::rename(
+                    site.path().join(format!("content/en/basics/{old}.md")),
+                    site.path().join(format!("content/en/basics/{new}.md")),
+                )
+                .unwrap();
+                english[i] = new.clone();
+                format!("rename {old} → {new}")
+            }
+            3 => {
+                let i = rng.below(english.len());
+                let stem = english.remove(i);
+                std::fs::remove_file(site.path().join(format!("content/en/basics/{stem}.md")))
+                    .unwrap();
+                format!("delete {stem}")
+            }
+            4 if !spanish.is_empty() => {
+                let i = rng.below(spanish.len());
+                let (stem, key) = spanish.remove(i);
+                std::fs::remove_file(site.path().join(format!("content/es/basics/{stem}.md")))
+                    .unwrap();
+                format!("delete translation {stem} ({key})")
+            }
+            4 | 5 => {
+                let base = site.read("templates/base.html");
+                let marker = "</footer>";
+                assert!(base.contains(marker), "base.html has no footer to edit");
+                site.write(
+                    "templates/base.html",
+                    &base.replacen(marker, &format!("<p>edit {step}</p>{marker}"), 1),
+                );
+                format!("template edit {step}")
+            }
+            _ => {
+                let lang = rng.pick(&["en", "es"]);
+                let path = format!("locales/{lang}/ui.ftl");
+                let text: String = site
+                    .read(&path)
+                    .lines()
+                    .map(|line| match line.strip_prefix("nav-home = ") {
+                        Some(value) => format!("nav-home = {value} {step}\n"),
+                        None => format!("{line}\n"),
+                    })
+                    .collect();
+                site.write(&path, &text);
+                format!("ftl edit {lang} {step}")
+            }
+        };
+        settle(&mut events, &description);
+        let served = server.manifest();
+        let built = site.full_build(&server.base);
+        let differ: Vec<&String> = built
+            .keys()
+            .chain(served.keys())
+            .filter(|k| built.get(*k) != served.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "step {step} ({description}): served site differs from a full build in {differ:?}"
+        );
+    }
+}

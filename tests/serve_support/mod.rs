@@ -1,0 +1,434 @@
+//! Helpers for the preview server's tests (`tests/serve_*.rs`): a copy of
+//! `tests/fixtures/serve-site` in a temporary folder with hostile test labs, the real `aula
+//! serve` started on it on an ephemeral port, and clients for pages, labs and the event stream.
+
+#![allow(
+    dead_code,
+    reason = "each test file uses a different part of this module"
+)]
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+pub(crate) fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Test labs: (id, script, extra manifest lines). Each takes one number input `n` in 0..=10.
+const TEST_LABS: &[(&str, &str, &str)] = &[
+    ("sleepy", "sleep 30", "[limits]\ntime_ms = 300\n"),
+    (
+        "crashy",
+        "cat >/dev/null; echo 'boom: the lab fell over' >&2; exit 101",
+        "",
+    ),
+    ("garbage", "cat >/dev/null; echo 'hello, not json'", ""),
+    (
+        "flood",
+        "yes aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        "[limits]\noutput_bytes = 1000\n",
+    ),
+    (
+        "refuser",
+        "cat >/dev/null; echo '{\"error\": {\"field\": \"n\", \"message\": \"no thanks\"}}'; exit 2",
+        "",
+    ),
+    (
+        "slow",
+        "cat >/dev/null; sleep 1; echo '{\"blocks\": []}'",
+        "",
+    ),
+    (
+        "quick",
+        "cat >/dev/null; echo '{\"blocks\": [{\"type\": \"text\", \"text\": \"ok\"}]}'",
+        "",
+    ),
+];
+
+/// The folder the lab binaries of this build are in, with `rate-limit` built if needed.
+fn lab_binaries() -> PathBuf {
+    let exe = PathBuf::from(env!("CARGO_BIN_EXE_aula"));
+    let dir = exe.parent().unwrap().to_path_buf();
+    if !dir.join("rate-limit").is_file() {
+        // `cargo test --test serve_x` builds only aula's targets; the lab is another package.
+        let target = dir.parent().unwrap();
+        let status = Command::new(env!("CARGO"))
+            .current_dir(repo_root())
+            .args(["build", "--quiet", "-p", "aula-labs", "--bin", "rate-limit"])
+            .env("CARGO_TARGET_DIR", target)
+            .status()
+            .unwrap();
+        assert!(status.success(), "building the rate-limit lab failed");
+    }
+    dir
+}
+
+/// The fixture site in a temporary folder, with its lab binaries in another.
+pub(crate) struct Site {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) bin: tempfile::TempDir,
+}
+
+impl Site {
+    pub(crate) fn new() -> Site {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&repo_root().join("tests/fixtures/serve-site"), dir.path());
+        for shared in ["templates", "static", "locales", "labs/manifests"] {
+            copy_dir(&repo_root().join(shared), &dir.path().join(shared));
+        }
+        let bin = tempfile::tempdir().unwrap();
+        let labs = lab_binaries();
+        std::os::unix::fs::symlink(labs.join("rate-limit"), bin.path().join("rate-limit")).unwrap();
+        for (id, script, extra) in TEST_LABS {
+            let path = bin.path().join(id);
+            std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            std::fs::write(
+                dir.path().join(format!("labs/manifests/{id}.toml")),
+                format!(
+                    "id = \"{id}\"\ntitle = \"lab-test-title\"\ndescription = \"lab-test-description\"\n{extra}\n[[inputs]]\nname = \"n\"\ntype = \"number\"\nlabel = \"lab-test-n\"\ndefault = 1\nmin = 0\nmax = 10\n"
+                ),
+            )
+            .unwrap();
+        }
+        Site { dir, bin }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub(crate) fn write(&self, relative: &str, text: &str) {
+        let path = self.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    pub(crate) fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path().join(relative)).unwrap()
+    }
+
+    /// Path → sha256 of a fresh `aula build` of the site as it is now.
+    pub(crate) fn full_build(&self, base_url: &str) -> BTreeMap<String, String> {
+        let out = tempfile::tempdir().unwrap();
+        let public = out.path().join("public");
+        let output = Command::new(env!("CARGO_BIN_EXE_aula"))
+            .args(["build", "--root"])
+            .arg(self.path())
+            .arg("--output")
+            .arg(&public)
+            .args(["--base-url", base_url])
+            .env("AULA_LAB_BIN_DIR", self.bin.path())
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "aula build failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let mut files = BTreeMap::new();
+        for entry in walkdir::WalkDir::new(&public) {
+            let entry = entry.unwrap();
+            if !entry.file_type().is_file() || entry.file_name() == ".aula-output" {
+                continue;
+            }
+            let name = entry
+                .path()
+                .strip_prefix(&public)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = std::fs::read(entry.path()).unwrap();
+            files.insert(name, format!("{:x}", Sha256::digest(&bytes)));
+        }
+        files
+    }
+}
+
+/// `aula serve` running on a [`Site`].
+pub(crate) struct Server {
+    pub(crate) site: Site,
+    pub(crate) child: Child,
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub(crate) base: String,
+    pub(crate) port: u16,
+    lines: std::sync::Mutex<mpsc::Receiver<String>>,
+    agent: ureq::Agent,
+}
+
+impl Server {
+    pub(crate) fn start() -> Server {
+        Self::start_on(Site::new())
+    }
+
+    pub(crate) fn start_on(site: Site) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_aula"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.path())
+            .env("AULA_LAB_BIN_DIR", site.bin.path())
+            .env("AULA_TEST_HOOKS", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let first = lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("aula serve printed no address");
+        let start = first.find("http://").expect("no URL on the first line");
+        let base = first[start..]
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_string();
+        let port = base.rsplit(':').next().unwrap().parse().unwrap();
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .build()
+            .into();
+        Server {
+            site,
+            child,
+            base,
+            port,
+            lines: std::sync::Mutex::new(lines),
+            agent,
+        }
+    }
+
+    /// The next line `aula serve` prints, within `timeout`.
+    pub(crate) fn next_line(&self, timeout: Duration) -> Option<String> {
+        self.lines.lock().unwrap().recv_timeout(timeout).ok()
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub(crate) fn get(&self, path: &str) -> Reply {
+        Reply::from(self.agent.get(self.url(path)).call().unwrap())
+    }
+
+    pub(crate) fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        let mut request = self.agent.get(self.url(path));
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Reply::from(request.call().unwrap())
+    }
+
+    pub(crate) fn post(&self, path: &str, content_type: &str, body: &[u8]) -> Reply {
+        self.post_with(path, content_type, body, &[])
+    }
+
+    pub(crate) fn post_with(
+        &self,
+        path: &str,
+        content_type: &str,
+        body: &[u8],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self
+            .agent
+            .post(self.url(path))
+            .header("Content-Type", content_type);
+        for (k, v) in headers {
+            request = request.header(*k, *v);
+        }
+        Reply::from(request.send(body).unwrap())
+    }
+
+    pub(crate) fn lab(&self, id: &str, body: &serde_json::Value) -> Reply {
+        self.post(
+            &format!("/_aula/labs/{id}"),
+            "application/json",
+            body.to_string().as_bytes(),
+        )
+    }
+
+    /// Sends `request` as it is over a fresh connection and returns the whole answer.
+    pub(crate) fn raw(&self, request: &str) -> String {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    }
+
+    /// Path → sha256 of the site the server holds in memory.
+    pub(crate) fn manifest(&self) -> BTreeMap<String, String> {
+        let reply = self.get("/_aula/debug/manifest");
+        assert_eq!(reply.status, 200);
+        serde_json::from_str(&reply.body).unwrap()
+    }
+
+    pub(crate) fn events(&self) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).unwrap();
+        write!(
+            stream,
+            "GET /_aula/events HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nAccept: text/event-stream\r\n\r\n",
+            self.port
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut head = String::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            head.push_str(&line);
+        }
+        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: text/event-stream"),
+            "{head}"
+        );
+        Events { reader }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP answer, read whole.
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: String,
+}
+
+impl Reply {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
+    }
+
+    pub(crate) fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl From<ureq::http::Response<ureq::Body>> for Reply {
+    fn from(mut response: ureq::http::Response<ureq::Body>) -> Self {
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let body = response.body_mut().read_to_string().unwrap_or_default();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// An open event stream.
+pub(crate) struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    /// The next event (name, data) within `timeout`, skipping comments.
+    pub(crate) fn next(&mut self, timeout: Duration) -> Option<(String, String)> {
+        let deadline = Instant::now() + timeout;
+        let mut name = String::new();
+        let mut data = String::new();
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .unwrap();
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if line.is_empty() {
+                if !name.is_empty() || !data.is_empty() {
+                    return Some((name, data));
+                }
+                continue;
+            }
+            if let Some(value) = line.strip_prefix("event:") {
+                name = value.trim().to_string();
+            } else if let Some(value) = line.strip_prefix("data:") {
+                data.push_str(value.trim());
+            }
+        }
+    }
+
+    /// Waits for an event called `wanted`, returning its data.
+    pub(crate) fn wait_for(&mut self, wanted: &str, timeout: Duration) -> Option<String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let left = deadline.checked_duration_since(Instant::now())?;
+            let (name, data) = self.next(left)?;
+            if name == wanted {
+                return Some(data);
+            }
+        }
+    }
+
+    /// Reads events until none comes for `quiet`; returns their names.
+    pub(crate) fn drain(&mut self, quiet: Duration) -> Vec<String> {
+        let mut names = Vec::new();
+        while let Some((name, _)) = self.next(quiet) {
+            names.push(name);
+        }
+        names
+    }
+}
