@@ -33,7 +33,7 @@ fn a_registered_lab_answers_with_its_blocks() {
         answer["blocks"].as_array().is_some_and(|b| !b.is_empty()),
         "{answer}"
     );
-    assert_eq!(reply.header("content-security-policy").is_some(), true);
+    assert!(reply.header("content-security-policy").is_some());
 }
 
 #[test]

@@ -6,6 +6,11 @@
     dead_code,
     reason = "each test file uses a different part of this module"
 )]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failure here is a failed test"
+)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
