@@ -144,10 +144,6 @@ impl Diagnostics {
         self.0.dedup();
         self
     }
-
-    pub(crate) fn into_vec(self) -> Vec<Diagnostic> {
-        self.0
-    }
 }
 
 impl IntoIterator for Diagnostics {

@@ -88,11 +88,6 @@ impl Locales {
         Some(text)
     }
 
-    /// Whether `key` exists in any language.
-    pub(crate) fn has_key_anywhere(&self, key: &str) -> bool {
-        self.bundles.values().any(|b| b.has_message(key))
-    }
-
     fn format(&self, lang: &str, key: &str, args: &[(&str, Arg)]) -> Option<String> {
         let bundle = self.bundles.get(lang)?;
         let pattern = bundle.get_message(key)?.value()?;

@@ -5,6 +5,10 @@
 //! [`fuzzing`] the small surface the fuzzers drive. The pipeline is in `site`, commands in `cmd`.
 //! Exit codes: 0 success, 1 problems in the site (printed as `path:line:col: …`), 2 wrong usage.
 
+// No unwrap or expect on anything that comes from a user's files or a request; integration
+// tests (their own crates) may unwrap, a failed unwrap there is a failed test.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 mod check;
 mod cli;
 mod cmd;
@@ -60,7 +64,7 @@ pub mod fuzzing {
         struct Links;
         impl crate::markdown::LinkResolver for Links {
             fn resolve(&self, target: &str) -> Result<String, String> {
-                if target.len() % 2 == 0 {
+                if target.len().is_multiple_of(2) {
                     Ok(format!("/en/{}/", target.trim_start_matches("@/")))
                 } else {
                     Err(format!("no page `{target}`"))

@@ -8,7 +8,7 @@
 //!
 //! All problems of one build are collected and returned together.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Content, Page, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
-use crate::i18n::{Arg, Locales};
+use crate::i18n::Locales;
 use crate::labs::{Registry, runner::Outcome};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::OutputStore;
@@ -593,7 +593,6 @@ pub(crate) struct Structure {
     pub(crate) labs: Vec<Vec<String>>,
     pub(crate) html: Vec<Arc<str>>,
     pub(crate) toc: Vec<Vec<markdown::TocEntry>>,
-    pub(crate) anchors: Vec<Vec<String>>,
     pub(crate) links: Vec<Vec<markdown::LinkRef>>,
     /// Each page's summary for listings (see [`summary`]).
     pub(crate) summaries: Vec<Value>,
@@ -654,7 +653,6 @@ impl Structure {
             labs: bodies.iter().map(|b| b.labs.clone()).collect(),
             html: bodies.iter().map(|b| b.html.clone()).collect(),
             toc: bodies.iter().map(|b| b.rendered.toc.clone()).collect(),
-            anchors: bodies.iter().map(|b| b.rendered.anchors.clone()).collect(),
             links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
             summaries: Vec::new(),
         }
@@ -781,6 +779,7 @@ fn page_context(
         "kind": match page.kind { PageKind::Home => "home", PageKind::Section => "section", PageKind::Article => "article", PageKind::Standalone => "page" },
         "toc": structure.toc[i],
         "words": structure.words[i],
+        "slug": page.slug,
         "tags": page.front.tags.iter().map(|tag| json!({"name": tag, "url": format!("/{lang}/tags/{}/", slug::slugify(tag))})).collect::<Vec<_>>(),
         "updated": page.front.updated.map(|d| d.to_string()),
         "updated_display": page.front.updated.map(|d| project.locales.format_date(lang, d)),
@@ -1130,15 +1129,4 @@ fn add_highlight_css(project: &Project, output: &mut OutputStore) -> Result<(), 
             .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))?;
     output.insert("highlight.css", css);
     Ok(())
-}
-
-/// The languages every page is available in, for the status page and checks.
-pub(crate) fn languages_of(project: &Project, key: &str) -> BTreeSet<String> {
-    project
-        .content
-        .pages
-        .iter()
-        .filter(|p| p.translation_key == key && p.fallback_from.is_none())
-        .map(|p| p.lang.clone())
-        .collect()
 }

@@ -6,6 +6,10 @@
 //! aula; this crate never reads them (aula validates input against them before a lab runs, and
 //! the labs validate again, because a lab binary can also be run by hand).
 
+// No unwrap or expect on anything that comes from a user's files or a request; integration
+// tests (their own crates) may unwrap, a failed unwrap there is a failed test.
+#![warn(clippy::unwrap_used, clippy::expect_used)]
+
 pub mod ansible_vars;
 pub mod contract_check;
 pub mod cost_allocation;

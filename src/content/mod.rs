@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
-pub(crate) use front_matter::{FrontMatter, Level};
+pub(crate) use front_matter::FrontMatter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum PageKind {
@@ -95,14 +95,6 @@ impl Content {
             drafts,
             translations,
         }
-    }
-
-    pub(crate) fn by_url(&self) -> HashMap<&str, usize> {
-        self.pages
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.url.as_str(), i))
-            .collect()
     }
 
     /// The page with `key` in `lang`, if any (a fallback page counts).

@@ -9,6 +9,11 @@
     dead_code,
     reason = "each test file uses a different part of this module"
 )]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a failed unwrap is a failed test, with its location"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
