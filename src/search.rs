@@ -57,6 +57,8 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
             let config = PagefindServiceConfig::builder()
                 .keep_index_url(false)
                 .write_playground(false)
+                // The "#" links beside headings would show up in every excerpt.
+                .exclude_selectors(vec![".heading-anchor".to_string()])
                 .build();
             let mut index = PagefindIndex::new(Some(config))?;
             for (path, html) in pages {

@@ -268,9 +268,24 @@
 
   var DASHES = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2"];
 
+  // Charts are drawn for their box's width; drawn charts are redrawn when the window resizes.
+  var charts = [];
+  var resizeTimer = 0;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizeTimer);
+    resizeTimer = window.setTimeout(function () {
+      charts = charts.filter(function (c) { return c.canvas.isConnected; });
+      charts.forEach(function (c) {
+        if (Math.abs(c.canvas.clientWidth - c.width) > 40) drawChart(c.canvas, c.block, c.strings, true);
+      });
+    }, 200);
+  });
+
   /** Draws a `series` block as an SVG chart with axes, labels and a legend. */
-  function drawChart(canvas, block, strings) {
+  function drawChart(canvas, block, strings, again) {
     canvas.textContent = "";
+    if (!again) charts.push({ canvas: canvas, block: block, strings: strings, width: canvas.clientWidth });
+    else charts.forEach(function (c) { if (c.canvas === canvas) c.width = canvas.clientWidth; });
     var series = Array.isArray(block.series) ? block.series : [];
     var points = [];
     series.forEach(function (s) {
@@ -280,13 +295,15 @@
     });
     if (!points.length) return;
     var bar = block.kind === "bar";
-    var W = 640, H = 300;
-    var m = { left: 62, right: 14, top: 12, bottom: 48 };
+    // Draw at about the box's own width, so labels stay legible on a phone.
+    var W = Math.round(Math.max(300, Math.min(720, canvas.clientWidth || 640)));
+    var H = Math.round(Math.max(220, Math.min(320, W * 0.5)));
+    var m = { left: 58, right: 14, top: 12, bottom: 48 };
     var plotW = W - m.left - m.right, plotH = H - m.top - m.bottom;
     var ys = points.map(function (p) { return Number(p[1]); });
     var yMin = Math.min(0, Math.min.apply(null, ys));
     var yMax = Math.max.apply(null, ys);
-    var yTicks = ticks(yMin, yMax, 5);
+    var yTicks = ticks(yMin, yMax, H < 260 ? 4 : 5);
     yMin = yTicks[0];
     yMax = yTicks[yTicks.length - 1];
     var yPos = function (v) { return m.top + plotH - ((v - yMin) / (yMax - yMin)) * plotH; };
@@ -315,17 +332,26 @@
       categories.sort(function (a, b) { return a - b; });
       var band = plotW / categories.length;
       xPos = function (v) { return m.left + band * categories.indexOf(Number(v)) + band / 2; };
-      var every = Math.max(1, Math.ceil(categories.length / 12));
+      var every = Math.max(1, Math.ceil(categories.length / Math.max(3, Math.floor(W / 55))));
       categories.forEach(function (c, i) { if (i % every === 0) xLabels.push(c); });
-      var groupWidth = band * 0.8;
-      var barWidth = groupWidth / Math.max(1, series.length);
+      // Bars of one x stand side by side, centred; a series without a value there leaves no gap.
+      var present = {};
       series.forEach(function (s, si) {
         (s.points || []).forEach(function (p) {
-          var x = xPos(p[0]) - groupWidth / 2 + si * barWidth;
+          var k = String(Number(p[0]));
+          (present[k] = present[k] || []).indexOf(si) === -1 && present[k].push(si);
+        });
+      });
+      var most = Math.max.apply(null, Object.keys(present).map(function (k) { return present[k].length; }));
+      var barWidth = (band * 0.8) / Math.max(1, most);
+      series.forEach(function (s, si) {
+        (s.points || []).forEach(function (p) {
+          var here = present[String(Number(p[0]))];
+          var x = xPos(p[0]) - (here.length * barWidth) / 2 + here.indexOf(si) * barWidth;
           var y0 = yPos(Math.max(0, yMin)), y1 = yPos(Number(p[1]));
           svg("rect", {
             x: x.toFixed(2), y: Math.min(y0, y1).toFixed(2),
-            width: Math.max(1, barWidth - 1).toFixed(2), height: Math.abs(y0 - y1).toFixed(2),
+            width: Math.max(1, barWidth - 2).toFixed(2), height: Math.abs(y0 - y1).toFixed(2),
             "class": "chart-f" + (si % 6)
           }, image);
         });
@@ -333,7 +359,7 @@
     } else {
       var xs = points.map(function (p) { return Number(p[0]); });
       var xMin = Math.min.apply(null, xs), xMax = Math.max.apply(null, xs);
-      var xTicks = ticks(xMin, xMax, 8);
+      var xTicks = ticks(xMin, xMax, Math.max(3, Math.floor(W / 80)));
       xMin = Math.min(xMin, xTicks[0]);
       xMax = Math.max(xMax, xTicks[xTicks.length - 1]);
       xPos = function (v) { return m.left + ((v - xMin) / (xMax - xMin || 1)) * plotW; };
@@ -424,7 +450,6 @@
       details.appendChild(el("summary", null, strings["chart-data"]));
       details.appendChild(tableBox(block.title, [strings.series, block.x_label, block.y_label], rows));
       figure.appendChild(details);
-      drawChart(canvas, block, strings);
       return figure;
     }
     return el("pre", "lab-code", JSON.stringify(block, null, 2));
@@ -586,7 +611,11 @@
 
     function showBlocks(blocks, live) {
       blocksEl.textContent = "";
-      blocks.forEach(function (block) { blocksEl.appendChild(renderBlock(block, strings)); });
+      blocks.forEach(function (block) {
+        var node = blocksEl.appendChild(renderBlock(block, strings));
+        // Charts are drawn once in the page, when their box has a width.
+        if (block && block.type === "series") drawChart(node.querySelector(".lab-chart-canvas"), block, strings);
+      });
       source.textContent = live ? source.dataset.live : source.dataset.recorded;
     }
 
