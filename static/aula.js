@@ -218,7 +218,7 @@
       var done = keys.filter(function (k) { return progress.read[k]; }).length;
       var summary = group.matches(".progress-summary") ? group : group.querySelector(".progress-summary");
       if (!summary || !keys.length) continue;
-      summary.textContent = ui("progress", { done: done, total: keys.length });
+      summary.textContent = ui(keys.length === 1 ? "progressOne" : "progress", { done: done, total: keys.length });
       summary.hidden = false;
     }
   }

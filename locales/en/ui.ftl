@@ -54,7 +54,10 @@ stale-notice = The original of this translation ({ $language }) has changed sinc
 stale-original = See the updated original
 progress-mark-read = Mark as read
 progress-read = Read
-progress-section = { $done } of { $total } read
+progress-section = { $total ->
+    [one] { $done } of 1 read
+   *[other] { $done } of { $total } read
+}
 progress-lab-done = Lab completed
 theme-toggle = Dark mode
 theme-light = Light theme

@@ -54,7 +54,10 @@ stale-notice = El original de esta traducción ({ $language }) cambió después 
 stale-original = Ver el original actualizado
 progress-mark-read = Marcar como leído
 progress-read = Leído
-progress-section = { $done } de { $total } leídos
+progress-section = { $total ->
+    [one] { $done } de 1 leído
+   *[other] { $done } de { $total } leídos
+}
 progress-lab-done = Laboratorio completado
 theme-toggle = Modo oscuro
 theme-light = Tema claro
