@@ -35,6 +35,15 @@ impl OutputStore {
         self.files.insert(path.into(), bytes);
     }
 
+    /// Keeps only the files whose path passes `keep`.
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
+        self.files.retain(|path, _| keep(path));
+    }
+
+    pub(crate) fn get_shared(&self, path: &str) -> Option<Arc<[u8]>> {
+        self.files.get(path).cloned()
+    }
+
     pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|bytes| &bytes[..])
     }

@@ -183,7 +183,8 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
 }
 
 /// Renders the whole site, reusing what `cache` remembers from earlier renders of this project
-/// (the preview server's incremental rebuild; the result is the same as without a cache).
+/// (the preview server's incremental rebuild). The result is the same as without a cache except
+/// that, with one, the search index is not built: add it with `search::add_index`.
 pub(crate) fn render_with(
     project: &Project,
     cache: Option<&RenderCache>,
@@ -270,8 +271,12 @@ pub(crate) fn render_with(
     for (name, bytes) in &project.static_files {
         output.insert(name.clone(), bytes.clone());
     }
-    // Last: the search index is built from the finished pages.
-    if let Err(e) = crate::search::add_index(&mut output) {
+    // Last: the search index is built from the finished pages. It indexes every page each time
+    // (about a minute for 10,000 pages), so the preview server (the one caller with a cache)
+    // builds it itself, after the pages are served.
+    if cache.is_none()
+        && let Err(e) = crate::search::add_index(&mut output)
+    {
         problems.push(e);
         return Err(problems);
     }

@@ -151,8 +151,14 @@ fn random_edits_leave_the_served_site_identical_to_a_full_build() {
             }
         };
         settle(&mut events, &description);
-        let served = server.manifest();
         let built = site.full_build(&server.base);
+        // The search index (with the `search` feature) is brought up to date after the pages.
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let mut served = server.manifest();
+        while served != built && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(200));
+            served = server.manifest();
+        }
         let differ: Vec<&String> = built
             .keys()
             .chain(served.keys())

@@ -8,11 +8,12 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use crate::cli::ServeArgs;
 use crate::diagnostics::Diagnostics;
+use crate::output::OutputStore;
 use crate::rebuild::Session;
 use crate::server::{self, LabDesk, Problem, Shared};
 use crate::site::{BuildOptions, Built};
@@ -45,6 +46,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         },
         |error| eprintln!("warning: watching files: {error}"),
     )?;
+    let indexer = start_indexer(shared.clone());
     let started = Instant::now();
     let first = session.build_all();
     println!("serving {url}  (Ctrl-C to stop)");
@@ -56,7 +58,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
                 built.output.len(),
                 started.elapsed().as_millis()
             );
-            publish(&shared, &session, built);
+            publish(&shared, &session, &indexer, built);
         }
         Err(problems) => fail(&shared, &problems),
     }
@@ -76,7 +78,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         match result {
             Ok(built) => {
                 println!("rebuilt in {} ms: {what}", took.as_millis());
-                publish(&shared, &session, built);
+                publish(&shared, &session, &indexer, built);
             }
             Err(problems) => {
                 println!(
@@ -90,20 +92,63 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn publish(shared: &Shared, session: &Session, built: Built) {
+/// Where the search index lives in the site; the indexer replaces everything under it.
+const SEARCH_DIR: &str = "pagefind/";
+
+/// Serves a new build at once, with the previous search index, and has the indexer bring the
+/// index up to date behind it (indexing every page takes far longer than rebuilding one).
+fn publish(
+    shared: &Shared,
+    session: &Session,
+    indexer: &mpsc::Sender<(u64, OutputStore)>,
+    built: Built,
+) {
     super::report(&built.warnings.clone().sorted());
-    match session.lab_desk() {
-        Some((registry, locales, default_language, languages)) => shared.publish(
-            built.output,
-            LabDesk {
-                registry,
-                locales,
-                default_language,
-                languages,
-            },
-        ),
-        None => shared.show_problems(Vec::new()),
+    let Some((registry, locales, default_language, languages)) = session.lab_desk() else {
+        return;
+    };
+    let mut site = built.output;
+    let current = shared.site();
+    for path in current.paths().filter(|p| p.starts_with(SEARCH_DIR)) {
+        if let Some(bytes) = current.get_shared(path) {
+            site.insert_shared(path, bytes);
+        }
     }
+    let number = shared.publish(
+        site.clone(),
+        LabDesk {
+            registry,
+            locales,
+            default_language,
+            languages,
+        },
+    );
+    let _ = indexer.send((number, site));
+}
+
+/// A thread that builds the search index of the latest published site and swaps it in.
+fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, OutputStore)> {
+    let (sender, receiver) = mpsc::channel::<(u64, OutputStore)>();
+    let spawned = std::thread::Builder::new()
+        .name("aula-search-index".into())
+        .spawn(move || {
+            while let Ok(mut latest) = receiver.recv() {
+                // Only the newest site is worth indexing.
+                while let Ok(newer) = receiver.try_recv() {
+                    latest = newer;
+                }
+                let (number, mut site) = latest;
+                site.retain(|path| !path.starts_with(SEARCH_DIR));
+                match crate::search::add_index(&mut site) {
+                    Ok(()) => shared.complete(number, site),
+                    Err(problem) => eprintln!("warning: search index not updated: {problem}"),
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("warning: no search index while serving: {e}");
+    }
+    sender
 }
 
 fn fail(shared: &Shared, problems: &Diagnostics) {

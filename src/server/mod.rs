@@ -50,7 +50,8 @@ pub(crate) struct Options {
 
 /// What the server serves, shared with whoever rebuilds it.
 pub(crate) struct Shared {
-    site: RwLock<Arc<OutputStore>>,
+    /// The site, with the number of the publish it came from.
+    site: RwLock<(u64, Arc<OutputStore>)>,
     /// `None` until the first build: no lab runs before the server knows the site's labs.
     labs: RwLock<Option<Arc<LabDesk>>>,
     events: events::Hub,
@@ -61,23 +62,38 @@ impl Shared {
     /// Nothing to serve yet: every path is 404 until the first [`Shared::publish`].
     pub(crate) fn new() -> Arc<Shared> {
         Arc::new(Shared {
-            site: RwLock::new(Arc::new(OutputStore::default())),
+            site: RwLock::new((0, Arc::new(OutputStore::default()))),
             labs: RwLock::new(None),
             events: events::Hub::default(),
             lab_slots: Slots::new(LAB_SLOTS),
         })
     }
 
-    /// Serves a new site from now on and tells open pages to reload.
-    pub(crate) fn publish(&self, site: OutputStore, labs: LabDesk) {
+    /// Serves a new site from now on and tells open pages to reload. Returns the publish's
+    /// number, for [`Shared::complete`].
+    pub(crate) fn publish(&self, site: OutputStore, labs: LabDesk) -> u64 {
+        let mut number = 0;
         if let Ok(mut current) = self.site.write() {
-            *current = Arc::new(site);
+            number = current.0 + 1;
+            *current = (number, Arc::new(site));
         }
         if let Ok(mut current) = self.labs.write() {
             *current = Some(Arc::new(labs));
         }
         self.events.set_problems(Vec::new());
         self.events.broadcast(events::Event::Reload);
+        number
+    }
+
+    /// Replaces publish `number`'s site with a completed version of it (the same pages plus
+    /// what was built after them, such as the search index), without reloading pages. Does
+    /// nothing when a newer site was published meanwhile.
+    pub(crate) fn complete(&self, number: u64, site: OutputStore) {
+        if let Ok(mut current) = self.site.write()
+            && current.0 == number
+        {
+            current.1 = Arc::new(site);
+        }
     }
 
     /// Keeps serving the last good site and shows `problems` on open pages (and on pages opened
@@ -86,11 +102,12 @@ impl Shared {
         self.events.set_problems(problems);
     }
 
-    fn site(&self) -> Arc<OutputStore> {
+    /// The site being served.
+    pub(crate) fn site(&self) -> Arc<OutputStore> {
         match self.site.read() {
-            Ok(site) => site.clone(),
+            Ok(site) => site.1.clone(),
             // A writer panicked mid-swap; the value is still a whole Arc.
-            Err(poisoned) => poisoned.into_inner().clone(),
+            Err(poisoned) => poisoned.into_inner().1.clone(),
         }
     }
 
