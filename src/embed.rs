@@ -22,6 +22,7 @@ const SCRIPT_STRINGS: &[(&str, &str)] = &[
     ("failed", "lab-ui-failed"),
     ("busy", "lab-ui-busy"),
     ("offline", "lab-ui-offline"),
+    ("offline_short", "lab-ui-offline-short"),
     ("invalid", "lab-ui-invalid"),
     ("json", "lab-error-json"),
     ("recorded", "lab-ui-recorded"),

@@ -639,7 +639,7 @@
       runnerAvailable().then(function (available) {
         if (!available) {
           offline.hidden = false;
-          setStatus(strings.offline, true);
+          setStatus(strings.offline_short, true);
           return null;
         }
         return window.fetch(data.endpoint, {
