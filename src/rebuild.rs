@@ -257,21 +257,37 @@ impl Sources {
         })
     }
 
-    /// Re-reads the content files among `changed`, and notices files that appeared or vanished
-    /// with a folder (a renamed section moves all its files at once).
+    /// Re-reads the content files among `changed`. A changed folder (a section renamed, moved
+    /// or deleted at once) is walked again; plain file edits need no walk of the whole tree.
     fn reread_content(&mut self, changed: &BTreeSet<PathBuf>) {
-        let (paths, walk_problems) = content::source_files(&self.config);
-        self.walk_problems = walk_problems;
-        let present: BTreeSet<&PathBuf> = paths.iter().collect();
-        self.files.retain(|path, _| present.contains(path));
-        let fresh: Vec<PathBuf> = paths
-            .iter()
-            .filter(|p| !self.files.contains_key(*p) || changed.iter().any(|c| p.starts_with(c)))
-            .cloned()
-            .collect();
+        let mut fresh = Vec::new();
+        for path in changed {
+            if path.is_dir() {
+                self.files.retain(|known, _| !known.starts_with(path));
+                fresh.extend(
+                    walkdir::WalkDir::new(path)
+                        .into_iter()
+                        .filter_map(Result::ok)
+                        .filter(|e| e.file_type().is_file())
+                        .map(walkdir::DirEntry::into_path)
+                        .filter(|p| is_markdown(p)),
+                );
+            } else if path.is_file() {
+                if is_markdown(path) {
+                    fresh.push(path.clone());
+                }
+            } else {
+                // Gone: the file, or a folder with everything in it.
+                self.files.retain(|known, _| !known.starts_with(path));
+            }
+        }
         self.files.extend(read_files(&self.config, fresh));
         self.content = None;
     }
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
 }
 
 fn read_files(

@@ -461,8 +461,13 @@ fn render_body(
         }
     };
     let mut problems = Diagnostics::default();
-    let line_index = LineIndex::new(&page.source);
-    let place = |offset: usize| line_index.line_column(page.body_offset + offset);
+    // Built only when there is something to place: it scans the whole file.
+    let line_index = std::cell::OnceCell::new();
+    let place = |offset: usize| {
+        line_index
+            .get_or_init(|| LineIndex::new(&page.source))
+            .line_column(page.body_offset + offset)
+    };
     // A fallback page repeats its original's problems; report them once, at the original.
     let report = page.fallback_from.is_none();
     for problem in &rendered.problems {

@@ -49,18 +49,23 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let indexer = start_indexer(shared.clone());
     let started = Instant::now();
     let first = session.build_all();
-    println!("serving {url}  (Ctrl-C to stop)");
+    // The address is printed once the first site is being served (tests wait for it).
     match first {
         Ok(built) => {
-            println!(
+            let summary = format!(
                 "built {} pages ({} files) in {} ms",
                 built.pages,
                 built.output.len(),
                 started.elapsed().as_millis()
             );
             publish(&shared, &session, &indexer, built);
+            println!("serving {url}  (Ctrl-C to stop)");
+            println!("{summary}");
         }
-        Err(problems) => fail(&shared, &problems),
+        Err(problems) => {
+            fail(&shared, &problems);
+            println!("serving {url}  (Ctrl-C to stop)");
+        }
     }
 
     if args.open {
@@ -91,6 +96,9 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// How long the site must stay unchanged before its search index is rebuilt.
+const INDEX_AFTER: Duration = Duration::from_secs(2);
 
 /// Where the search index lives in the site; the indexer replaces everything under it.
 const SEARCH_DIR: &str = "pagefind/";
@@ -133,14 +141,22 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, OutputStore)> {
         .name("aula-search-index".into())
         .spawn(move || {
             while let Ok(mut latest) = receiver.recv() {
-                // Only the newest site is worth indexing.
-                while let Ok(newer) = receiver.try_recv() {
+                // Only the newest site is worth indexing, and only once edits pause: indexing
+                // takes both cores for a while and would slow the rebuilds of a burst of saves.
+                while let Ok(newer) = receiver.recv_timeout(INDEX_AFTER) {
                     latest = newer;
                 }
                 let (number, mut site) = latest;
+                let started = Instant::now();
                 site.retain(|path| !path.starts_with(SEARCH_DIR));
                 match crate::search::add_index(&mut site) {
-                    Ok(()) => shared.complete(number, site),
+                    Ok(()) => {
+                        shared.complete(number, site);
+                        println!(
+                            "search index updated in {} ms",
+                            started.elapsed().as_millis()
+                        );
+                    }
                     Err(problem) => eprintln!("warning: search index not updated: {problem}"),
                 }
             }
