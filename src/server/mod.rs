@@ -38,7 +38,10 @@ const LAB_SLOTS: usize = 4;
 /// Open event streams (one thread each).
 const MAX_EVENT_CLIENTS: usize = 32;
 
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+/// Only the site's own scripts run; 'wasm-unsafe-eval' lets them compile the search index's
+/// WebAssembly (Pagefind) and nothing else. templates/partials/csp.html repeats this policy in a
+/// <meta> element for static hosts; keep the two in step.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// How to start the server.
 pub(crate) struct Options {
