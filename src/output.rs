@@ -8,6 +8,8 @@
 //! A folder that exists, is not empty and was not written by aula is refused too.
 
 use std::collections::BTreeMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -144,13 +146,21 @@ pub(crate) fn write_atomically(store: &OutputStore, output: &Path) -> Result<(),
         .prefix(&format!(".{name}.aula-new-"))
         .tempdir_in(parent)
         .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-    for (path, bytes) in store.iter() {
-        let target = staging.path().join(path);
-        if let Some(dir) = target.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.to_path_buf(), e))?;
-        }
-        std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target.clone(), e))?;
+    // Folders first (one pass, in order), then the files on every core: writing ten thousand
+    // pages is mostly the file system's work, and it overlaps well.
+    let mut folders: Vec<PathBuf> = store
+        .paths()
+        .filter_map(|path| Path::new(path).parent().map(|dir| staging.path().join(dir)))
+        .collect();
+    folders.dedup();
+    for dir in &folders {
+        std::fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
     }
+    let files: Vec<(&str, &[u8])> = store.iter().collect();
+    files.par_iter().try_for_each(|(path, bytes)| {
+        let target = staging.path().join(path);
+        std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target.clone(), e))
+    })?;
     std::fs::write(staging.path().join(MARKER), b"written by aula build\n")
         .map_err(|e| OutputError::Io(staging.path().to_path_buf(), e))?;
     let staged = staging.keep();

@@ -30,28 +30,88 @@ const UNUSED_FILES: &[&str] = &[
 ];
 
 /// Indexes the HTML pages in `output` and adds the search bundle to it.
+///
+/// Pagefind indexes one page at a time behind a lock, so one index per language is built, each
+/// on a thread of its own, and their bundles are merged: every language's index is separate in
+/// Pagefind's format anyway (its own hash, word index and fragments, listed by language in
+/// `pagefind-entry.json`), and the shared files — the script, the worker, the WebAssembly — are
+/// the same bytes in every bundle.
 #[cfg(feature = "search")]
 pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
+    use std::collections::BTreeMap;
+
+    // Only pages with a marked body are indexed; handing Pagefind the others (listings, tag
+    // pages) would only cost parsing time.
+    let mut by_language: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (path, bytes) in output.iter() {
+        if !path.ends_with(".html") || path.starts_with(BUNDLE_DIR) {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        if !html.contains("data-pagefind-body") {
+            continue;
+        }
+        let language = path.split('/').next().unwrap_or_default().to_string();
+        by_language
+            .entry(language)
+            .or_default()
+            .push((path.to_string(), html.into_owned()));
+    }
+    if by_language.is_empty() {
+        // Pagefind needs one page to write its bundle; an empty site gets an empty index.
+        by_language.insert(String::new(), Vec::new());
+    }
+    let bundles: Vec<Result<Vec<(String, Vec<u8>)>, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = by_language
+            .into_values()
+            .map(|pages| scope.spawn(move || index_pages(pages)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err("the indexing thread panicked".to_string()))
+            })
+            .collect()
+    });
+    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let mut entry: Option<serde_json::Value> = None;
+    for bundle in bundles {
+        let bundle = bundle.map_err(|e| {
+            Diagnostic::error("search", format!("cannot build the search index: {e}"))
+                .group("search")
+        })?;
+        for (name, contents) in bundle {
+            if name == "pagefind-entry.json" {
+                entry = Some(merge_entries(entry.take(), &contents));
+            } else {
+                files.entry(name).or_insert(contents);
+            }
+        }
+    }
+    if let Some(entry) = entry {
+        files.insert(
+            "pagefind-entry.json".to_string(),
+            entry.to_string().into_bytes(),
+        );
+    }
+    for (name, contents) in files {
+        output.insert(format!("{BUNDLE_DIR}/{name}"), contents);
+    }
+    Ok(())
+}
+
+/// One Pagefind bundle for `pages`: (file name, bytes), without the UIs the site doesn't use.
+#[cfg(feature = "search")]
+fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)>, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
-    let pages: Vec<(String, String)> = output
-        .iter()
-        .filter(|(path, _)| path.ends_with(".html") && !path.starts_with(BUNDLE_DIR))
-        .map(|(path, bytes)| {
-            (
-                path.to_string(),
-                String::from_utf8_lossy(bytes).into_owned(),
-            )
-        })
-        .collect();
-    let failed = |e: &dyn std::fmt::Display| {
-        Diagnostic::error("search", format!("cannot build the search index: {e}")).group("search")
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| failed(&e))?;
+        .map_err(|e| e.to_string())?;
     let files = runtime
         .block_on(async move {
             let config = PagefindServiceConfig::builder()
@@ -66,15 +126,37 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
             }
             index.get_files().await
         })
-        .map_err(|e| failed(&e))?;
-    for file in files {
-        let name = file.filename.to_string_lossy().replace('\\', "/");
-        if UNUSED_FILES.contains(&name.as_str()) {
-            continue;
+        .map_err(|e| e.to_string())?;
+    Ok(files
+        .into_iter()
+        .map(|file| {
+            (
+                file.filename.to_string_lossy().replace('\\', "/"),
+                file.contents,
+            )
+        })
+        .filter(|(name, _)| !UNUSED_FILES.contains(&name.as_str()))
+        .collect())
+}
+
+/// Joins the `languages` of Pagefind entry files; the rest (version, characters) is the same.
+#[cfg(feature = "search")]
+fn merge_entries(merged: Option<serde_json::Value>, contents: &[u8]) -> serde_json::Value {
+    let Ok(next) = serde_json::from_slice::<serde_json::Value>(contents) else {
+        return merged.unwrap_or_default();
+    };
+    let Some(mut merged) = merged else {
+        return next;
+    };
+    if let (Some(all), Some(more)) = (
+        merged.get_mut("languages").and_then(|l| l.as_object_mut()),
+        next.get("languages").and_then(|l| l.as_object()),
+    ) {
+        for (language, details) in more {
+            all.insert(language.clone(), details.clone());
         }
-        output.insert(format!("{BUNDLE_DIR}/{name}"), file.contents);
     }
-    Ok(())
+    merged
 }
 
 /// Without the `search` feature the site has no index (and its pages no search box).
