@@ -61,7 +61,7 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
         // Pagefind needs one page to write its bundle; an empty site gets an empty index.
         by_language.insert(String::new(), Vec::new());
     }
-    let bundles: Vec<Result<Vec<(String, Vec<u8>)>, String>> = std::thread::scope(|scope| {
+    let bundles: Vec<Result<Bundle, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = by_language
             .into_values()
             .map(|pages| scope.spawn(move || index_pages(pages)))
@@ -102,9 +102,13 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
     Ok(())
 }
 
-/// One Pagefind bundle for `pages`: (file name, bytes), without the UIs the site doesn't use.
+/// The files of one Pagefind bundle: (name under `pagefind/`, bytes).
 #[cfg(feature = "search")]
-fn index_pages(pages: Vec<(String, String)>) -> Result<Vec<(String, Vec<u8>)>, String> {
+type Bundle = Vec<(String, Vec<u8>)>;
+
+/// One Pagefind bundle for `pages`, without the UIs the site doesn't use.
+#[cfg(feature = "search")]
+fn index_pages(pages: Vec<(String, String)>) -> Result<Bundle, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
