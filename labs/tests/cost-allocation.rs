@@ -6,37 +6,16 @@
     reason = "helpers of an integration test: an unexpected failure should fail the test loudly"
 )]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 use serde_json::{Value, json};
 
 fn run(request: &Value) -> (i32, Value) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cost-allocation"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.to_string().as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    let text = String::from_utf8(output.stdout).unwrap();
-    (
-        output.status.code().unwrap(),
-        serde_json::from_str(&text).unwrap(),
-    )
+    common::run(env!("CARGO_BIN_EXE_cost-allocation"), request)
 }
 
 fn expected(example: &str, lang: &str) -> Value {
-    let path = format!(
-        "{}/expected/cost-allocation/{example}.{lang}.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    common::expected("cost-allocation", example, lang)
 }
 
 /// The manifest's defaults: the worked example of the FinOps article.

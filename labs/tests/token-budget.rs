@@ -6,8 +6,7 @@
     reason = "helpers outside #[test] fns; a test should fail loudly"
 )]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 use serde_json::{Value, json};
 
@@ -52,22 +51,7 @@ fn merged(changes: &Value) -> Value {
 }
 
 fn run_lab(request: &str) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_token-budget"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(request.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    (
-        output.status.code().unwrap(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    common::run_raw(env!("CARGO_BIN_EXE_token-budget"), request)
 }
 
 fn blocks(stdout: &str) -> Vec<Value> {
