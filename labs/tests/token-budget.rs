@@ -61,19 +61,11 @@ fn blocks(stdout: &str) -> Vec<Value> {
 
 #[test]
 fn every_example_prints_its_expected_answer() {
-    for (name, input) in examples() {
-        for lang in ["en", "es"] {
-            let request = json!({"lang": lang, "input": input}).to_string();
-            let (code, stdout) = run_lab(&request);
-            let path = format!(
-                "{}/expected/token-budget/{name}.{lang}.json",
-                env!("CARGO_MANIFEST_DIR")
-            );
-            let expected = std::fs::read_to_string(&path).unwrap();
-            assert_eq!(code, 0, "{name} {lang}");
-            assert_eq!(stdout, expected, "{name} {lang} differs from {path}");
-        }
-    }
+    common::assert_examples_print_their_expected_answers(
+        env!("CARGO_BIN_EXE_token-budget"),
+        "token-budget",
+        &examples(),
+    );
 }
 
 #[test]

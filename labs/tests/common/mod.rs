@@ -51,3 +51,24 @@ pub(crate) fn expected_text(lab: &str, example: &str, lang: &str) -> String {
 pub(crate) fn expected(lab: &str, example: &str, lang: &str) -> Value {
     serde_json::from_str(&expected_text(lab, example, lang)).unwrap()
 }
+
+/// Every example, in English and in Spanish, prints exactly its expected answer.
+pub(crate) fn assert_examples_print_their_expected_answers(
+    binary: &str,
+    lab: &str,
+    examples: &[(&str, Value)],
+) {
+    for (name, input) in examples {
+        for lang in ["en", "es"] {
+            let request = serde_json::json!({"lang": lang, "input": input}).to_string();
+            let (code, stdout) = run_raw(binary, &request);
+            assert_eq!(code, 0, "{name} {lang}");
+            assert_eq!(
+                stdout,
+                expected_text(lab, name, lang),
+                "{name} {lang} differs from {}",
+                expected_path(lab, name, lang)
+            );
+        }
+    }
+}
