@@ -130,12 +130,15 @@ pub fn parse_request(text: &str) -> Result<Request, InputError> {
     };
     let lang = match object.get("lang") {
         None => Lang::En,
-        Some(Value::String(s)) if s == "en" => Lang::En,
-        Some(Value::String(s)) if s == "es" => Lang::Es,
+        // Spanish in any region; any other language gets English, the way a page's missing UI
+        // string falls back to the default language, so a site that adds a language keeps
+        // working labs until they learn it.
+        Some(Value::String(s)) if s == "es" || s.starts_with("es-") => Lang::Es,
+        Some(Value::String(_)) => Lang::En,
         Some(other) => {
             return Err(InputError::new(
                 "lang",
-                format!("expected \"en\" or \"es\", found {other}"),
+                format!("expected a language code such as \"en\" or \"es\", found {other}"),
             ));
         }
     };
@@ -287,8 +290,20 @@ mod tests {
 
     #[test]
     fn a_request_with_a_bad_language_names_the_field() {
-        let error = parse_request(r#"{"lang": "fr", "input": {}}"#).unwrap_err();
+        let error = parse_request(r#"{"lang": 7, "input": {}}"#).unwrap_err();
         assert_eq!(error.field, "lang");
+    }
+
+    #[test]
+    fn regional_spanish_is_spanish_and_unknown_languages_get_english() {
+        let lang = |code: &str| {
+            parse_request(&format!(r#"{{"lang": "{code}", "input": {{}}}}"#))
+                .unwrap()
+                .lang
+        };
+        assert_eq!(lang("es-MX"), Lang::Es);
+        assert_eq!(lang("pt-BR"), Lang::En);
+        assert_eq!(lang("en"), Lang::En);
     }
 
     #[test]
