@@ -184,9 +184,17 @@ fn a_body_that_is_not_a_json_object_is_400() {
 #[test]
 fn a_full_runner_answers_429_with_retry_after() {
     let server = Server::start();
+    // All requests leave together (a loaded machine may start threads a second apart), and each
+    // lab sleeps 2 s, so more requests than runner slots are in flight at once.
+    let start = std::sync::Barrier::new(12);
     let replies: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..12)
-            .map(|_| scope.spawn(|| server.lab("slow", &json!({"input": {}}))))
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    server.lab("slow", &json!({"input": {}}))
+                })
+            })
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });

@@ -60,7 +60,7 @@ const TEST_LABS: &[(&str, &str, &str)] = &[
     ),
     (
         "slow",
-        "cat >/dev/null; sleep 1; echo '{\"blocks\": []}'",
+        "cat >/dev/null; sleep 2; echo '{\"blocks\": []}'",
         "",
     ),
     (
