@@ -27,6 +27,7 @@ mod search;
 mod server;
 mod site;
 mod skeleton;
+mod source_tree;
 mod templates;
 mod translations;
 mod watch;

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{Content, Page, PageKind};
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::Locales;
 use crate::labs::{Registry, runner::Outcome};
 use crate::markdown::{self, LinkResolver, Rendered};
@@ -118,33 +118,7 @@ fn keep<T>(result: Result<T, Diagnostics>, problems: &mut Diagnostics) -> Option
 }
 
 pub(crate) fn read_static(root: &Path) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let dir = root.join("static");
-    let mut files = Vec::new();
-    let mut problems = Diagnostics::default();
-    if !dir.is_dir() {
-        return Ok(files);
-    }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-        match entry {
-            Ok(entry) if entry.file_type().is_file() => {
-                let name = entry
-                    .path()
-                    .strip_prefix(&dir)
-                    .unwrap_or(entry.path())
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                match std::fs::read(entry.path()) {
-                    Ok(bytes) => files.push((name, bytes)),
-                    Err(e) => problems.push(Diagnostic::error(
-                        display_path(root, entry.path()),
-                        format!("cannot read: {e}"),
-                    )),
-                }
-            }
-            Ok(_) => {}
-            Err(e) => problems.push(Diagnostic::error("static", format!("cannot read: {e}"))),
-        }
-    }
+    let (files, problems) = crate::source_tree::read(root, "static");
     if problems.has_errors() {
         Err(problems)
     } else {

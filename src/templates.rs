@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::{Arg, Locales};
 
 pub(crate) struct Templates {
@@ -28,37 +28,20 @@ static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0
 impl Templates {
     /// Loads every template under `<root>/templates`.
     pub(crate) fn load(root: &Path, locales: Arc<Locales>) -> Result<Templates, Diagnostics> {
-        let dir = root.join("templates");
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.register_function("t", move |kwargs: Kwargs, state: &State| {
             translate(&locales, &kwargs, state)
         });
+        let (files, mut problems) = crate::source_tree::read(root, "templates");
         let mut sources = Vec::new();
-        let mut problems = Diagnostics::default();
-        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(e) => {
-                    problems.push(Diagnostic::error("templates", format!("cannot read: {e}")));
-                    continue;
-                }
-            };
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let name = entry
-                .path()
-                .strip_prefix(&dir)
-                .unwrap_or(entry.path())
-                .to_string_lossy()
-                .replace('\\', "/");
-            match std::fs::read_to_string(entry.path()) {
+        for (name, bytes) in files {
+            match String::from_utf8(bytes) {
                 Ok(text) => sources.push((name, text)),
-                Err(e) => problems.push(Diagnostic::error(
-                    display_path(root, entry.path()),
-                    format!("cannot read: {e}"),
-                )),
+                Err(_) => problems.push(
+                    Diagnostic::error(format!("templates/{name}"), "is not UTF-8 text")
+                        .hint("save the template as UTF-8"),
+                ),
             }
         }
         if sources.is_empty() {
