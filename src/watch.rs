@@ -15,9 +15,18 @@ use std::time::Duration;
 use notify_debouncer_full::notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, new_debouncer};
 
-/// How long the file system must be quiet before a batch of changes is reported. Short, so a
-/// save shows in the browser at once; long enough to swallow an editor's atomic save.
-const QUIET: Duration = Duration::from_millis(40);
+/// How long a path must be quiet before its changes are reported. The debouncer times each path
+/// on its own and checks every quarter of this, so a save reaches the caller 10–13 ms after its
+/// last event: a tenth of the 100 ms a save may take to show in the browser.
+///
+/// 10 ms still swallows editors' saves. The events of one save on one path (vim and Emacs move
+/// the original aside and create it anew; others write a temporary file and rename it over the
+/// original; plain editors truncate and write) come microseconds apart, or a scheduler slice
+/// (a few ms) on a loaded machine. The slow part of a save, `fsync`, produces no events, and the
+/// content is complete before it. Should a save still be split (a process stalled for longer),
+/// the price is one extra rebuild, not a wrong site: the last batch always rebuilds from the
+/// files as they finally are.
+const QUIET: Duration = Duration::from_millis(10);
 
 /// The folders and files under a site root that are watched.
 pub(crate) const WATCHED: &[&str] = &[
