@@ -261,8 +261,12 @@ impl Sources {
     /// or deleted at once) is walked again; plain file edits need no walk of the whole tree.
     fn reread_content(&mut self, changed: &BTreeSet<PathBuf>) {
         let mut fresh = Vec::new();
+        // Whether every change is an edit of a Markdown file read before (no file added,
+        // deleted or renamed, no folder changed).
+        let mut only_edits = true;
         for path in changed {
             if path.is_dir() {
+                only_edits = false;
                 self.files.retain(|known, _| !known.starts_with(path));
                 fresh.extend(
                     walkdir::WalkDir::new(path)
@@ -273,16 +277,30 @@ impl Sources {
                         .filter(|p| is_markdown(p)),
                 );
             } else if path.is_file() {
+                only_edits &= matches!(self.files.get(path), Some(Ok(_)));
                 if is_markdown(path) {
                     fresh.push(path.clone());
                 }
             } else {
                 // Gone: the file, or a folder with everything in it.
+                only_edits = false;
                 self.files.retain(|known, _| !known.starts_with(path));
             }
         }
-        self.files.extend(read_files(&self.config, fresh));
-        self.content = None;
+        let fresh = read_files(&self.config, fresh);
+        // Such edits, when they leave every page where it was, go into the assembled content
+        // page by page; anything else assembles the content again.
+        let in_place = only_edits && fresh.values().all(Result::is_ok);
+        let content = match self.content.take() {
+            Some(Ok(mut content)) if in_place => fresh
+                .values()
+                .flatten()
+                .all(|page| content.replace(page.clone()))
+                .then_some(Ok(content)),
+            _ => None,
+        };
+        self.files.extend(fresh);
+        self.content = content;
     }
 }
 

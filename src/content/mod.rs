@@ -103,6 +103,58 @@ impl Content {
             .get(&(key.to_string(), lang.to_string()))
             .and_then(|&i| self.pages.get(i))
     }
+
+    /// Puts `page`, read again from its file, where the page read from that file before is, and
+    /// refreshes the fallback copies made of it — what [`assemble`] would give, without going
+    /// through every page. Only for an edit that leaves the page's place in the site as it was:
+    /// same file, URL, language, translation key, kind and section, published before and after
+    /// (then no other page's URL, key, fallback or order of pages changes). Returns whether it
+    /// could; when not, nothing was changed and the content must be assembled again.
+    pub(crate) fn replace(&mut self, page: Page) -> bool {
+        let Some(&i) = self
+            .translations
+            .get(&(page.translation_key.clone(), page.lang.clone()))
+        else {
+            return false;
+        };
+        let old = &self.pages[i];
+        let same_place = old.path == page.path
+            && old.url == page.url
+            && old.kind == page.kind
+            && old.section == page.section
+            && old.fallback_from.is_none()
+            && !page.front.draft;
+        if !same_place {
+            return false;
+        }
+        // The copies of this page are the pages of its key whose fallback is from its language
+        // (a key has one original, and one page per language).
+        let copies: Vec<usize> = self
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.translation_key == page.translation_key
+                    && p.fallback_from.as_deref() == Some(page.lang.as_str())
+            })
+            .map(|(j, _)| j)
+            .collect();
+        for j in copies {
+            let copy = &mut self.pages[j];
+            let (url, lang) = (
+                std::mem::take(&mut copy.url),
+                std::mem::take(&mut copy.lang),
+            );
+            *copy = Page {
+                url,
+                lang,
+                fallback_from: Some(page.lang.clone()),
+                ..page.clone()
+            };
+        }
+        self.pages[i] = page;
+        true
+    }
 }
 
 /// Reads every page under `<root>/content`.
