@@ -18,6 +18,7 @@ mod diagnostics;
 mod embed;
 mod feeds;
 mod i18n;
+mod incremental;
 mod labs;
 mod markdown;
 mod output;

@@ -4,11 +4,12 @@
 //! A [`Session`] holds what a build reads (configuration, UI strings, templates, the labs
 //! registry, every content file as parsed, static files), each as the result of its last load,
 //! errors included. [`Session::rebuild`] takes the paths that changed, reloads only the pieces
-//! they belong to (one content file is re-read, not the whole tree; a template change reloads
-//! the templates; an `.ftl` change the UI strings; a lab's source rebuilds that lab's binary),
-//! then renders with a [`RenderCache`], which re-renders only pages whose inputs changed. The
-//! result is the same as `aula build` of the same tree; the preview server's tests check that
-//! after random edits.
+//! they belong to (one content file is re-read, not the whole tree, and put in place of its old
+//! page when the edit leaves it where it was; a template change reloads the templates; an `.ftl`
+//! change the UI strings; a lab's source rebuilds that lab's binary), then renders through
+//! [`crate::incremental`], which renders again only what the changed pieces reach. The result
+//! is the same as `aula build` of the same tree; the preview server's tests check that after
+//! random edits.
 //!
 //! This module knows nothing about HTTP or file watching: it is called with paths and returns a
 //! built site or the problems that stop one.
@@ -21,8 +22,8 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Locales;
+use crate::incremental::Memory;
 use crate::labs::Registry;
-use crate::render_cache::RenderCache;
 use crate::site::{self, BuildOptions, Built, Project};
 use crate::templates::Templates;
 
@@ -36,7 +37,7 @@ pub(crate) struct Session {
     root: PathBuf,
     options: BuildOptions,
     sources: Option<Sources>,
-    cache: RenderCache,
+    memory: Memory,
 }
 
 struct Sources {
@@ -72,14 +73,14 @@ impl Session {
             root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
             options,
             sources: None,
-            cache: RenderCache::default(),
+            memory: Memory::default(),
         }
     }
 
     /// Loads everything from disk and renders.
     pub(crate) fn build_all(&mut self) -> Result<Built, Diagnostics> {
         self.sources = None;
-        self.cache = RenderCache::default();
+        self.memory = Memory::default();
         self.render()
     }
 
@@ -224,7 +225,7 @@ impl Session {
             content,
             static_files: static_files.clone(),
         };
-        let result = site::render_with(&project, Some(&self.cache));
+        let result = crate::incremental::render(&project, &mut self.memory);
         // The pieces go back for the next rebuild.
         sources.templates = Some(Ok(project.templates));
         sources.content = Some(Ok(project.content));

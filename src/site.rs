@@ -142,13 +142,15 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagno
 }
 
 /// One output file as rendered, shared with the render cache, or why it could not be.
-type RenderedFile = Result<Arc<[u8]>, Diagnostic>;
+pub(crate) type RenderedFile = Result<Arc<[u8]>, Diagnostic>;
 
 /// A page's Markdown, rendered, with its lab embeds filled in.
-struct RenderedPage {
-    rendered: Arc<Rendered>,
-    html: Arc<str>,
-    labs: Vec<String>,
+#[derive(Clone)]
+pub(crate) struct RenderedPage {
+    pub(crate) rendered: Arc<Rendered>,
+    pub(crate) html: Arc<str>,
+    /// The labs it embeds.
+    pub(crate) labs: Vec<String>,
 }
 
 /// Renders the whole site from a loaded project.
@@ -156,9 +158,10 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
     render_with(project, None)
 }
 
-/// Renders the whole site, reusing what `cache` remembers from earlier renders of this project
-/// (the preview server's incremental rebuild). The result is the same as without a cache except
-/// that, with one, the search index is not built: add it with `search::add_index`.
+/// Renders the whole site, reusing the Markdown that `cache` remembers from earlier renders of
+/// this project. The result is the same as without a cache except that, with one, the search
+/// index is not built: add it with `search::add_index`. (The preview server renders through
+/// `incremental::render`, which reuses far more.)
 pub(crate) fn render_with(
     project: &Project,
     cache: Option<&RenderCache>,
@@ -190,33 +193,19 @@ pub(crate) fn render_with(
     let bodies: Vec<RenderedPage> = bodies.into_iter().flatten().collect();
 
     // Step 2: the site's structure — sections, the learning path, tags.
-    let mut structure = Structure::new(project, &bodies);
+    let mut structure = Structure::new(project);
     // Listings repeat summaries (the home page lists every article): make each one once.
-    structure.summaries = (0..content.pages.len())
-        .into_par_iter()
-        .map(|i| make_summary(project, &structure, i))
+    structure.summaries = content
+        .pages
+        .par_iter()
+        .zip(&bodies)
+        .map(|(page, body)| Arc::new(make_summary(project, page, body)))
         .collect();
 
     // Step 3: every page through its template, in parallel.
-    let rendered: Vec<(String, RenderedFile)> = content
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| {
-            let context = page_context(project, &structure, &bodies, i);
-            let template = template_for(page);
-            let path = output_path(&page.url);
-            let body = &structure.html[i];
-            let html = render_page(project, cache, &path, template, context, Some(body));
-            let html = html.map_err(|d| {
-                d.hint(format!(
-                    "while rendering {} ({})",
-                    page.url,
-                    page.path.display()
-                ))
-            });
-            (path, html)
-        })
+    let rendered: Vec<(String, RenderedFile)> = (0..content.pages.len())
+        .into_par_iter()
+        .map(|i| render_content_page(project, &structure, &bodies, i))
         .collect();
     let mut output = OutputStore::default();
     for (path, result) in rendered {
@@ -227,7 +216,7 @@ pub(crate) fn render_with(
     }
 
     // Step 4: pages that are not articles: tags, the language chooser, 404; then feeds and the rest.
-    for (path, result) in site_pages(project, &structure, cache) {
+    for (path, result) in site_pages(project, &structure) {
         match result {
             Ok(html) => output.insert_shared(path, html),
             Err(d) => problems.push(d),
@@ -237,10 +226,17 @@ pub(crate) fn render_with(
     if problems.has_errors() {
         return Err(problems.sorted());
     }
-    write_site_files(project, &structure, &mut output);
-    if let Err(e) = add_highlight_css(project, &mut output) {
-        problems.push(e);
-        return Err(problems);
+    output.insert("sitemap.xml", sitemap(project));
+    for lang in &project.config.languages {
+        output.insert(feed_path(lang), feed(project, &structure, lang));
+    }
+    output.insert("robots.txt", robots_txt(&project.config));
+    match highlight_css(project) {
+        Ok(css) => output.insert("highlight.css", css),
+        Err(e) => {
+            problems.push(e);
+            return Err(problems);
+        }
     }
     for (name, bytes) in &project.static_files {
         output.insert(name.clone(), bytes.clone());
@@ -254,6 +250,42 @@ pub(crate) fn render_with(
         problems.push(e);
         return Err(problems);
     }
+    let warnings = fallback_warnings(project);
+    if let Some(cache) = cache {
+        cache.retain(&content.pages.iter().map(|p| p.url.as_str()).collect());
+    }
+    Ok(Built {
+        pages: content.pages.len(),
+        output,
+        warnings,
+        links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
+    })
+}
+
+/// One page of the content through its template.
+pub(crate) fn render_content_page(
+    project: &Project,
+    structure: &Structure,
+    bodies: &[RenderedPage],
+    i: usize,
+) -> (String, RenderedFile) {
+    let page = &project.content.pages[i];
+    let context = page_context(project, structure, bodies, i);
+    let path = output_path(&page.url);
+    let html = render_page(project, template_for(page), context, Some(&bodies[i].html));
+    let html = html.map_err(|d| {
+        d.hint(format!(
+            "while rendering {} ({})",
+            page.url,
+            page.path.display()
+        ))
+    });
+    (path, html)
+}
+
+/// A warning for each UI string that was missing in a language and taken from the default one,
+/// since the last call.
+pub(crate) fn fallback_warnings(project: &Project) -> Diagnostics {
     let mut warnings = Diagnostics::default();
     for (lang, key) in project.locales.take_fallbacks() {
         warnings.push(
@@ -268,16 +300,7 @@ pub(crate) fn render_with(
             .group("fluent"),
         );
     }
-    if let Some(cache) = cache {
-        let urls = content.pages.iter().map(|p| p.url.as_str()).collect();
-        cache.retain(&urls, &output.paths().collect());
-    }
-    Ok(Built {
-        pages: content.pages.len(),
-        output,
-        warnings,
-        links: structure.links,
-    })
+    warnings
 }
 
 /// `/es/finops/` → `es/finops/index.html`.
@@ -285,7 +308,7 @@ pub(crate) fn output_path(url: &str) -> String {
     format!("{}index.html", url.trim_start_matches('/'))
 }
 
-fn template_for(page: &Page) -> &'static str {
+pub(crate) fn template_for(page: &Page) -> &'static str {
     match page.kind {
         PageKind::Home => "home.html",
         PageKind::Section => "section.html",
@@ -295,7 +318,7 @@ fn template_for(page: &Page) -> &'static str {
 }
 
 /// Finds pages by the source path an author links to (`@/finops/x.md`).
-struct SourceIndex<'a> {
+pub(crate) struct SourceIndex<'a> {
     /// (language, path under content/<lang>/) → translation key
     by_source: HashMap<(String, String), &'a str>,
     /// (translation key, language) → URL
@@ -308,7 +331,7 @@ struct SourceIndex<'a> {
 use std::collections::HashSet;
 
 impl<'a> SourceIndex<'a> {
-    fn new(config: &Config, content: &'a Content) -> Self {
+    pub(crate) fn new(config: &Config, content: &'a Content) -> Self {
         let mut by_source = HashMap::new();
         let mut urls = HashMap::new();
         for page in &content.pages {
@@ -397,7 +420,7 @@ impl LinkResolver for PageLinks<'_> {
     }
 }
 
-fn render_body(
+pub(crate) fn render_body(
     project: &Project,
     index: &SourceIndex<'_>,
     page: &Page,
@@ -563,7 +586,8 @@ fn embed_lab(
         .map_err(|d| (0, d.to_string(), "fix the lab template".into()))
 }
 
-/// Sections, the learning path and tags, per language.
+/// Sections, the learning path and tags, per language, by page index in `content.pages`.
+#[derive(Clone)]
 pub(crate) struct Structure {
     /// (lang, section) → article indexes, in path order.
     pub(crate) section_articles: BTreeMap<(String, String), Vec<usize>>,
@@ -571,22 +595,18 @@ pub(crate) struct Structure {
     pub(crate) path: BTreeMap<String, Vec<usize>>,
     /// (lang, tag slug) → (tag name, article indexes).
     pub(crate) tags: BTreeMap<(String, String), (String, Vec<usize>)>,
-    /// Reading minutes and words per page index.
-    pub(crate) minutes: Vec<u64>,
-    pub(crate) words: Vec<usize>,
-    pub(crate) labs: Vec<Vec<String>>,
-    pub(crate) html: Vec<Arc<str>>,
-    pub(crate) toc: Vec<Vec<markdown::TocEntry>>,
-    pub(crate) links: Vec<Vec<markdown::LinkRef>>,
-    /// Each page's summary for listings (see [`summary`]).
-    pub(crate) summaries: Vec<Value>,
+    /// Each page's summary for listings (see [`make_summary`]); filled in by the caller.
+    pub(crate) summaries: Vec<Arc<Value>>,
 }
 
 impl Structure {
-    fn new(project: &Project, bodies: &[RenderedPage]) -> Structure {
+    /// Reads the pages' kinds, sections, languages, weights, titles and tags; nothing else.
+    pub(crate) fn new(project: &Project) -> Structure {
         let pages = &project.content.pages;
         let mut section_articles: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
         let mut tags: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
+        // Articles share a few tags: slugify each name once.
+        let mut slugs: HashMap<&str, String> = HashMap::new();
         for (i, page) in pages.iter().enumerate() {
             if page.kind != PageKind::Article {
                 continue;
@@ -599,8 +619,12 @@ impl Structure {
             }
             if page.fallback_from.is_none() {
                 for tag in &page.front.tags {
+                    let slug = slugs
+                        .entry(tag)
+                        .or_insert_with(|| slug::slugify(tag))
+                        .clone();
                     let entry = tags
-                        .entry((page.lang.clone(), slug::slugify(tag)))
+                        .entry((page.lang.clone(), slug))
                         .or_insert_with(|| (tag.clone(), Vec::new()));
                     entry.1.push(i);
                 }
@@ -627,17 +651,10 @@ impl Structure {
                 .collect();
             path.insert(lang.clone(), order);
         }
-        let words: Vec<usize> = bodies.iter().map(|b| b.rendered.words).collect();
         Structure {
             section_articles,
             path,
             tags,
-            minutes: words.iter().map(|&w| reading_minutes(w)).collect(),
-            words,
-            labs: bodies.iter().map(|b| b.labs.clone()).collect(),
-            html: bodies.iter().map(|b| b.html.clone()).collect(),
-            toc: bodies.iter().map(|b| b.rendered.toc.clone()).collect(),
-            links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
             summaries: Vec::new(),
         }
     }
@@ -713,16 +730,17 @@ fn nav_sections(project: &Project, lang: &str, current: Option<&str>) -> Vec<Val
         .collect()
 }
 
-/// A short description of an article for listings.
-fn summary(project: &Project, structure: &Structure, i: usize) -> Value {
-    match structure.summaries.get(i) {
-        Some(summary) => summary.clone(),
-        None => make_summary(project, structure, i),
-    }
+/// Page `i`'s summary, made by [`Structure::new`]'s caller.
+fn summary(structure: &Structure, i: usize) -> Value {
+    structure
+        .summaries
+        .get(i)
+        .map_or(Value::Null, |summary| Value::clone(summary))
 }
 
-fn make_summary(project: &Project, structure: &Structure, i: usize) -> Value {
-    let page = &project.content.pages[i];
+/// A short description of a page for listings. Reads the page, its body's length and labs, the
+/// title of its section's page in its language, and UI strings.
+pub(crate) fn make_summary(project: &Project, page: &Page, body: &RenderedPage) -> Value {
     let section_title = page
         .section
         .as_ref()
@@ -739,30 +757,32 @@ fn make_summary(project: &Project, structure: &Structure, i: usize) -> Value {
         "key": page.translation_key,
         "level": page.front.level,
         "level_label": page.front.level.map(|l| t(project, &page.lang, &format!("level-{}", serde_json::to_value(l).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()))),
-        "reading_minutes": structure.minutes[i],
+        "reading_minutes": reading_minutes(body.rendered.words),
         "section": page.section,
         "section_title": section_title,
-        "labs": structure.labs[i],
+        "labs": body.labs,
         "date": page.front.date.map(|d| d.to_string()),
         "date_display": page.front.date.map(|d| project.locales.format_date(&page.lang, d)),
         "fallback": page.fallback_from.is_some(),
     })
 }
 
+/// Page `i`'s template context (without its body, which [`render_page`] adds). What it reads is
+/// listed again, as fingerprints, by `incremental::page_fingerprint`: keep the two in step.
 fn page_context(
     project: &Project,
     structure: &Structure,
-    _bodies: &[RenderedPage],
+    bodies: &[RenderedPage],
     i: usize,
 ) -> Value {
     let page = &project.content.pages[i];
     let lang = page.lang.as_str();
     let mut context = common_context(project, page, &page.front.title);
-    let mut page_value = summary(project, structure, i);
+    let mut page_value = summary(structure, i);
     let extra = json!({
         "kind": match page.kind { PageKind::Home => "home", PageKind::Section => "section", PageKind::Article => "article", PageKind::Standalone => "page" },
-        "toc": structure.toc[i],
-        "words": structure.words[i],
+        "toc": bodies[i].rendered.toc,
+        "words": bodies[i].rendered.words,
         "slug": page.slug,
         "tags": page.front.tags.iter().map(|tag| json!({"name": tag, "url": format!("/{lang}/tags/{}/", slug::slugify(tag))})).collect::<Vec<_>>(),
         "updated": page.front.updated.map(|d| d.to_string()),
@@ -789,7 +809,7 @@ fn page_context(
         PageKind::Article => {
             let path = structure.path.get(lang).cloned().unwrap_or_default();
             let position = path.iter().position(|&j| j == i);
-            let neighbour = |j: Option<usize>| j.map(|j| summary(project, structure, j));
+            let neighbour = |j: Option<usize>| j.map(|j| summary(structure, j));
             let (prev, next) = match position {
                 Some(p) => (
                     neighbour(p.checked_sub(1).map(|q| path[q])),
@@ -814,11 +834,7 @@ fn page_context(
                         .section_articles
                         .get(&(lang.to_string(), s.clone()))
                 })
-                .map(|list| {
-                    list.iter()
-                        .map(|&j| summary(project, structure, j))
-                        .collect()
-                })
+                .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                 .unwrap_or_default();
             merge(&mut context, json!({"articles": articles}));
         }
@@ -830,7 +846,7 @@ fn page_context(
                     list.iter()
                         .enumerate()
                         .map(|(n, &j)| {
-                            let mut s = summary(project, structure, j);
+                            let mut s = summary(structure, j);
                             merge(&mut s, json!({"step": n + 1}));
                             s
                         })
@@ -844,11 +860,7 @@ fn page_context(
                     let articles: Vec<Value> = structure
                         .section_articles
                         .get(&(lang.to_string(), key))
-                        .map(|list| {
-                            list.iter()
-                                .map(|&j| summary(project, structure, j))
-                                .collect()
-                        })
+                        .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                         .unwrap_or_default();
                     merge(&mut s, json!({"articles": articles}));
                     s
@@ -857,7 +869,11 @@ fn page_context(
             let total: u64 = structure
                 .path
                 .get(lang)
-                .map(|l| l.iter().map(|&j| structure.minutes[j]).sum())
+                .map(|l| {
+                    l.iter()
+                        .map(|&j| reading_minutes(bodies[j].rendered.words))
+                        .sum()
+                })
                 .unwrap_or(0);
             merge(
                 &mut context,
@@ -922,73 +938,154 @@ pub(crate) fn merge(target: &mut Value, extra: Value) {
 }
 
 /// Tag pages, the tag index per language, the root language chooser and the 404 page.
-fn site_pages(
+fn site_pages(project: &Project, structure: &Structure) -> Vec<(String, RenderedFile)> {
+    let mut out = Vec::new();
+    for lang in &project.config.languages {
+        for ((tag_lang, slug), (name, articles)) in &structure.tags {
+            if tag_lang == lang {
+                out.push(tag_page(project, structure, lang, slug, name, articles));
+            }
+        }
+        out.push(tags_page(project, structure, lang));
+    }
+    for chooser in Chooser::ALL {
+        out.push(chooser_page(project, chooser));
+    }
+    out
+}
+
+/// A stand-in for a page that has no source file (tag pages and the like), for
+/// [`common_context`]: it has a URL, a language and a translation key, and nothing else.
+pub(crate) fn page_without_source(lang: &str, url: String, translation_key: String) -> Page {
+    Page {
+        path: PathBuf::from("templates"),
+        lang: lang.to_string(),
+        kind: PageKind::Standalone,
+        section: None,
+        front: Default::default(),
+        source: Arc::from(""),
+        body_offset: 0,
+        slug: String::new(),
+        url,
+        translation_key,
+        fallback_from: None,
+    }
+}
+
+/// The translation key of the tag page of `slug` (no source page has it, but one could claim it).
+pub(crate) fn tag_key(slug: &str) -> String {
+    format!("tag:{slug}")
+}
+
+/// The translation key of the tag index.
+pub(crate) const TAGS_KEY: &str = "tags";
+
+pub(crate) fn tag_url(lang: &str, slug: &str) -> String {
+    format!("/{lang}/tags/{slug}/")
+}
+
+pub(crate) fn tags_url(lang: &str) -> String {
+    format!("/{lang}/tags/")
+}
+
+/// `/<lang>/tags/<slug>/`: the articles with one tag.
+pub(crate) fn tag_page(
     project: &Project,
     structure: &Structure,
-    cache: Option<&RenderCache>,
-) -> Vec<(String, RenderedFile)> {
-    let config = &project.config;
-    let mut out = Vec::new();
-    for lang in &config.languages {
-        let home = project.content.translation("home", lang);
-        let fake = |url: String, key: String| Page {
-            path: PathBuf::from("templates"),
-            lang: lang.clone(),
-            kind: PageKind::Standalone,
-            section: None,
-            front: Default::default(),
-            source: Arc::from(""),
-            body_offset: 0,
-            slug: String::new(),
-            url,
-            translation_key: key,
-            fallback_from: None,
-        };
-        let mut index = Vec::new();
-        for ((tag_lang, slug), (name, articles)) in &structure.tags {
-            if tag_lang != lang {
-                continue;
-            }
-            let url = format!("/{lang}/tags/{slug}/");
-            let page = fake(url.clone(), format!("tag:{slug}"));
-            let title = format!("{}: {name}", t(project, lang, "tag-title"));
-            let mut context = common_context(project, &page, &title);
-            let list: Vec<Value> = articles
-                .iter()
-                .map(|&j| summary(project, structure, j))
-                .collect();
-            index.push(json!({"name": name, "url": url, "count": articles.len()}));
-            merge(
-                &mut context,
-                json!({"tag": {"name": name, "slug": slug}, "articles": list, "breadcrumbs": [
-                    {"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")},
-                    {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
-                ]}),
-            );
-            let path = output_path(&url);
-            let html = render_page(project, cache, &path, "tag.html", context, None);
-            out.push((path, html));
+    lang: &str,
+    slug: &str,
+    name: &str,
+    articles: &[usize],
+) -> (String, RenderedFile) {
+    let url = tag_url(lang, slug);
+    let page = page_without_source(lang, url.clone(), tag_key(slug));
+    let title = format!("{}: {name}", t(project, lang, "tag-title"));
+    let mut context = common_context(project, &page, &title);
+    let list: Vec<Value> = articles.iter().map(|&j| summary(structure, j)).collect();
+    merge(
+        &mut context,
+        json!({"tag": {"name": name, "slug": slug}, "articles": list, "breadcrumbs": [
+            {"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")},
+            {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
+        ]}),
+    );
+    let path = output_path(&url);
+    let html = render_page(project, "tag.html", context, None);
+    (path, html)
+}
+
+/// `/<lang>/tags/`: every tag of a language, with its number of articles.
+pub(crate) fn tags_page(
+    project: &Project,
+    structure: &Structure,
+    lang: &str,
+) -> (String, RenderedFile) {
+    let index: Vec<Value> = tag_index(structure, lang)
+        .map(
+            |(slug, name, count)| json!({"name": name, "url": tag_url(lang, slug), "count": count}),
+        )
+        .collect();
+    let url = tags_url(lang);
+    let page = page_without_source(lang, url.clone(), TAGS_KEY.into());
+    let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
+    merge(
+        &mut context,
+        json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
+    );
+    let path = output_path(&url);
+    let html = render_page(project, "tags.html", context, None);
+    (path, html)
+}
+
+/// A language's tags: (slug, name, number of articles), by slug.
+pub(crate) fn tag_index<'a>(
+    structure: &'a Structure,
+    lang: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a str, usize)> + 'a {
+    structure
+        .tags
+        .iter()
+        .filter(move |((tag_lang, _), _)| tag_lang == lang)
+        .map(|((_, slug), (name, articles))| (slug.as_str(), name.as_str(), articles.len()))
+}
+
+/// The two pages in the default language that offer every language's home.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Chooser {
+    /// The language chooser at `/`.
+    Root,
+    /// `/404.html`.
+    NotFound,
+}
+
+/// The translation key the chooser pages are rendered with (their language switcher leads to
+/// each language's home).
+pub(crate) const HOME_KEY: &str = "home";
+
+impl Chooser {
+    pub(crate) const ALL: [Chooser; 2] = [Chooser::Root, Chooser::NotFound];
+
+    pub(crate) fn output_path(self) -> &'static str {
+        match self {
+            Chooser::Root => "index.html",
+            Chooser::NotFound => "404.html",
         }
-        let url = format!("/{lang}/tags/");
-        let page = fake(url.clone(), "tags".into());
-        let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
-        merge(
-            &mut context,
-            json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
-        );
-        let path = output_path(&url);
-        let html = render_page(project, cache, &path, "tags.html", context, None);
-        out.push((path, html));
-        let _ = home;
     }
-    // The language chooser at `/` and the 404 page, in the default language with every language's
-    // home offered.
-    let default = &config.default_language;
+}
+
+/// The language chooser at `/` or the 404 page, in the default language with every language's
+/// home offered.
+pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, RenderedFile) {
+    let config = &project.config;
+    let (url, template) = match chooser {
+        Chooser::Root => ("/", "root.html"),
+        Chooser::NotFound => ("/404.html", "404.html"),
+    };
     let choices: Vec<Value> = config
         .languages
         .iter()
         .map(|lang| {
-            let home = project.content.translation("home", lang);
+            let home = project.content.translation(HOME_KEY, lang);
             json!({
                 "code": lang,
                 "name": t(project, lang, "language-name"),
@@ -999,63 +1096,41 @@ fn site_pages(
             })
         })
         .collect();
-    for (name, url, template) in [
-        ("index.html", "/", "root.html"),
-        ("404.html", "/404.html", "404.html"),
-    ] {
-        let page = Page {
-            path: PathBuf::from("templates"),
-            lang: default.clone(),
-            kind: PageKind::Standalone,
-            section: None,
-            front: Default::default(),
-            source: Arc::from(""),
-            body_offset: 0,
-            slug: String::new(),
-            url: url.to_string(),
-            translation_key: "home".into(),
-            fallback_from: None,
-        };
-        let mut context = common_context(project, &page, &config.title);
-        merge(
-            &mut context,
-            json!({"choices": choices, "canonical": config.absolute_url(url)}),
-        );
-        let html = render_page(project, cache, name, template, context, None);
-        out.push((name.to_string(), html));
-    }
-    out
+    let page = page_without_source(&config.default_language, url.to_string(), HOME_KEY.into());
+    let mut context = common_context(project, &page, &config.title);
+    merge(
+        &mut context,
+        json!({"choices": choices, "canonical": config.absolute_url(url)}),
+    );
+    let name = chooser.output_path();
+    (
+        name.to_string(),
+        render_page(project, template, context, None),
+    )
 }
 
 /// One page through its template, with the page's body (if it has one) put into the context as
-/// `page.content` — after the cache has looked at the rest, so unchanged bodies are not hashed.
+/// `page.content`.
 fn render_page(
     project: &Project,
-    cache: Option<&RenderCache>,
-    path: &str,
     template: &str,
-    context: Value,
+    mut context: Value,
     body: Option<&Arc<str>>,
 ) -> RenderedFile {
-    let render = |mut context: Value| {
-        if let (Some(body), Some(page)) = (body, context.get_mut("page"))
-            && let Value::Object(page) = page
-        {
-            page.insert("content".into(), Value::String(body.to_string()));
-        }
-        project.templates.render(template, &context)
-    };
-    match cache {
-        Some(cache) => cache.page(path, project.templates.id(), &context, body, || {
-            render(context.clone())
-        }),
-        None => render(context).map(|html| Arc::from(html.into_bytes())),
+    if let (Some(body), Some(page)) = (body, context.get_mut("page"))
+        && let Value::Object(page) = page
+    {
+        page.insert("content".into(), Value::String(body.to_string()));
     }
+    project
+        .templates
+        .render(template, &context)
+        .map(|html| Arc::from(html.into_bytes()))
 }
 
 /// Everything a page's links resolve against: every page's key, language, URL and source path,
 /// the drafts, the languages. Two renders with the same fingerprint resolve every link the same.
-fn link_fingerprint(config: &Config, content: &Content) -> u64 {
+pub(crate) fn link_fingerprint(config: &Config, content: &Content) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     config.default_language.hash(&mut hasher);
@@ -1076,41 +1151,40 @@ fn link_fingerprint(config: &Config, content: &Content) -> u64 {
     hasher.finish()
 }
 
-/// sitemap.xml, an Atom feed per language, robots.txt.
-fn write_site_files(project: &Project, structure: &Structure, output: &mut OutputStore) {
-    let config = &project.config;
-    output.insert(
-        "sitemap.xml",
-        crate::feeds::sitemap(config, &project.content),
-    );
-    for lang in &config.languages {
-        let articles: Vec<&Page> = structure
-            .path
-            .get(lang)
-            .into_iter()
-            .flatten()
-            .map(|&i| &project.content.pages[i])
-            .filter(|p| p.fallback_from.is_none())
-            .collect();
-        let title = format!("{} ({})", config.title, t(project, lang, "language-name"));
-        output.insert(
-            format!("{lang}/atom.xml"),
-            crate::feeds::atom(config, lang, &title, &articles),
-        );
-    }
-    output.insert(
-        "robots.txt",
-        format!(
-            "User-agent: *\nAllow: /\nSitemap: {}\n",
-            config.absolute_url("/sitemap.xml")
-        ),
-    );
+/// sitemap.xml: every page but fallbacks, with its date and its translations.
+pub(crate) fn sitemap(project: &Project) -> String {
+    crate::feeds::sitemap(&project.config, &project.content)
 }
 
-fn add_highlight_css(project: &Project, output: &mut OutputStore) -> Result<(), Diagnostic> {
-    let css =
-        markdown::highlight::stylesheet(&project.config.light_theme, &project.config.dark_theme)
-            .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))?;
-    output.insert("highlight.css", css);
-    Ok(())
+/// Where a language's Atom feed goes.
+pub(crate) fn feed_path(lang: &str) -> String {
+    format!("{lang}/atom.xml")
+}
+
+/// A language's Atom feed: the articles of its learning path, but fallbacks.
+pub(crate) fn feed(project: &Project, structure: &Structure, lang: &str) -> String {
+    let config = &project.config;
+    let articles: Vec<&Page> = structure
+        .path
+        .get(lang)
+        .into_iter()
+        .flatten()
+        .map(|&i| &project.content.pages[i])
+        .filter(|p| p.fallback_from.is_none())
+        .collect();
+    let title = format!("{} ({})", config.title, t(project, lang, "language-name"));
+    crate::feeds::atom(config, lang, &title, &articles)
+}
+
+pub(crate) fn robots_txt(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        config.absolute_url("/sitemap.xml")
+    )
+}
+
+/// The stylesheet of the highlighting themes aula.toml names.
+pub(crate) fn highlight_css(project: &Project) -> Result<String, Diagnostic> {
+    markdown::highlight::stylesheet(&project.config.light_theme, &project.config.dark_theme)
+        .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))
 }

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::content::{Content, Page, PageKind};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputStore;
 use crate::site::{Project, common_context, merge, output_path, stale_original};
 
@@ -135,39 +135,59 @@ pub(crate) fn add_status_pages(
     output: &mut OutputStore,
     problems: &mut Diagnostics,
 ) {
-    if !project.templates.has("translations.html") {
-        return;
-    }
     for lang in &project.config.languages {
-        let status = status(project, lang);
-        let url = format!("/{lang}/translations/");
-        let page = Page {
-            path: PathBuf::from("templates/translations.html"),
-            lang: lang.clone(),
-            kind: PageKind::Standalone,
-            section: None,
-            front: Default::default(),
-            source: Arc::from(""),
-            body_offset: 0,
-            slug: "translations".into(),
-            url: url.clone(),
-            translation_key: "translations".into(),
-            fallback_from: None,
-        };
-        let t = |key: &str| project.locales.t(lang, key, &[]).unwrap_or_default();
-        let mut context = common_context(project, &page, &t("translations-title"));
-        merge(
-            &mut context,
-            json!({
-                "status": status_context(project, &status),
-                "breadcrumbs": [{"title": t("nav-home"), "url": format!("/{lang}/")}],
-            }),
-        );
-        match project.templates.render("translations.html", &context) {
-            Ok(html) => output.insert(output_path(&url), html),
-            Err(d) => problems.push(d),
+        match status_page(project, lang) {
+            Some((path, Ok(html))) => output.insert(path, html),
+            Some((_, Err(d))) => problems.push(d),
+            None => {}
         }
     }
+}
+
+/// The translation key the status pages are rendered with.
+pub(crate) const STATUS_KEY: &str = "translations";
+
+/// Where the status page of `lang` goes.
+pub(crate) fn status_path(lang: &str) -> String {
+    output_path(&format!("/{lang}/translations/"))
+}
+
+/// `/<lang>/translations/` (output path and HTML), when the templates have `translations.html`.
+pub(crate) fn status_page(
+    project: &Project,
+    lang: &str,
+) -> Option<(String, Result<String, Diagnostic>)> {
+    if !project.templates.has("translations.html") {
+        return None;
+    }
+    let status = status(project, lang);
+    let url = format!("/{lang}/translations/");
+    let page = Page {
+        path: PathBuf::from("templates/translations.html"),
+        lang: lang.to_string(),
+        kind: PageKind::Standalone,
+        section: None,
+        front: Default::default(),
+        source: Arc::from(""),
+        body_offset: 0,
+        slug: "translations".into(),
+        url: url.clone(),
+        translation_key: STATUS_KEY.into(),
+        fallback_from: None,
+    };
+    let t = |key: &str| project.locales.t(lang, key, &[]).unwrap_or_default();
+    let mut context = common_context(project, &page, &t("translations-title"));
+    merge(
+        &mut context,
+        json!({
+            "status": status_context(project, &status),
+            "breadcrumbs": [{"title": t("nav-home"), "url": format!("/{lang}/")}],
+        }),
+    );
+    Some((
+        status_path(lang),
+        project.templates.render("translations.html", &context),
+    ))
 }
 
 fn status_context(project: &Project, status: &LanguageStatus<'_>) -> Value {

@@ -1,0 +1,728 @@
+//! The preview server's render: the site `site::render` makes, made again after an edit by doing
+//! only the work the edit calls for.
+//!
+//! [`Memory`] keeps what the last render made: each page's rendered Markdown, its summary and a
+//! few digests of it, the site's structure, and every output file with a fingerprint of what it
+//! was made from. [`render`] then
+//! 1. renders the Markdown of the pages whose source changed — of every page (through the
+//!    [`RenderCache`], which still skips unchanged Markdown) when the link table, the UI strings,
+//!    the templates or the labs changed, and of pages with lab embeds always, so a rebuilt lab
+//!    binary shows;
+//! 2. keeps the structure (sections, learning path, tags) unless a page was added, removed,
+//!    moved, re-weighted, re-titled or re-tagged;
+//! 3. gives every output file a fingerprint of exactly what its template context reads — the
+//!    page itself, its translations, the navigation, the summaries it lists (its section's, its
+//!    language's path, its neighbours', its tag's), the UI strings and the templates — and
+//!    renders only the files whose fingerprint is new. The others keep their bytes, and their
+//!    contexts are never built.
+//!
+//! A fingerprint that misses something its context reads would serve a stale page, so each input
+//! below is named next to the builder in `site` that reads it; `tests/serve_incremental.rs`
+//! compares the served site with a fresh `aula build` after random edits. Still done for every
+//! page on every render, but cheaply (a lookup or a few integers hashed per page): telling
+//! unchanged pages by pointer, the per-language and per-key digests, the fingerprints, and
+//! putting the output store together.
+//!
+//! This module knows nothing about files on disk, watching or HTTP.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::content::{Page, PageKind};
+use crate::diagnostics::Diagnostics;
+use crate::i18n::Locales;
+use crate::labs::Registry;
+use crate::output::OutputStore;
+use crate::render_cache::RenderCache;
+use crate::site::{self, Built, Chooser, Project, RenderedFile, RenderedPage, Structure};
+
+/// What the last render of one project made, for the next. Empty: the next render makes
+/// everything.
+#[derive(Default)]
+pub(crate) struct Memory {
+    markdown: RenderCache,
+    last: Option<Last>,
+}
+
+/// The last successful render.
+struct Last {
+    /// What every page's rendering reads, by identity (the `Arc`s are kept, so a new load
+    /// cannot have the same address).
+    templates: u64,
+    locales: Arc<Locales>,
+    labs: Arc<Registry>,
+    links: u64,
+    /// Bumped whenever the templates, UI strings or labs change; part of every fingerprint.
+    generation: u64,
+    /// By URL.
+    pages: HashMap<String, Known>,
+    /// The order digests of every page, in order: when equal, so is the structure.
+    layout: u64,
+    structure: Structure,
+    /// By output path: the fingerprint each file was rendered with, and its bytes.
+    outputs: HashMap<String, (u64, Arc<[u8]>)>,
+    highlight_css: Arc<[u8]>,
+}
+
+/// One page as last rendered.
+#[derive(Clone)]
+struct Known {
+    /// What the page is made of (given the same configuration): its source, shared with the
+    /// loaded content and compared by pointer, its file, and its place as a fallback.
+    source: Arc<str>,
+    path: PathBuf,
+    lang: String,
+    fallback_from: Option<String>,
+    body: RenderedPage,
+    digests: Digests,
+    summary: Arc<Value>,
+    /// What `summary` was made from: see [`summary_inputs`].
+    summary_inputs: u64,
+    summary_digest: u64,
+}
+
+impl Known {
+    fn is(&self, page: &Page) -> bool {
+        Arc::ptr_eq(&self.source, &page.source)
+            && self.path == page.path
+            && self.lang == page.lang
+            && self.fallback_from == page.fallback_from
+    }
+}
+
+/// Digests of one page and its body, each of what one kind of output reads of it.
+#[derive(Clone, Copy)]
+struct Digests {
+    /// Everything: what the page's own output, and its translations' notices, read of it.
+    own: u64,
+    /// What places it in the structure (`Structure::new`).
+    order: u64,
+    /// What the sitemap and the feeds read of it (`feeds::sitemap`, `feeds::atom`).
+    listing: u64,
+    /// What the translation status pages read of it (`translations::status`).
+    status: u64,
+}
+
+impl Digests {
+    fn of(page: &Page, body: &RenderedPage) -> Digests {
+        let front = &page.front;
+        // The source and the file determine the front matter, slug, URL, kind, section and
+        // translation key (for one configuration); `assemble` sets the language, URL and
+        // fallback of copies. The body is derived from the source too, but from the link table
+        // and UI strings as well, so it is hashed as rendered.
+        let toc: Vec<(u8, &str, &str)> = body
+            .rendered
+            .toc
+            .iter()
+            .map(|e| (e.level, e.id.as_str(), e.title.as_str()))
+            .collect();
+        Digests {
+            own: digest((
+                (&*page.source, &page.path, &page.url, &page.lang),
+                &page.fallback_from,
+                (&*body.html, body.rendered.words, &body.labs, toc),
+            )),
+            order: digest((
+                (&page.url, page.kind, &page.section, &page.lang),
+                page.fallback_from.is_none(),
+                (front.weight, &front.title, &front.tags),
+            )),
+            listing: digest((
+                (
+                    &page.url,
+                    &page.lang,
+                    &page.translation_key,
+                    &page.fallback_from,
+                ),
+                (&front.title, &front.description, front.date, front.updated),
+            )),
+            status: digest((
+                (&page.translation_key, &page.lang, &page.url, &page.path),
+                (&page.fallback_from, page.source.is_empty()),
+                (&front.title, &front.source_lang, &front.source_hash),
+            )),
+        }
+    }
+}
+
+/// Renders `project`, reusing what `memory` kept from the last render, and keeps what this one
+/// made. Like `site::render_with` with a cache, the search index is not built, and `links` of
+/// the result is empty (nothing in the preview checks links). When the render fails, `memory`
+/// keeps the last good render.
+pub(crate) fn render(project: &Project, memory: &mut Memory) -> Result<Built, Diagnostics> {
+    let content = &project.content;
+    let pages = &content.pages;
+    let last = memory.last.take();
+    let result = render_from(project, &memory.markdown, last.as_ref());
+    match result {
+        Ok((built, next)) => {
+            if next.layout != last.as_ref().map_or(0, |l| l.layout) {
+                // Pages came or went: forget the Markdown of those that went.
+                memory
+                    .markdown
+                    .retain(&pages.iter().map(|p| p.url.as_str()).collect());
+            }
+            memory.last = Some(next);
+            Ok(built)
+        }
+        Err(problems) => {
+            memory.last = last;
+            Err(problems)
+        }
+    }
+}
+
+fn render_from(
+    project: &Project,
+    markdown: &RenderCache,
+    last: Option<&Last>,
+) -> Result<(Built, Last), Diagnostics> {
+    let content = &project.content;
+    let pages = &content.pages;
+    let links = site::link_fingerprint(&project.config, content);
+    let same_inputs = last.is_some_and(|l| {
+        l.templates == project.templates.id()
+            && Arc::ptr_eq(&l.locales, &project.locales)
+            && Arc::ptr_eq(&l.labs, &project.labs)
+    });
+    let generation = match last {
+        Some(l) if same_inputs => l.generation,
+        Some(l) => l.generation + 1,
+        None => 0,
+    };
+    let known: Vec<Option<&Known>> = pages
+        .iter()
+        .map(|page| {
+            last.and_then(|l| l.pages.get(&page.url))
+                .filter(|k| k.is(page))
+        })
+        .collect();
+
+    // Step 1: the Markdown of the pages whose inputs changed.
+    let same_links = last.is_some_and(|l| l.links == links);
+    let bodies = render_bodies(project, markdown, &known, same_inputs && same_links, links)?;
+
+    // Step 2: each page's digests and summary, and the structure.
+    let digests: Vec<Digests> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| match known[i] {
+            Some(k) if same_body(&k.body, &bodies[i]) => k.digests,
+            _ => Digests::of(&pages[i], &bodies[i]),
+        })
+        .collect();
+    let nav = nav_digests(project);
+    let summaries: Vec<(Arc<Value>, u64, u64)> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            let inputs = summary_inputs(&digests[i], nav_of(&nav, &pages[i].lang), generation);
+            match known[i] {
+                Some(k) if k.summary_inputs == inputs => {
+                    (k.summary.clone(), inputs, k.summary_digest)
+                }
+                _ => {
+                    let summary = site::make_summary(project, &pages[i], &bodies[i]);
+                    let summary_digest = hash_json(&summary);
+                    (Arc::new(summary), inputs, summary_digest)
+                }
+            }
+        })
+        .collect();
+    let layout = digest(digests.iter().map(|d| d.order).collect::<Vec<_>>());
+    let mut structure = match last {
+        Some(l) if l.layout == layout => l.structure.clone(),
+        _ => Structure::new(project),
+    };
+    structure.summaries = summaries.iter().map(|(s, _, _)| s.clone()).collect();
+
+    // Step 3: every output's fingerprint, and the outputs whose fingerprint is new, rendered.
+    let facts = Facts::new(
+        project,
+        &structure,
+        generation,
+        &digests,
+        summaries.iter().map(|(_, _, d)| *d).collect(),
+        nav,
+    );
+    let jobs = jobs(&facts);
+    let outputs: Vec<(String, u64, RenderedFile)> = jobs
+        .into_par_iter()
+        .map(|(path, fingerprint, job)| {
+            let kept = last
+                .and_then(|l| l.outputs.get(&path))
+                .filter(|(f, _)| *f == fingerprint)
+                .map(|(_, bytes)| Ok(bytes.clone()));
+            let bytes = match kept {
+                Some(bytes) => Some(bytes),
+                None => job.render(project, &structure, &bodies),
+            };
+            bytes.map(|bytes| (path, fingerprint, bytes))
+        })
+        .flatten()
+        .collect();
+    let mut problems = Diagnostics::default();
+    let mut kept = HashMap::with_capacity(outputs.len());
+    let mut output = OutputStore::default();
+    for (path, fingerprint, result) in outputs {
+        match result {
+            Ok(bytes) => {
+                output.insert_shared(path.clone(), bytes.clone());
+                kept.insert(path, (fingerprint, bytes));
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems.sorted());
+    }
+
+    // Step 4: the files that read no page.
+    output.insert("robots.txt", site::robots_txt(&project.config));
+    let highlight_css = match last {
+        Some(l) => l.highlight_css.clone(),
+        None => match site::highlight_css(project) {
+            Ok(css) => Arc::from(css.into_bytes()),
+            Err(d) => {
+                problems.push(d);
+                return Err(problems);
+            }
+        },
+    };
+    output.insert_shared("highlight.css", highlight_css.clone());
+    for (name, bytes) in &project.static_files {
+        output.insert(name.clone(), bytes.clone());
+    }
+
+    let next = Last {
+        templates: project.templates.id(),
+        locales: project.locales.clone(),
+        labs: project.labs.clone(),
+        links,
+        generation,
+        pages: pages
+            .iter()
+            .zip(bodies)
+            .zip(digests)
+            .zip(summaries)
+            .map(
+                |(((page, body), digests), (summary, inputs, summary_digest))| {
+                    let known = Known {
+                        source: page.source.clone(),
+                        path: page.path.clone(),
+                        lang: page.lang.clone(),
+                        fallback_from: page.fallback_from.clone(),
+                        body,
+                        digests,
+                        summary,
+                        summary_inputs: inputs,
+                        summary_digest,
+                    };
+                    (page.url.clone(), known)
+                },
+            )
+            .collect(),
+        layout,
+        structure,
+        outputs: kept,
+        highlight_css,
+    };
+    let built = Built {
+        output,
+        warnings: site::fallback_warnings(project),
+        pages: pages.len(),
+        links: Vec::new(),
+    };
+    Ok((built, next))
+}
+
+fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
+    Arc::ptr_eq(&a.rendered, &b.rendered) && Arc::ptr_eq(&a.html, &b.html) && a.labs == b.labs
+}
+
+/// Each page's Markdown with its labs: the last render's when `reuse` (nothing a body reads
+/// besides its source changed) and the page is the same, else rendered (the cache still skips
+/// unchanged Markdown). Pages with lab embeds are always filled in again: a lab's binary may
+/// have been rebuilt.
+fn render_bodies(
+    project: &Project,
+    markdown: &RenderCache,
+    known: &[Option<&Known>],
+    reuse: bool,
+    links: u64,
+) -> Result<Vec<RenderedPage>, Diagnostics> {
+    let pages = &project.content.pages;
+    // Built only when some page needs it: it indexes every page.
+    let index = std::sync::OnceLock::new();
+    let results: Vec<Result<RenderedPage, Diagnostics>> = (0..pages.len())
+        .into_par_iter()
+        .map(
+            |i| match known[i].filter(|k| reuse && k.body.labs.is_empty()) {
+                Some(k) => Ok(k.body.clone()),
+                None => {
+                    let index = index
+                        .get_or_init(|| site::SourceIndex::new(&project.config, &project.content));
+                    site::render_body(project, index, &pages[i], Some(markdown), links)
+                }
+            },
+        )
+        .collect();
+    let mut problems = Diagnostics::default();
+    let mut bodies = Vec::with_capacity(results.len());
+    for result in results {
+        match result {
+            Ok(body) => bodies.push(body),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(bodies)
+}
+
+/// What a page's summary is made from (`site::make_summary`): the page and its body, the title
+/// of its section's page (in the navigation) and the UI strings.
+fn summary_inputs(digests: &Digests, nav: u64, generation: u64) -> u64 {
+    digest((digests.own, nav, generation))
+}
+
+/// Per language: the section pages' keys, titles and URLs (`site::nav_sections`, the
+/// breadcrumbs, and the section titles in summaries).
+fn nav_digests(project: &Project) -> BTreeMap<String, u64> {
+    project
+        .config
+        .languages
+        .iter()
+        .map(|lang| {
+            let sections: Vec<_> = project
+                .config
+                .sections
+                .iter()
+                .map(|s| {
+                    let page = project.content.translation(&format!("section-{s}"), lang);
+                    (s, page.map(|p| (&p.front.title, &p.url)))
+                })
+                .collect();
+            (lang.clone(), digest(sections))
+        })
+        .collect()
+}
+
+fn nav_of(nav: &BTreeMap<String, u64>, lang: &str) -> u64 {
+    nav.get(lang).copied().unwrap_or_default()
+}
+
+/// Everything the fingerprints are made of.
+struct Facts<'a> {
+    project: &'a Project,
+    structure: &'a Structure,
+    generation: u64,
+    digests: &'a [Digests],
+    /// Each page's summary, hashed.
+    summaries: Vec<u64>,
+    nav: BTreeMap<String, u64>,
+    /// Per translation key: its pages (`own`), in page order.
+    groups: HashMap<&'a str, u64>,
+    /// Each article's place in its language's learning path.
+    positions: Vec<Option<usize>>,
+    /// Per (language, section): its articles' summaries, in order.
+    sections: HashMap<(&'a str, &'a str), u64>,
+    /// Per language: its learning path's summaries, in order.
+    paths: HashMap<&'a str, u64>,
+}
+
+impl<'a> Facts<'a> {
+    fn new(
+        project: &'a Project,
+        structure: &'a Structure,
+        generation: u64,
+        digests: &'a [Digests],
+        summaries: Vec<u64>,
+        nav: BTreeMap<String, u64>,
+    ) -> Facts<'a> {
+        let pages = &project.content.pages;
+        let mut groups: HashMap<&str, u64> = HashMap::new();
+        for (page, d) in pages.iter().zip(digests) {
+            let group = groups.entry(page.translation_key.as_str()).or_default();
+            *group = digest((*group, &page.lang, d.own));
+        }
+        let listed =
+            |list: &[usize]| digest(list.iter().map(|&j| summaries[j]).collect::<Vec<_>>());
+        let mut positions = vec![None; pages.len()];
+        let mut paths = HashMap::new();
+        for (lang, path) in &structure.path {
+            for (p, &j) in path.iter().enumerate() {
+                positions[j] = Some(p);
+            }
+            paths.insert(lang.as_str(), listed(path));
+        }
+        let sections = structure
+            .section_articles
+            .iter()
+            .map(|((lang, s), list)| ((lang.as_str(), s.as_str()), listed(list)))
+            .collect();
+        Facts {
+            project,
+            structure,
+            generation,
+            digests,
+            summaries,
+            nav,
+            groups,
+            positions,
+            sections,
+            paths,
+        }
+    }
+
+    fn group(&self, key: &str) -> u64 {
+        self.groups.get(key).copied().unwrap_or_default()
+    }
+
+    fn nav(&self, lang: &str) -> u64 {
+        nav_of(&self.nav, lang)
+    }
+
+    fn section(&self, lang: &str, section: Option<&str>) -> u64 {
+        section
+            .and_then(|s| self.sections.get(&(lang, s)))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    fn summary(&self, i: Option<usize>) -> Option<u64> {
+        i.map(|i| self.summaries[i])
+    }
+}
+
+/// Page `i`'s fingerprint: what `site::page_context` and `site::render_page` read.
+fn page_fingerprint(f: &Facts<'_>, i: usize) -> u64 {
+    let page = &f.project.content.pages[i];
+    let lang = page.lang.as_str();
+    let common = (
+        // render_page: every template and UI string; the page's template; its body (in `own`).
+        (f.generation, site::template_for(page)),
+        // page_context: the page, its body and its summary.
+        (f.digests[i].own, f.summaries[i]),
+        // common_context (switcher, alternates, canonical), fallback_notice, stale_notice: the
+        // pages with its translation key.
+        f.group(&page.translation_key),
+        // common_context's navigation and the breadcrumbs: the section pages of its language.
+        f.nav(lang),
+    );
+    let listed = match page.kind {
+        // Its step, the number of steps and its neighbours' summaries in the learning path.
+        PageKind::Article => {
+            let path = f.structure.path.get(lang).map_or(&[][..], Vec::as_slice);
+            let position = f.positions[i];
+            let prev = position.and_then(|p| p.checked_sub(1)).map(|q| path[q]);
+            let next = position.and_then(|p| path.get(p + 1).copied());
+            digest((position, path.len(), f.summary(prev), f.summary(next)))
+        }
+        // Its articles' summaries.
+        PageKind::Section => f.section(lang, page.section.as_deref()),
+        // The learning path's summaries (with their minutes) and every section's articles.
+        PageKind::Home => {
+            let sections: Vec<u64> = f
+                .project
+                .config
+                .sections
+                .iter()
+                .map(|s| f.section(lang, Some(s)))
+                .collect();
+            digest((f.paths.get(lang), sections))
+        }
+        PageKind::Standalone => 0,
+    };
+    digest((common, listed))
+}
+
+/// Every output file that reads pages: its path, its fingerprint, and how to render it.
+fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
+    let project = f.project;
+    let config = &project.config;
+    let pages = &project.content.pages;
+    let mut jobs: Vec<(String, u64, Job<'a>)> = (0..pages.len())
+        .map(|i| {
+            let path = site::output_path(&pages[i].url);
+            (path, page_fingerprint(f, i), Job::Content(i))
+        })
+        .collect();
+    for ((lang, slug), (name, articles)) in &f.structure.tags {
+        // tag_page: its articles' summaries, its language's navigation, the UI strings.
+        let listed: Vec<u64> = articles.iter().map(|&j| f.summaries[j]).collect();
+        let fingerprint = digest((
+            (f.generation, f.nav(lang), f.group(&site::tag_key(slug))),
+            (name, slug, listed),
+        ));
+        jobs.push((
+            site::output_path(&site::tag_url(lang, slug)),
+            fingerprint,
+            Job::Tag {
+                lang,
+                slug,
+                name,
+                articles,
+            },
+        ));
+    }
+    // Whether a translation's original changed since it recorded it (a stale translation):
+    // the whole group of a page with a recorded hash is read.
+    let status: Vec<(u64, Option<u64>)> = pages
+        .iter()
+        .zip(f.digests)
+        .map(|(page, d)| {
+            let recorded = page.front.source_hash.as_ref();
+            (d.status, recorded.map(|_| f.group(&page.translation_key)))
+        })
+        .collect();
+    let status = digest(status);
+    let listings: Vec<u64> = f.digests.iter().map(|d| d.listing).collect();
+    for lang in &config.languages {
+        // tags_page: the language's tags with their numbers of articles.
+        let index: Vec<_> = site::tag_index(f.structure, lang).collect();
+        let fingerprint = digest(((f.generation, f.nav(lang), f.group(site::TAGS_KEY)), index));
+        jobs.push((
+            site::output_path(&site::tags_url(lang)),
+            fingerprint,
+            Job::Tags(lang),
+        ));
+        // translations::status_page: every page's translation status.
+        let fingerprint = digest((
+            (
+                f.generation,
+                f.nav(lang),
+                f.group(crate::translations::STATUS_KEY),
+            ),
+            status,
+        ));
+        jobs.push((
+            crate::translations::status_path(lang),
+            fingerprint,
+            Job::Status(lang),
+        ));
+        // feed: the language's learning path, as listed.
+        let path = f.structure.path.get(lang).map_or(&[][..], Vec::as_slice);
+        let listed: Vec<u64> = path.iter().map(|&j| listings[j]).collect();
+        jobs.push((
+            site::feed_path(lang),
+            digest((f.generation, listed)),
+            Job::Feed(lang),
+        ));
+    }
+    for chooser in Chooser::ALL {
+        // chooser_page: every language's home (its translation key's pages), UI strings.
+        let fingerprint = digest((
+            (f.generation, chooser.output_path()),
+            (f.nav(&config.default_language), f.group(site::HOME_KEY)),
+        ));
+        jobs.push((
+            chooser.output_path().to_string(),
+            fingerprint,
+            Job::Chooser(chooser),
+        ));
+    }
+    // sitemap: every page, as listed.
+    jobs.push(("sitemap.xml".to_string(), digest(listings), Job::Sitemap));
+    jobs
+}
+
+/// How to render one output file.
+enum Job<'a> {
+    Content(usize),
+    Tag {
+        lang: &'a str,
+        slug: &'a str,
+        name: &'a str,
+        articles: &'a [usize],
+    },
+    Tags(&'a str),
+    Status(&'a str),
+    Feed(&'a str),
+    Chooser(Chooser),
+    Sitemap,
+}
+
+impl Job<'_> {
+    /// The file's bytes, or why it could not be rendered; `None` when it is not part of this
+    /// site (a status page without its template).
+    fn render(
+        &self,
+        project: &Project,
+        structure: &Structure,
+        bodies: &[RenderedPage],
+    ) -> Option<RenderedFile> {
+        let bytes = |text: String| Arc::from(text.into_bytes());
+        Some(match *self {
+            Job::Content(i) => site::render_content_page(project, structure, bodies, i).1,
+            Job::Tag {
+                lang,
+                slug,
+                name,
+                articles,
+            } => site::tag_page(project, structure, lang, slug, name, articles).1,
+            Job::Tags(lang) => site::tags_page(project, structure, lang).1,
+            Job::Status(lang) => crate::translations::status_page(project, lang)?
+                .1
+                .map(bytes),
+            Job::Feed(lang) => Ok(bytes(site::feed(project, structure, lang))),
+            Job::Chooser(chooser) => site::chooser_page(project, chooser).1,
+            Job::Sitemap => Ok(bytes(site::sitemap(project))),
+        })
+    }
+}
+
+fn digest(value: impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A hash of a JSON value, walked directly (cheaper than serializing it). Every variant and
+/// length is written before its contents, so two different values never feed the hasher the
+/// same bytes. A collision would serve a stale page; with 64 bits and at most a few ten thousand
+/// pages per session, the odds are below 1 in 10^10.
+pub(crate) fn hash_json(value: &Value) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    feed(value, &mut hasher);
+    hasher.finish()
+}
+
+fn feed(value: &Value, hasher: &mut impl Hasher) {
+    match value {
+        Value::Null => hasher.write_u8(0),
+        Value::Bool(b) => hasher.write_u8(if *b { 1 } else { 2 }),
+        Value::Number(n) => {
+            hasher.write_u8(3);
+            // `Number`'s text is exact for every kind it holds (integer or float).
+            let text = n.to_string();
+            hasher.write_usize(text.len());
+            hasher.write(text.as_bytes());
+        }
+        Value::String(text) => {
+            hasher.write_u8(4);
+            hasher.write_usize(text.len());
+            hasher.write(text.as_bytes());
+        }
+        Value::Array(items) => {
+            hasher.write_u8(5);
+            hasher.write_usize(items.len());
+            for item in items {
+                feed(item, hasher);
+            }
+        }
+        Value::Object(map) => {
+            hasher.write_u8(6);
+            hasher.write_usize(map.len());
+            for (key, item) in map {
+                hasher.write_usize(key.len());
+                hasher.write(key.as_bytes());
+                feed(item, hasher);
+            }
+        }
+    }
+}
