@@ -180,3 +180,147 @@ fn random_edits_leave_the_served_site_identical_to_a_full_build() {
         );
     }
 }
+
+/// What `aula` records of an original in a translation's `source_hash`: the first 6 bytes of the
+/// SHA-256 of its trimmed body, in hex.
+fn body_hash(source: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let body = source
+        .strip_prefix("+++\n")
+        .and_then(|rest| rest.split_once("\n+++\n"))
+        .map_or(source, |(_, body)| body);
+    let digest = Sha256::digest(body.trim().as_bytes());
+    digest.iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Edits of what other pages show of a page reach every page that shows it: an article's title
+/// (its section, the home page, its tag page, its neighbours), description, tags (tag pages come
+/// and go), date (feeds, sitemap), weight (the order of the path: steps, prev/next) and level; a
+/// section's title (everyone's navigation), the home page's (the language chooser), a
+/// translation's title and key, and an original's body when a translation recorded its hash
+/// (stale notice, status page). Each step is compared with a full build.
+#[test]
+fn edits_of_what_other_pages_show_reach_every_page_that_shows_it() {
+    let server = Server::start();
+    let site = &server.site;
+    let mut events = server.events();
+    let built = site.full_build(&server.base);
+    assert_eq!(
+        served_when_settled(&server, &built),
+        built,
+        "before any edit"
+    );
+    let windows = "content/en/basics/windows.md";
+    let ventanas = "content/es/basics/ventanas.md";
+    let steps: &[(&str, &str, &str, &str)] = &[
+        (
+            "article title",
+            windows,
+            "title = \"Fixed windows\"",
+            "title = \"Fixed windows, renamed\"",
+        ),
+        (
+            "article description",
+            windows,
+            "description = \"Why fixed",
+            "description = \"How fixed",
+        ),
+        (
+            "tag added",
+            windows,
+            "tags = [\"limits\"]",
+            "tags = [\"edges\", \"limits\"]",
+        ),
+        (
+            "article date",
+            windows,
+            "date = 2026-11-20",
+            "date = 2025-01-02",
+        ),
+        (
+            "article level",
+            windows,
+            "date = 2025-01-02",
+            "date = 2025-01-02\nlevel = \"advanced\"",
+        ),
+        (
+            "article weight (path order)",
+            windows,
+            "weight = 1",
+            "weight = 3",
+        ),
+        (
+            "article body only",
+            windows,
+            "lets a burst through",
+            "lets one burst through",
+        ),
+        (
+            "section title",
+            "content/en/basics/_index.md",
+            "title = \"Basics\"",
+            "title = \"The basics\"",
+        ),
+        (
+            "home title",
+            "content/en/_index.md",
+            "title = \"Serve fixture\"",
+            "title = \"Serve fixture, renamed\"",
+        ),
+        (
+            "translation title",
+            ventanas,
+            "title = \"Ventanas fijas\"",
+            "title = \"Ventanas, fijas\"",
+        ),
+        (
+            "tag removed",
+            windows,
+            "tags = [\"edges\", \"limits\"]",
+            "tags = [\"limits\"]",
+        ),
+        (
+            "translation key",
+            ventanas,
+            "translation_key = \"basics/windows\"",
+            "translation_key = \"basics/ventanas\"",
+        ),
+        (
+            "translation key back",
+            ventanas,
+            "translation_key = \"basics/ventanas\"",
+            "translation_key = \"basics/windows\"",
+        ),
+    ];
+    let check = |description: &str, events: &mut serve_support::Events| {
+        settle(events, description);
+        let built = site.full_build(&server.base);
+        let served = served_when_settled(&server, &built);
+        let differ: Vec<&String> = built
+            .keys()
+            .chain(served.keys())
+            .filter(|k| built.get(*k) != served.get(*k))
+            .collect();
+        assert!(
+            differ.is_empty(),
+            "{description}: served site differs from a full build in {differ:?}"
+        );
+    };
+    for (description, file, from, to) in steps {
+        let text = site.read(file);
+        assert!(text.contains(from), "{description}: {file} has no `{from}`");
+        site.write(file, &text.replacen(from, to, 1));
+        check(description, &mut events);
+    }
+    // The translation records its original's body; then the original changes under it.
+    let recorded = format!("source_hash = \"{}\"\n+++", body_hash(&site.read(windows)));
+    let text = site.read(ventanas);
+    site.write(
+        ventanas,
+        &text.replacen("\n+++", &format!("\n{recorded}"), 1),
+    );
+    check("translation records its original", &mut events);
+    let text = site.read(windows);
+    site.write(windows, &text.replacen("one burst", "a burst", 1));
+    check("original changed after its translation", &mut events);
+}
