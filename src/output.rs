@@ -42,10 +42,6 @@ impl OutputStore {
         self.files.retain(|path, _| keep(path));
     }
 
-    pub(crate) fn get_shared(&self, path: &str) -> Option<Arc<[u8]>> {
-        self.files.get(path).cloned()
-    }
-
     pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path).map(|bytes| &bytes[..])
     }

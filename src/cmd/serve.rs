@@ -108,22 +108,16 @@ const SEARCH_DIR: &str = "pagefind/";
 fn publish(
     shared: &Shared,
     session: &Session,
-    indexer: &mpsc::Sender<(u64, OutputStore)>,
+    indexer: &mpsc::Sender<(u64, Arc<OutputStore>)>,
     built: Built,
 ) {
     super::report(&built.warnings.clone().sorted());
     let Some((registry, locales, default_language, languages)) = session.lab_desk() else {
         return;
     };
-    let mut site = built.output;
-    let current = shared.site();
-    for path in current.paths().filter(|p| p.starts_with(SEARCH_DIR)) {
-        if let Some(bytes) = current.get_shared(path) {
-            site.insert_shared(path, bytes);
-        }
-    }
+    let pages = Arc::new(built.output);
     let number = shared.publish(
-        site.clone(),
+        pages.clone(),
         LabDesk {
             registry,
             locales,
@@ -131,12 +125,12 @@ fn publish(
             languages,
         },
     );
-    let _ = indexer.send((number, site));
+    let _ = indexer.send((number, pages));
 }
 
-/// A thread that builds the search index of the latest published site and swaps it in.
-fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, OutputStore)> {
-    let (sender, receiver) = mpsc::channel::<(u64, OutputStore)>();
+/// A thread that builds the search index of the latest published pages and serves it.
+fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, Arc<OutputStore>)> {
+    let (sender, receiver) = mpsc::channel::<(u64, Arc<OutputStore>)>();
     let spawned = std::thread::Builder::new()
         .name("aula-search-index".into())
         .spawn(move || {
@@ -146,11 +140,14 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, OutputStore)> {
                 while let Ok(newer) = receiver.recv_timeout(INDEX_AFTER) {
                     latest = newer;
                 }
-                let (number, mut site) = latest;
+                let (number, pages) = latest;
                 let started = Instant::now();
+                let mut site = OutputStore::clone(&pages);
+                drop(pages);
                 site.retain(|path| !path.starts_with(SEARCH_DIR));
                 match crate::search::add_index(&mut site) {
                     Ok(()) => {
+                        site.retain(|path| path.starts_with(SEARCH_DIR));
                         shared.complete(number, site);
                         println!(
                             "search index updated in {} ms",

@@ -9,12 +9,12 @@
 use percent_encoding::percent_decode_str;
 use tiny_http::{Method, Request};
 
-use crate::output::OutputStore;
+use super::Site;
 
 /// Put just before `</body>` of every HTML page served.
 const LIVE_SCRIPT: &str = "<script src=\"/_aula/live.js\"></script>";
 
-pub(super) fn serve(request: Request, site: &OutputStore) {
+pub(super) fn serve(request: Request, site: &Site) {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return super::method_not_allowed(request, "GET, HEAD");
     }
@@ -57,7 +57,7 @@ pub(super) fn serve(request: Request, site: &OutputStore) {
     not_found(request, site)
 }
 
-fn not_found(request: Request, site: &OutputStore) {
+fn not_found(request: Request, site: &Site) {
     match site.get("404.html") {
         Some(page) => send_file(request, 404, "404.html", page),
         None => super::respond(
@@ -117,7 +117,7 @@ fn site_path(raw: &str) -> Option<String> {
 }
 
 /// The first language of `Accept-Language` that the site has a home page for.
-fn preferred_language(request: &Request, site: &OutputStore) -> Option<String> {
+fn preferred_language(request: &Request, site: &Site) -> Option<String> {
     let header = super::header(request, "Accept-Language")?;
     let mut choices: Vec<(f32, usize, String)> = header
         .split(',')

@@ -1,7 +1,7 @@
 //! The preview server: HTTP over tiny_http — the one module that knows tiny_http.
 //!
 //! It serves a built site from memory ([`Shared::publish`] swaps in a new [`OutputStore`] after
-//! each rebuild), tells open pages to reload or show an error overlay over Server-Sent Events
+//! each rebuild, [`Shared::complete`] the search index made from it later), tells open pages to reload or show an error overlay over Server-Sent Events
 //! ([`events`]), and runs labs for the pages' Run buttons ([`labs`]). It does not know how a site
 //! is rendered, where its files come from or when they change: `cmd/serve.rs` decides that and
 //! calls [`Shared`].
@@ -51,10 +51,38 @@ pub(crate) struct Options {
     pub(crate) test_hooks: bool,
 }
 
+/// What the server serves: the pages of the latest build and, beside them, the search index.
+/// The index takes far longer to make than the pages, so it is made afterwards; until it is
+/// ready, the previous one is served.
+#[derive(Clone, Default)]
+pub(crate) struct Site {
+    pages: Arc<OutputStore>,
+    search: Arc<OutputStore>,
+}
+
+impl Site {
+    pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
+        self.pages.get(path).or_else(|| self.search.get(path))
+    }
+
+    pub(crate) fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Every file served, by path.
+    fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let search = self
+            .search
+            .iter()
+            .filter(|(path, _)| !self.pages.contains(path));
+        self.pages.iter().chain(search)
+    }
+}
+
 /// What the server serves, shared with whoever rebuilds it.
 pub(crate) struct Shared {
-    /// The site, with the number of the publish it came from.
-    site: RwLock<(u64, Arc<OutputStore>)>,
+    /// The site, with the number of the publish its pages came from.
+    site: RwLock<(u64, Site)>,
     /// `None` until the first build: no lab runs before the server knows the site's labs.
     labs: RwLock<Option<Arc<LabDesk>>>,
     events: events::Hub,
@@ -65,37 +93,41 @@ impl Shared {
     /// Nothing to serve yet: every path is 404 until the first [`Shared::publish`].
     pub(crate) fn new() -> Arc<Shared> {
         Arc::new(Shared {
-            site: RwLock::new((0, Arc::new(OutputStore::default()))),
+            site: RwLock::new((0, Site::default())),
             labs: RwLock::new(None),
             events: events::Hub::default(),
             lab_slots: Slots::new(LAB_SLOTS),
         })
     }
 
-    /// Serves a new site from now on and tells open pages to reload. Returns the publish's
-    /// number, for [`Shared::complete`].
-    pub(crate) fn publish(&self, site: OutputStore, labs: LabDesk) -> u64 {
+    /// Serves new pages from now on (with the search index served so far) and tells open pages
+    /// to reload. Returns the publish's number, for [`Shared::complete`].
+    pub(crate) fn publish(&self, pages: Arc<OutputStore>, labs: LabDesk) -> u64 {
         let mut number = 0;
+        let mut previous = None;
         if let Ok(mut current) = self.site.write() {
             number = current.0 + 1;
-            *current = (number, Arc::new(site));
+            current.0 = number;
+            previous = Some(std::mem::replace(&mut current.1.pages, pages));
         }
         if let Ok(mut current) = self.labs.write() {
             *current = Some(Arc::new(labs));
         }
         self.events.set_problems(Vec::new());
         self.events.broadcast(events::Event::Reload);
+        // Freeing ten thousand pages takes a while: after the reload is on its way.
+        drop(previous);
         number
     }
 
-    /// Replaces publish `number`'s site with a completed version of it (the same pages plus
-    /// what was built after them, such as the search index), without reloading pages. Does
-    /// nothing when a newer site was published meanwhile.
-    pub(crate) fn complete(&self, number: u64, site: OutputStore) {
+    /// Serves `search`, the search index made from publish `number`'s pages, beside them,
+    /// without reloading pages. Does nothing when newer pages were published meanwhile (their
+    /// index is on its way).
+    pub(crate) fn complete(&self, number: u64, search: OutputStore) {
         if let Ok(mut current) = self.site.write()
             && current.0 == number
         {
-            current.1 = Arc::new(site);
+            current.1.search = Arc::new(search);
         }
     }
 
@@ -106,7 +138,7 @@ impl Shared {
     }
 
     /// The site being served.
-    pub(crate) fn site(&self) -> Arc<OutputStore> {
+    pub(crate) fn site(&self) -> Site {
         match self.site.read() {
             Ok(site) => site.1.clone(),
             // A writer panicked mid-swap; the value is still a whole Arc.
@@ -212,7 +244,7 @@ fn handle(request: Request, context: &Context) {
 }
 
 /// Path → sha256 of every file of the served site, as built (without the live-reload script).
-fn manifest(site: &OutputStore) -> serde_json::Value {
+fn manifest(site: &Site) -> serde_json::Value {
     use sha2::{Digest, Sha256};
     let map: serde_json::Map<String, serde_json::Value> = site
         .iter()
