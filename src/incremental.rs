@@ -25,10 +25,10 @@
 //!
 //! This module knows nothing about files on disk, watching or HTTP.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::Value;
@@ -39,7 +39,9 @@ use crate::i18n::Locales;
 use crate::labs::Registry;
 use crate::output::OutputStore;
 use crate::render_cache::RenderCache;
-use crate::site::{self, Built, Chooser, Project, RenderedFile, RenderedPage, Structure};
+use crate::site::{
+    self, Built, Chooser, Project, RenderedFile, RenderedPage, SourceIndex, Structure,
+};
 
 /// What the last render of one project made, for the next. Empty: the next render makes
 /// everything.
@@ -56,7 +58,9 @@ struct Last {
     templates: u64,
     locales: Arc<Locales>,
     labs: Arc<Registry>,
+    /// A digest of the link table (see [`link_digest`]), and the table itself.
     links: u64,
+    index: Option<Arc<SourceIndex>>,
     /// Bumped whenever the templates, UI strings or labs change; part of every fingerprint.
     generation: u64,
     /// By URL.
@@ -78,6 +82,8 @@ struct Known {
     path: PathBuf,
     lang: String,
     fallback_from: Option<String>,
+    /// What links to it resolve against (see [`link_digest`]).
+    links: u64,
     body: RenderedPage,
     digests: Digests,
     summary: Arc<Value>,
@@ -155,36 +161,32 @@ impl Digests {
 /// the result is empty (nothing in the preview checks links). When the render fails, `memory`
 /// keeps the last good render.
 pub(crate) fn render(project: &Project, memory: &mut Memory) -> Result<Built, Diagnostics> {
-    let content = &project.content;
-    let pages = &content.pages;
-    let last = memory.last.take();
-    let result = render_from(project, &memory.markdown, last.as_ref());
-    match result {
-        Ok((built, next)) => {
-            if next.layout != last.as_ref().map_or(0, |l| l.layout) {
-                // Pages came or went: forget the Markdown of those that went.
-                memory
-                    .markdown
-                    .retain(&pages.iter().map(|p| p.url.as_str()).collect());
-            }
-            memory.last = Some(next);
-            Ok(built)
-        }
-        Err(problems) => {
-            memory.last = last;
-            Err(problems)
-        }
-    }
+    let made = make(project, &memory.markdown, memory.last.as_ref())?;
+    Ok(memory.remember(project, made))
 }
 
-fn render_from(
+/// What one render made, to be remembered.
+struct Made {
+    links: u64,
+    index: Option<Arc<SourceIndex>>,
+    generation: u64,
+    layout: u64,
+    /// The pages (by index) whose remembered state changed, with their new one.
+    changed: Vec<(usize, Known)>,
+    structure: Structure,
+    /// Every output that reads pages: path, fingerprint, bytes, and whether it was rendered
+    /// now (else it is the remembered one).
+    outputs: Vec<(String, u64, Arc<[u8]>, bool)>,
+    highlight_css: Arc<[u8]>,
+}
+
+fn make(
     project: &Project,
     markdown: &RenderCache,
     last: Option<&Last>,
-) -> Result<(Built, Last), Diagnostics> {
+) -> Result<Made, Diagnostics> {
     let content = &project.content;
     let pages = &content.pages;
-    let links = site::link_fingerprint(&project.config, content);
     let same_inputs = last.is_some_and(|l| {
         l.templates == project.templates.id()
             && Arc::ptr_eq(&l.locales, &project.locales)
@@ -202,10 +204,21 @@ fn render_from(
                 .filter(|k| k.is(page))
         })
         .collect();
+    let page_links: Vec<u64> = pages
+        .iter()
+        .zip(&known)
+        .map(|(page, known)| known.map_or_else(|| link_digest(page), |k| k.links))
+        .collect();
+    let links = links_digest(project, &page_links);
 
     // Step 1: the Markdown of the pages whose inputs changed.
-    let same_links = last.is_some_and(|l| l.links == links);
-    let bodies = render_bodies(project, markdown, &known, same_inputs && same_links, links)?;
+    let same_links = last.filter(|l| l.links == links);
+    let index = OnceLock::new();
+    if let Some(kept) = same_links.and_then(|l| l.index.clone()) {
+        let _ = index.set(kept);
+    }
+    let reuse = same_inputs && same_links.is_some();
+    let bodies = render_bodies(project, markdown, &known, reuse, links, &index)?;
 
     // Step 2: each page's digests and summary, and the structure.
     let digests: Vec<Digests> = (0..pages.len())
@@ -249,94 +262,167 @@ fn render_from(
         nav,
     );
     let jobs = jobs(&facts);
-    let outputs: Vec<(String, u64, RenderedFile)> = jobs
+    let rendered: Vec<(String, u64, RenderedFile, bool)> = jobs
         .into_par_iter()
-        .map(|(path, fingerprint, job)| {
+        .filter_map(|(path, fingerprint, job)| {
             let kept = last
                 .and_then(|l| l.outputs.get(&path))
-                .filter(|(f, _)| *f == fingerprint)
-                .map(|(_, bytes)| Ok(bytes.clone()));
-            let bytes = match kept {
-                Some(bytes) => Some(bytes),
-                None => job.render(project, &structure, &bodies),
-            };
-            bytes.map(|bytes| (path, fingerprint, bytes))
+                .filter(|(f, _)| *f == fingerprint);
+            match kept {
+                Some((_, bytes)) => Some((path, fingerprint, Ok(bytes.clone()), false)),
+                None => job
+                    .render(project, &structure, &bodies)
+                    .map(|bytes| (path, fingerprint, bytes, true)),
+            }
         })
-        .flatten()
         .collect();
     let mut problems = Diagnostics::default();
-    let mut kept = HashMap::with_capacity(outputs.len());
-    let mut output = OutputStore::default();
-    for (path, fingerprint, result) in outputs {
+    let mut outputs = Vec::with_capacity(rendered.len());
+    for (path, fingerprint, result, fresh) in rendered {
         match result {
-            Ok(bytes) => {
-                output.insert_shared(path.clone(), bytes.clone());
-                kept.insert(path, (fingerprint, bytes));
-            }
+            Ok(bytes) => outputs.push((path, fingerprint, bytes, fresh)),
             Err(d) => problems.push(d),
         }
     }
+    let highlight_css = match last {
+        Some(l) => Ok(l.highlight_css.clone()),
+        None => site::highlight_css(project).map(|css| Arc::from(css.into_bytes())),
+    };
+    let highlight_css = highlight_css.unwrap_or_else(|d| {
+        problems.push(d);
+        Arc::from(Vec::new())
+    });
     if problems.has_errors() {
         return Err(problems.sorted());
     }
 
-    // Step 4: the files that read no page.
-    output.insert("robots.txt", site::robots_txt(&project.config));
-    let highlight_css = match last {
-        Some(l) => l.highlight_css.clone(),
-        None => match site::highlight_css(project) {
-            Ok(css) => Arc::from(css.into_bytes()),
-            Err(d) => {
-                problems.push(d);
-                return Err(problems);
-            }
-        },
-    };
-    output.insert_shared("highlight.css", highlight_css.clone());
-    for (name, bytes) in &project.static_files {
-        output.insert(name.clone(), bytes.clone());
-    }
-
-    let next = Last {
-        templates: project.templates.id(),
-        locales: project.locales.clone(),
-        labs: project.labs.clone(),
+    let changed = (0..pages.len())
+        .filter(|&i| {
+            known[i].is_none_or(|k| {
+                !same_body(&k.body, &bodies[i]) || k.summary_inputs != summaries[i].1
+            })
+        })
+        .map(|i| {
+            let page = &pages[i];
+            let (summary, summary_inputs, summary_digest) = summaries[i].clone();
+            let known = Known {
+                source: page.source.clone(),
+                path: page.path.clone(),
+                lang: page.lang.clone(),
+                fallback_from: page.fallback_from.clone(),
+                links: page_links[i],
+                body: bodies[i].clone(),
+                digests: digests[i],
+                summary,
+                summary_inputs,
+                summary_digest,
+            };
+            (i, known)
+        })
+        .collect();
+    Ok(Made {
         links,
+        index: index.into_inner(),
         generation,
-        pages: pages
-            .iter()
-            .zip(bodies)
-            .zip(digests)
-            .zip(summaries)
-            .map(
-                |(((page, body), digests), (summary, inputs, summary_digest))| {
-                    let known = Known {
-                        source: page.source.clone(),
-                        path: page.path.clone(),
-                        lang: page.lang.clone(),
-                        fallback_from: page.fallback_from.clone(),
-                        body,
-                        digests,
-                        summary,
-                        summary_inputs: inputs,
-                        summary_digest,
-                    };
-                    (page.url.clone(), known)
-                },
-            )
-            .collect(),
         layout,
+        changed,
         structure,
-        outputs: kept,
+        outputs,
         highlight_css,
-    };
-    let built = Built {
-        output,
-        warnings: site::fallback_warnings(project),
-        pages: pages.len(),
-        links: Vec::new(),
-    };
-    Ok((built, next))
+    })
+}
+
+impl Memory {
+    /// Keeps what `made` made (in place: an edit touches a few entries of ten thousand) and
+    /// gives the site.
+    fn remember(&mut self, project: &Project, made: Made) -> Built {
+        let pages = &project.content.pages;
+        let (mut known, mut outputs) = self
+            .last
+            .take()
+            .map(|last| (last.pages, last.outputs))
+            .unwrap_or_default();
+        for (i, page) in made.changed {
+            match known.get_mut(&pages[i].url) {
+                Some(slot) => *slot = page,
+                None => {
+                    known.insert(pages[i].url.clone(), page);
+                }
+            }
+        }
+        // Every page is in `known` now; more entries means some pages went.
+        if known.len() != pages.len() {
+            let urls: HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+            known.retain(|url, _| urls.contains(url.as_str()));
+            self.markdown.retain(&urls);
+        }
+        let mut store = OutputStore::default();
+        let count = made.outputs.len();
+        for (path, fingerprint, bytes, fresh) in made.outputs {
+            if fresh {
+                match outputs.get_mut(&path) {
+                    Some(slot) => *slot = (fingerprint, bytes.clone()),
+                    None => {
+                        outputs.insert(path.clone(), (fingerprint, bytes.clone()));
+                    }
+                }
+            }
+            store.insert_shared(path, bytes);
+        }
+        if outputs.len() != count {
+            outputs.retain(|path, _| store.contains(path));
+        }
+        // The files that read no page.
+        store.insert("robots.txt", site::robots_txt(&project.config));
+        store.insert_shared("highlight.css", made.highlight_css.clone());
+        for (name, bytes) in &project.static_files {
+            store.insert(name.clone(), bytes.clone());
+        }
+        self.last = Some(Last {
+            templates: project.templates.id(),
+            locales: project.locales.clone(),
+            labs: project.labs.clone(),
+            links: made.links,
+            index: made.index,
+            generation: made.generation,
+            pages: known,
+            layout: made.layout,
+            structure: made.structure,
+            outputs,
+            highlight_css: made.highlight_css,
+        });
+        Built {
+            output: store,
+            warnings: site::fallback_warnings(project),
+            pages: pages.len(),
+            links: Vec::new(),
+        }
+    }
+}
+
+/// What links to `page` resolve against (`site::SourceIndex`): its key, language, URL, file and
+/// whether it is a fallback.
+fn link_digest(page: &Page) -> u64 {
+    digest((
+        (&page.translation_key, &page.lang, &page.url, &page.path),
+        page.fallback_from.is_none(),
+    ))
+}
+
+/// The link table: every page's [`link_digest`], the drafts, the languages.
+fn links_digest(project: &Project, page_links: &[u64]) -> u64 {
+    let drafts: Vec<_> = project
+        .content
+        .drafts
+        .iter()
+        .map(|p| (&p.lang, &p.path))
+        .collect();
+    let config = &project.config;
+    digest((
+        (&config.default_language, &config.languages),
+        page_links,
+        drafts,
+    ))
 }
 
 fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
@@ -353,18 +439,20 @@ fn render_bodies(
     known: &[Option<&Known>],
     reuse: bool,
     links: u64,
+    index: &OnceLock<Arc<SourceIndex>>,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let pages = &project.content.pages;
-    // Built only when some page needs it: it indexes every page.
-    let index = std::sync::OnceLock::new();
     let results: Vec<Result<RenderedPage, Diagnostics>> = (0..pages.len())
         .into_par_iter()
         .map(
             |i| match known[i].filter(|k| reuse && k.body.labs.is_empty()) {
                 Some(k) => Ok(k.body.clone()),
                 None => {
-                    let index = index
-                        .get_or_init(|| site::SourceIndex::new(&project.config, &project.content));
+                    // Made only when a page needs it (it indexes every page), and kept while
+                    // the link table stays the same.
+                    let index = index.get_or_init(|| {
+                        Arc::new(SourceIndex::new(&project.config, &project.content))
+                    });
                     site::render_body(project, index, &pages[i], Some(markdown), links)
                 }
             },

@@ -317,12 +317,13 @@ pub(crate) fn template_for(page: &Page) -> &'static str {
     }
 }
 
-/// Finds pages by the source path an author links to (`@/finops/x.md`).
-pub(crate) struct SourceIndex<'a> {
+/// Finds pages by the source path an author links to (`@/finops/x.md`). It owns its strings, so
+/// the preview server can keep it while the pages it indexes stay where they are.
+pub(crate) struct SourceIndex {
     /// (language, path under content/<lang>/) → translation key
-    by_source: HashMap<(String, String), &'a str>,
+    by_source: HashMap<(String, String), String>,
     /// (translation key, language) → URL
-    urls: HashMap<(&'a str, &'a str), &'a str>,
+    urls: HashMap<(String, String), String>,
     drafts: HashSet<(String, String)>,
     /// The site's languages, default first.
     languages: Vec<String>,
@@ -330,19 +331,19 @@ pub(crate) struct SourceIndex<'a> {
 
 use std::collections::HashSet;
 
-impl<'a> SourceIndex<'a> {
-    pub(crate) fn new(config: &Config, content: &'a Content) -> Self {
+impl SourceIndex {
+    pub(crate) fn new(config: &Config, content: &Content) -> Self {
         let mut by_source = HashMap::new();
         let mut urls = HashMap::new();
         for page in &content.pages {
             urls.insert(
-                (page.translation_key.as_str(), page.lang.as_str()),
-                page.url.as_str(),
+                (page.translation_key.clone(), page.lang.clone()),
+                page.url.clone(),
             );
             if page.fallback_from.is_none()
                 && let Some(relative) = relative_source(config, page)
             {
-                by_source.insert((page.lang.clone(), relative), page.translation_key.as_str());
+                by_source.insert((page.lang.clone(), relative), page.translation_key.clone());
             }
         }
         let drafts = content
@@ -389,7 +390,7 @@ impl<'a> SourceIndex<'a> {
             })?;
         let url = self
             .urls
-            .get(&(*key, page_lang))
+            .get(&(key.clone(), page_lang.to_string()))
             .ok_or_else(|| format!("no `{page_lang}` page for `{target}`"))?;
         Ok(match fragment {
             Some(f) => format!("{url}#{f}"),
@@ -409,7 +410,7 @@ fn relative_source(config: &Config, page: &Page) -> Option<String> {
 }
 
 struct PageLinks<'a> {
-    index: &'a SourceIndex<'a>,
+    index: &'a SourceIndex,
     source_lang: &'a str,
     page_lang: &'a str,
 }
@@ -422,7 +423,7 @@ impl LinkResolver for PageLinks<'_> {
 
 pub(crate) fn render_body(
     project: &Project,
-    index: &SourceIndex<'_>,
+    index: &SourceIndex,
     page: &Page,
     cache: Option<&RenderCache>,
     link_fingerprint: u64,
@@ -1130,7 +1131,7 @@ fn render_page(
 
 /// Everything a page's links resolve against: every page's key, language, URL and source path,
 /// the drafts, the languages. Two renders with the same fingerprint resolve every link the same.
-pub(crate) fn link_fingerprint(config: &Config, content: &Content) -> u64 {
+fn link_fingerprint(config: &Config, content: &Content) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     config.default_language.hash(&mut hasher);
