@@ -43,6 +43,8 @@ pub(crate) struct Locales {
     messages: BTreeMap<String, BTreeMap<String, MessageInfo>>,
     /// (language, key) pairs that fell back to the default language during rendering.
     fallbacks: Mutex<BTreeSet<(String, String)>>,
+    /// Per language: see [`Locales::digest`].
+    digests: BTreeMap<String, u64>,
 }
 
 impl std::fmt::Debug for Locales {
@@ -59,11 +61,13 @@ impl Locales {
         let mut problems = Diagnostics::default();
         let mut bundles = BTreeMap::new();
         let mut messages = BTreeMap::new();
+        let mut digests = BTreeMap::new();
         for lang in &config.languages {
             let dir = config.root.join("locales").join(lang);
-            let (bundle, infos) = load_language(&config.root, lang, &dir, &mut problems);
+            let (bundle, infos, digest) = load_language(&config.root, lang, &dir, &mut problems);
             bundles.insert(lang.clone(), bundle);
             messages.insert(lang.clone(), infos);
+            digests.insert(lang.clone(), digest);
         }
         if problems.has_errors() {
             return Err(problems);
@@ -73,7 +77,14 @@ impl Locales {
             bundles,
             messages,
             fallbacks: Mutex::default(),
+            digests,
         })
+    }
+
+    /// A digest of the `.ftl` files of `lang` (names and text): two loads with the same digest
+    /// have the same strings in that language.
+    pub(crate) fn digest(&self, lang: &str) -> u64 {
+        self.digests.get(lang).copied().unwrap_or_default()
     }
 
     /// The string for `key` in `lang` (or the default language), or `None` when no language has it.
@@ -146,7 +157,13 @@ fn load_language(
     lang: &str,
     dir: &Path,
     problems: &mut Diagnostics,
-) -> (FluentBundle<FluentResource>, BTreeMap<String, MessageInfo>) {
+) -> (
+    FluentBundle<FluentResource>,
+    BTreeMap<String, MessageInfo>,
+    u64,
+) {
+    use std::hash::{Hash, Hasher};
+    let mut digest = std::hash::DefaultHasher::new();
     let langid = lang
         .parse::<unic_langid::LanguageIdentifier>()
         .unwrap_or_default();
@@ -184,6 +201,7 @@ fn load_language(
                 continue;
             }
         };
+        (&shown, &text).hash(&mut digest);
         let index = LineIndex::new(&text);
         let resource = match FluentResource::try_new(text.clone()) {
             Ok(resource) => resource,
@@ -229,7 +247,7 @@ fn load_language(
         // Duplicates were reported above with their places; the bundle keeps the first.
         let _ = bundle.add_resource(resource);
     }
-    (bundle, infos)
+    (bundle, infos, digest.finish())
 }
 
 /// Each message's id, its offset in the file, and the variables its pattern uses.

@@ -2,26 +2,27 @@
 //! only the work the edit calls for.
 //!
 //! [`Memory`] keeps what the last render made: each page's rendered Markdown, its summary and a
-//! few digests of it, the site's structure, and every output file with a fingerprint of what it
-//! was made from. [`render`] then
-//! 1. renders the Markdown of the pages whose source changed — of every page (through the
-//!    [`RenderCache`], which still skips unchanged Markdown) when the link table, the UI strings,
-//!    the templates or the labs changed, and of pages with lab embeds always, so a rebuilt lab
-//!    binary shows;
+//! few digests of it, the site's structure, the link index, and every output file with a
+//! fingerprint of what it was made from. [`render`] then
+//! 1. renders the Markdown of the pages whose source changed — and of every page of a language
+//!    whose UI strings changed, or of every page when the link table changed (through the
+//!    [`RenderCache`], which still skips unchanged Markdown); pages with lab embeds always, so a
+//!    rebuilt lab binary or an edited lab template shows;
 //! 2. keeps the structure (sections, learning path, tags) unless a page was added, removed,
 //!    moved, re-weighted, re-titled or re-tagged;
 //! 3. gives every output file a fingerprint of exactly what its template context reads — the
 //!    page itself, its translations, the navigation, the summaries it lists (its section's, its
-//!    language's path, its neighbours', its tag's), the UI strings and the templates — and
-//!    renders only the files whose fingerprint is new. The others keep their bytes, and their
-//!    contexts are never built.
+//!    language's path, its neighbours', its tag's), its language's UI strings, and its template
+//!    with the templates that one extends or includes — and renders only the files whose
+//!    fingerprint is new. The others keep their bytes, and their contexts are never built. So
+//!    an edit of `article.html` renders articles, one of `locales/es/` the Spanish pages.
 //!
 //! A fingerprint that misses something its context reads would serve a stale page, so each input
 //! below is named next to the builder in `site` that reads it; `tests/serve_incremental.rs`
-//! compares the served site with a fresh `aula build` after random edits. Still done for every
-//! page on every render, but cheaply (a lookup or a few integers hashed per page): telling
-//! unchanged pages by pointer, the per-language and per-key digests, the fingerprints, and
-//! putting the output store together.
+//! compares the served site with a fresh `aula build` after random and targeted edits. Still
+//! done for every page on every render, but cheaply (a lookup or a few integers hashed per
+//! page): telling unchanged pages by pointer, the per-language and per-key digests, the
+//! fingerprints, and putting the output store together.
 //!
 //! This module knows nothing about files on disk, watching or HTTP.
 
@@ -35,8 +36,6 @@ use serde_json::Value;
 
 use crate::content::{Page, PageKind};
 use crate::diagnostics::Diagnostics;
-use crate::i18n::Locales;
-use crate::labs::Registry;
 use crate::output::OutputStore;
 use crate::render_cache::RenderCache;
 use crate::site::{
@@ -53,16 +52,11 @@ pub(crate) struct Memory {
 
 /// The last successful render.
 struct Last {
-    /// What every page's rendering reads, by identity (the `Arc`s are kept, so a new load
-    /// cannot have the same address).
-    templates: u64,
-    locales: Arc<Locales>,
-    labs: Arc<Registry>,
+    /// Per language: what its pages read of the UI strings (see [`strings_digests`]).
+    strings: BTreeMap<String, u64>,
     /// A digest of the link table (see [`link_digest`]), and the table itself.
     links: u64,
     index: Option<Arc<SourceIndex>>,
-    /// Bumped whenever the templates, UI strings or labs change; part of every fingerprint.
-    generation: u64,
     /// By URL.
     pages: HashMap<String, Known>,
     /// The order digests of every page, in order: when equal, so is the structure.
@@ -169,7 +163,7 @@ pub(crate) fn render(project: &Project, memory: &mut Memory) -> Result<Built, Di
 struct Made {
     links: u64,
     index: Option<Arc<SourceIndex>>,
-    generation: u64,
+    strings: BTreeMap<String, u64>,
     layout: u64,
     /// The pages (by index) whose remembered state changed, with their new one.
     changed: Vec<(usize, Known)>,
@@ -187,16 +181,7 @@ fn make(
 ) -> Result<Made, Diagnostics> {
     let content = &project.content;
     let pages = &content.pages;
-    let same_inputs = last.is_some_and(|l| {
-        l.templates == project.templates.id()
-            && Arc::ptr_eq(&l.locales, &project.locales)
-            && Arc::ptr_eq(&l.labs, &project.labs)
-    });
-    let generation = match last {
-        Some(l) if same_inputs => l.generation,
-        Some(l) => l.generation + 1,
-        None => 0,
-    };
+    let strings = strings_digests(project);
     let known: Vec<Option<&Known>> = pages
         .iter()
         .map(|page| {
@@ -217,8 +202,16 @@ fn make(
     if let Some(kept) = same_links.and_then(|l| l.index.clone()) {
         let _ = index.set(kept);
     }
-    let reuse = same_inputs && same_links.is_some();
-    let bodies = render_bodies(project, markdown, &known, reuse, links, &index)?;
+    // A body reads the link table and, for its heading anchors, its language's strings.
+    let reusable: Vec<Option<&Known>> = pages
+        .iter()
+        .zip(&known)
+        .map(|(page, known)| {
+            let same_strings = |l: &Last| l.strings.get(&page.lang) == strings.get(&page.lang);
+            known.filter(|_| same_links.is_some_and(same_strings))
+        })
+        .collect();
+    let bodies = render_bodies(project, markdown, &reusable, links, &index)?;
 
     // Step 2: each page's digests and summary, and the structure.
     let digests: Vec<Digests> = (0..pages.len())
@@ -232,7 +225,8 @@ fn make(
     let summaries: Vec<(Arc<Value>, u64, u64)> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
-            let inputs = summary_inputs(&digests[i], nav_of(&nav, &pages[i].lang), generation);
+            let lang = pages[i].lang.as_str();
+            let inputs = summary_inputs(&digests[i], of(&nav, lang), of(&strings, lang));
             match known[i] {
                 Some(k) if k.summary_inputs == inputs => {
                     (k.summary.clone(), inputs, k.summary_digest)
@@ -256,7 +250,7 @@ fn make(
     let facts = Facts::new(
         project,
         &structure,
-        generation,
+        &strings,
         &digests,
         summaries.iter().map(|(_, _, d)| *d).collect(),
         nav,
@@ -323,7 +317,7 @@ fn make(
     Ok(Made {
         links,
         index: index.into_inner(),
-        generation,
+        strings,
         layout,
         changed,
         structure,
@@ -379,12 +373,9 @@ impl Memory {
             store.insert(name.clone(), bytes.clone());
         }
         self.last = Some(Last {
-            templates: project.templates.id(),
-            locales: project.locales.clone(),
-            labs: project.labs.clone(),
+            strings: made.strings,
             links: made.links,
             index: made.index,
-            generation: made.generation,
             pages: known,
             layout: made.layout,
             structure: made.structure,
@@ -429,34 +420,29 @@ fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
     Arc::ptr_eq(&a.rendered, &b.rendered) && Arc::ptr_eq(&a.html, &b.html) && a.labs == b.labs
 }
 
-/// Each page's Markdown with its labs: the last render's when `reuse` (nothing a body reads
-/// besides its source changed) and the page is the same, else rendered (the cache still skips
-/// unchanged Markdown). Pages with lab embeds are always filled in again: a lab's binary may
-/// have been rebuilt.
+/// Each page's Markdown with its labs: the last render's where `reusable` has it (nothing the
+/// body reads changed), else rendered (the cache still skips unchanged Markdown). Pages with lab
+/// embeds are always filled in again: a lab's binary, manifest or template may have changed.
 fn render_bodies(
     project: &Project,
     markdown: &RenderCache,
-    known: &[Option<&Known>],
-    reuse: bool,
+    reusable: &[Option<&Known>],
     links: u64,
     index: &OnceLock<Arc<SourceIndex>>,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let pages = &project.content.pages;
     let results: Vec<Result<RenderedPage, Diagnostics>> = (0..pages.len())
         .into_par_iter()
-        .map(
-            |i| match known[i].filter(|k| reuse && k.body.labs.is_empty()) {
-                Some(k) => Ok(k.body.clone()),
-                None => {
-                    // Made only when a page needs it (it indexes every page), and kept while
-                    // the link table stays the same.
-                    let index = index.get_or_init(|| {
-                        Arc::new(SourceIndex::new(&project.config, &project.content))
-                    });
-                    site::render_body(project, index, &pages[i], Some(markdown), links)
-                }
-            },
-        )
+        .map(|i| match reusable[i].filter(|k| k.body.labs.is_empty()) {
+            Some(k) => Ok(k.body.clone()),
+            None => {
+                // Made only when a page needs it (it indexes every page), and kept while
+                // the link table stays the same.
+                let index = index
+                    .get_or_init(|| Arc::new(SourceIndex::new(&project.config, &project.content)));
+                site::render_body(project, index, &pages[i], Some(markdown), links)
+            }
+        })
         .collect();
     let mut problems = Diagnostics::default();
     let mut bodies = Vec::with_capacity(results.len());
@@ -473,9 +459,43 @@ fn render_bodies(
 }
 
 /// What a page's summary is made from (`site::make_summary`): the page and its body, the title
-/// of its section's page (in the navigation) and the UI strings.
-fn summary_inputs(digests: &Digests, nav: u64, generation: u64) -> u64 {
-    digest((digests.own, nav, generation))
+/// of its section's page (in the navigation) and its language's strings.
+fn summary_inputs(digests: &Digests, nav: u64, strings: u64) -> u64 {
+    digest((digests.own, nav, strings))
+}
+
+/// Per language: what its pages read of the UI strings — `t` in the page's language, falling
+/// back to the default language's, and every language's name (the language switcher, notices).
+/// When a template rebinds `lang`, `t` may read any language: then every language's strings.
+fn strings_digests(project: &Project) -> BTreeMap<String, u64> {
+    let config = &project.config;
+    let locales = &project.locales;
+    let names: Vec<Option<String>> = config
+        .languages
+        .iter()
+        .map(|lang| locales.t(lang, "language-name", &[]))
+        .collect();
+    let every: Vec<u64> = config.languages.iter().map(|l| locales.digest(l)).collect();
+    config
+        .languages
+        .iter()
+        .map(|lang| {
+            let read = if project.templates.rebinds_lang() {
+                digest((&every, &names))
+            } else {
+                let own = (
+                    locales.digest(lang),
+                    locales.digest(&config.default_language),
+                );
+                digest((own, &names))
+            };
+            (lang.clone(), read)
+        })
+        .collect()
+}
+
+fn of(digests: &BTreeMap<String, u64>, lang: &str) -> u64 {
+    digests.get(lang).copied().unwrap_or_default()
 }
 
 /// Per language: the section pages' keys, titles and URLs (`site::nav_sections`, the
@@ -500,15 +520,11 @@ fn nav_digests(project: &Project) -> BTreeMap<String, u64> {
         .collect()
 }
 
-fn nav_of(nav: &BTreeMap<String, u64>, lang: &str) -> u64 {
-    nav.get(lang).copied().unwrap_or_default()
-}
-
 /// Everything the fingerprints are made of.
 struct Facts<'a> {
     project: &'a Project,
     structure: &'a Structure,
-    generation: u64,
+    strings: &'a BTreeMap<String, u64>,
     digests: &'a [Digests],
     /// Each page's summary, hashed.
     summaries: Vec<u64>,
@@ -527,7 +543,7 @@ impl<'a> Facts<'a> {
     fn new(
         project: &'a Project,
         structure: &'a Structure,
-        generation: u64,
+        strings: &'a BTreeMap<String, u64>,
         digests: &'a [Digests],
         summaries: Vec<u64>,
         nav: BTreeMap<String, u64>,
@@ -556,7 +572,7 @@ impl<'a> Facts<'a> {
         Facts {
             project,
             structure,
-            generation,
+            strings,
             digests,
             summaries,
             nav,
@@ -571,8 +587,16 @@ impl<'a> Facts<'a> {
         self.groups.get(key).copied().unwrap_or_default()
     }
 
+    /// What rendering `template` in `lang` reads of the templates and UI strings.
+    fn rendering(&self, template: &str, lang: &str) -> u64 {
+        digest((
+            self.project.templates.digest(template),
+            of(self.strings, lang),
+        ))
+    }
+
     fn nav(&self, lang: &str) -> u64 {
-        nav_of(&self.nav, lang)
+        of(&self.nav, lang)
     }
 
     fn section(&self, lang: &str, section: Option<&str>) -> u64 {
@@ -592,8 +616,8 @@ fn page_fingerprint(f: &Facts<'_>, i: usize) -> u64 {
     let page = &f.project.content.pages[i];
     let lang = page.lang.as_str();
     let common = (
-        // render_page: every template and UI string; the page's template; its body (in `own`).
-        (f.generation, site::template_for(page)),
+        // render_page: its template and its language's strings; its body (in `own`).
+        f.rendering(site::template_for(page), lang),
         // page_context: the page, its body and its summary.
         (f.digests[i].own, f.summaries[i]),
         // common_context (switcher, alternates, canonical), fallback_notice, stale_notice: the
@@ -644,7 +668,11 @@ fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
         // tag_page: its articles' summaries, its language's navigation, the UI strings.
         let listed: Vec<u64> = articles.iter().map(|&j| f.summaries[j]).collect();
         let fingerprint = digest((
-            (f.generation, f.nav(lang), f.group(&site::tag_key(slug))),
+            (
+                f.rendering(site::TAG_TEMPLATE, lang),
+                f.nav(lang),
+                f.group(&site::tag_key(slug)),
+            ),
             (name, slug, listed),
         ));
         jobs.push((
@@ -673,7 +701,12 @@ fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
     for lang in &config.languages {
         // tags_page: the language's tags with their numbers of articles.
         let index: Vec<_> = site::tag_index(f.structure, lang).collect();
-        let fingerprint = digest(((f.generation, f.nav(lang), f.group(site::TAGS_KEY)), index));
+        let reads = (
+            f.rendering(site::TAGS_TEMPLATE, lang),
+            f.nav(lang),
+            f.group(site::TAGS_KEY),
+        );
+        let fingerprint = digest((reads, index));
         jobs.push((
             site::output_path(&site::tags_url(lang)),
             fingerprint,
@@ -682,7 +715,7 @@ fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
         // translations::status_page: every page's translation status.
         let fingerprint = digest((
             (
-                f.generation,
+                f.rendering(crate::translations::STATUS_TEMPLATE, lang),
                 f.nav(lang),
                 f.group(crate::translations::STATUS_KEY),
             ),
@@ -698,14 +731,16 @@ fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
         let listed: Vec<u64> = path.iter().map(|&j| listings[j]).collect();
         jobs.push((
             site::feed_path(lang),
-            digest((f.generation, listed)),
+            // Its title has the language's name.
+            digest((of(f.strings, lang), listed)),
             Job::Feed(lang),
         ));
     }
     for chooser in Chooser::ALL {
-        // chooser_page: every language's home (its translation key's pages), UI strings.
+        // chooser_page: every language's home (its translation key's pages) and strings.
+        let strings: Vec<u64> = f.strings.values().copied().collect();
         let fingerprint = digest((
-            (f.generation, chooser.output_path()),
+            (project.templates.digest(chooser.template()), strings),
             (f.nav(&config.default_language), f.group(site::HOME_KEY)),
         ));
         jobs.push((

@@ -981,6 +981,9 @@ pub(crate) fn tag_key(slug: &str) -> String {
 /// The translation key of the tag index.
 pub(crate) const TAGS_KEY: &str = "tags";
 
+pub(crate) const TAG_TEMPLATE: &str = "tag.html";
+pub(crate) const TAGS_TEMPLATE: &str = "tags.html";
+
 pub(crate) fn tag_url(lang: &str, slug: &str) -> String {
     format!("/{lang}/tags/{slug}/")
 }
@@ -1011,7 +1014,7 @@ pub(crate) fn tag_page(
         ]}),
     );
     let path = output_path(&url);
-    let html = render_page(project, "tag.html", context, None);
+    let html = render_page(project, TAG_TEMPLATE, context, None);
     (path, html)
 }
 
@@ -1034,7 +1037,7 @@ pub(crate) fn tags_page(
         json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
     );
     let path = output_path(&url);
-    let html = render_page(project, "tags.html", context, None);
+    let html = render_page(project, TAGS_TEMPLATE, context, None);
     (path, html)
 }
 
@@ -1072,15 +1075,22 @@ impl Chooser {
             Chooser::NotFound => "404.html",
         }
     }
+
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            Chooser::Root => "root.html",
+            Chooser::NotFound => "404.html",
+        }
+    }
 }
 
 /// The language chooser at `/` or the 404 page, in the default language with every language's
 /// home offered.
 pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, RenderedFile) {
     let config = &project.config;
-    let (url, template) = match chooser {
-        Chooser::Root => ("/", "root.html"),
-        Chooser::NotFound => ("/404.html", "404.html"),
+    let url = match chooser {
+        Chooser::Root => "/",
+        Chooser::NotFound => "/404.html",
     };
     let choices: Vec<Value> = config
         .languages
@@ -1103,11 +1113,8 @@ pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, Rend
         &mut context,
         json!({"choices": choices, "canonical": config.absolute_url(url)}),
     );
-    let name = chooser.output_path();
-    (
-        name.to_string(),
-        render_page(project, template, context, None),
-    )
+    let html = render_page(project, chooser.template(), context, None);
+    (chooser.output_path().to_string(), html)
 }
 
 /// One page through its template, with the page's body (if it has one) put into the context as

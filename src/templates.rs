@@ -6,8 +6,14 @@
 //! the context being rendered. A template syntax error, a rendering error, or a `t` call with a
 //! key that no language defines becomes a [`Diagnostic`] at `templates/<file>:line:col`.
 //!
+//! For the preview server's rebuilds it also says what rendering one template reads: a digest of
+//! that template and of every template it extends, includes or imports ([`Templates::digest`]),
+//! and whether `t` can read another language than the page's ([`Templates::rebinds_lang`]).
+//!
 //! The pipeline builds contexts as plain JSON values; this module does not know what a page is.
 
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -18,12 +24,12 @@ use crate::i18n::{Arg, Locales};
 
 pub(crate) struct Templates {
     tera: Tera,
-    /// Different for every load, so a render cache can tell one set of templates (and UI strings,
-    /// which `t` reads) from the next.
-    id: u64,
+    /// Per template: see [`Templates::digest`].
+    digests: HashMap<String, u64>,
+    /// Every template's name and text.
+    all: u64,
+    rebinds_lang: bool,
 }
-
-static LOADS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl Templates {
     /// Loads every template under `<root>/templates`.
@@ -73,14 +79,32 @@ impl Templates {
             problems.push(tera_diagnostic(&e, "templates"));
             return Err(problems);
         }
+        let (digests, all) = digests(&sources);
         Ok(Templates {
             tera,
-            id: LOADS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            digests,
+            all,
+            rebinds_lang: sources.iter().any(|(_, text)| binds_lang(text)),
         })
     }
 
-    pub(crate) fn id(&self) -> u64 {
-        self.id
+    /// A digest of what rendering `name` reads of the templates: its text and the text of every
+    /// template it extends, includes or imports, all the way down — or of every template, when
+    /// one of those is named by an expression this module cannot follow. Equal digests from two
+    /// loads mean `name` renders the same.
+    pub(crate) fn digest(&self, name: &str) -> u64 {
+        match self.digests.get(name) {
+            Some(digest) => *digest,
+            // Not a template: rendering it fails the same way until one is added.
+            None => digest_of(&(name, self.all)),
+        }
+    }
+
+    /// Whether a template binds a variable named `lang` (`set`, `for`, a macro's argument).
+    /// `t` takes its language from `lang`, so then a page's strings may come from any language,
+    /// not only its own.
+    pub(crate) fn rebinds_lang(&self) -> bool {
+        self.rebinds_lang
     }
 
     pub(crate) fn has(&self, name: &str) -> bool {
@@ -127,6 +151,98 @@ fn translate(locales: &Locales, kwargs: &Kwargs, state: &State) -> tera::TeraRes
     locales
         .t(&lang, &key, &borrowed)
         .ok_or_else(|| tera::Error::message(crate::i18n::unknown_key_message(&key)))
+}
+
+/// Each template's [`Templates::digest`], and a digest of all of them.
+fn digests(sources: &[(String, String)]) -> (HashMap<String, u64>, u64) {
+    let texts: HashMap<&str, &str> = sources
+        .iter()
+        .map(|(name, text)| (name.as_str(), text.as_str()))
+        .collect();
+    let mut sorted: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, *t)).collect();
+    sorted.sort_unstable();
+    let all = digest_of(&sorted);
+    let digests = texts
+        .keys()
+        .map(|&name| {
+            let digest = match reached(name, &texts) {
+                Some(names) => {
+                    let parts: Vec<(&str, Option<&&str>)> =
+                        names.iter().map(|n| (*n, texts.get(n))).collect();
+                    digest_of(&parts)
+                }
+                None => all,
+            };
+            (name.to_string(), digest)
+        })
+        .collect();
+    (digests, all)
+}
+
+/// `name` and every template it reaches through `extends`, `include` and `import`, or `None`
+/// when one of them names a template by an expression.
+fn reached<'a>(name: &'a str, texts: &HashMap<&'a str, &'a str>) -> Option<BTreeSet<&'a str>> {
+    let mut seen = BTreeSet::new();
+    let mut todo = vec![name];
+    while let Some(next) = todo.pop() {
+        if !seen.insert(next) {
+            continue;
+        }
+        if let Some(text) = texts.get(next) {
+            for named in referenced(text)? {
+                // A template that does not exist fails to render until it does; then the set
+                // of templates has changed, which the digest of all of them tells.
+                let (&known, _) = texts.get_key_value(named)?;
+                todo.push(known);
+            }
+        }
+    }
+    Some(seen)
+}
+
+/// The contents of every `{% … %}` tag in `text`, without the delimiters and whitespace marks.
+fn tags(text: &str) -> impl Iterator<Item = &str> {
+    text.split("{%").skip(1).map(|rest| {
+        let inner = rest.split("%}").next().unwrap_or(rest);
+        inner
+            .trim_start_matches(['-', '+'])
+            .trim_end_matches(['-', '+'])
+            .trim()
+    })
+}
+
+/// The templates `text` names in its `extends`, `include`, `import` and `from … import` tags, or
+/// `None` when one is named by an expression rather than a quoted string.
+fn referenced(text: &str) -> Option<Vec<&str>> {
+    let mut names = Vec::new();
+    for tag in tags(text) {
+        let keyword = tag.split_whitespace().next().unwrap_or_default();
+        if !matches!(keyword, "extends" | "include" | "import" | "from") {
+            continue;
+        }
+        let argument = tag[keyword.len()..].trim_start();
+        let quote = argument
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        names.push(argument[1..].split(quote).next()?);
+    }
+    Some(names)
+}
+
+/// Whether a tag of `text` mentions a variable named `lang` (which covers every way to bind
+/// one; mentioning it in a condition only costs precision).
+fn binds_lang(text: &str) -> bool {
+    tags(text).any(|tag| {
+        tag.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "lang")
+    })
+}
+
+fn digest_of(value: &impl Hash) -> u64 {
+    let mut hasher = DefaultHasher::new();
+    value.hash(&mut hasher);
+    hasher.finish()
 }
 
 fn is_syntax_error(error: &tera::Error) -> bool {
@@ -215,6 +331,48 @@ mod tests {
             .unwrap();
         let first = errors.iter().next().unwrap().to_string();
         assert!(first.starts_with("templates/bad.html:2:"), "{first}");
+    }
+
+    #[test]
+    fn a_template_digest_covers_the_templates_it_reaches_and_no_others() {
+        let base = "<main>{% block body %}{% endblock %}</main>";
+        let article = "{% extends \"base.html\" %}{% block body %}{% include \"partials/a.html\" %}{% endblock %}";
+        let load = |base: &str, partial: &str, other: &str| {
+            let dir = site(&[
+                ("base.html", base),
+                ("article.html", article),
+                ("partials/a.html", partial),
+                ("tag.html", other),
+            ]);
+            Templates::load(dir.path(), locales(dir.path())).unwrap()
+        };
+        let first = load(base, "a", "tag");
+        let digests = |t: &Templates| (t.digest("article.html"), t.digest("tag.html"));
+        assert_eq!(digests(&first), digests(&load(base, "a", "tag")));
+        let partial = load(base, "b", "tag");
+        assert_ne!(first.digest("article.html"), partial.digest("article.html"));
+        assert_eq!(first.digest("tag.html"), partial.digest("tag.html"));
+        let other = load(base, "a", "tag, changed");
+        assert_eq!(first.digest("article.html"), other.digest("article.html"));
+        let base_changed = load("<main>{% block body %}{% endblock %}</main>!", "a", "tag");
+        assert_ne!(
+            first.digest("article.html"),
+            base_changed.digest("article.html")
+        );
+        assert!(!first.rebinds_lang());
+    }
+
+    #[test]
+    fn a_template_named_by_an_expression_reads_every_template() {
+        assert_eq!(referenced("{% include which %}"), None);
+        assert_eq!(
+            referenced("{%- extends 'base.html' -%}{% import \"m.html\" as m %}"),
+            Some(vec!["base.html", "m.html"])
+        );
+        assert!(binds_lang(
+            "{% for lang in languages %}{{ t(key=\"x\") }}{% endfor %}"
+        ));
+        assert!(!binds_lang("<html lang=\"{{ lang }}\">"));
     }
 
     #[test]

@@ -147,6 +147,9 @@ pub(crate) fn add_status_pages(
 /// The translation key the status pages are rendered with.
 pub(crate) const STATUS_KEY: &str = "translations";
 
+/// The status pages' template; a site without it has no status pages.
+pub(crate) const STATUS_TEMPLATE: &str = "translations.html";
+
 /// Where the status page of `lang` goes.
 pub(crate) fn status_path(lang: &str) -> String {
     output_path(&format!("/{lang}/translations/"))
@@ -157,7 +160,7 @@ pub(crate) fn status_page(
     project: &Project,
     lang: &str,
 ) -> Option<(String, Result<String, Diagnostic>)> {
-    if !project.templates.has("translations.html") {
+    if !project.templates.has(STATUS_TEMPLATE) {
         return None;
     }
     let status = status(project, lang);
@@ -186,7 +189,7 @@ pub(crate) fn status_page(
     );
     Some((
         status_path(lang),
-        project.templates.render("translations.html", &context),
+        project.templates.render(STATUS_TEMPLATE, &context),
     ))
 }
 

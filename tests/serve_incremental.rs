@@ -197,8 +197,9 @@ fn body_hash(source: &str) -> String {
 /// (its section, the home page, its tag page, its neighbours), description, tags (tag pages come
 /// and go), date (feeds, sitemap), weight (the order of the path: steps, prev/next) and level; a
 /// section's title (everyone's navigation), the home page's (the language chooser), a
-/// translation's title and key, and an original's body when a translation recorded its hash
-/// (stale notice, status page). Each step is compared with a full build.
+/// translation's title and key, an original's body when a translation recorded its hash (stale
+/// notice, status page); one template, a partial, one language's UI strings, a language's name.
+/// Each step is compared with a full build.
 #[test]
 fn edits_of_what_other_pages_show_reach_every_page_that_shows_it() {
     let server = Server::start();
@@ -292,6 +293,46 @@ fn edits_of_what_other_pages_show_reach_every_page_that_shows_it() {
             "translation_key = \"basics/windows\"",
         ),
     ];
+    // What a page reads of the templates and UI strings: its template and those it includes,
+    // its language's strings, every language's name.
+    let template_and_string_steps: &[(&str, &str, &str, &str)] = &[
+        (
+            "article template",
+            "templates/article.html",
+            "<h1>{{ page.title }}</h1>",
+            "<h1 class=\"title\">{{ page.title }}</h1>",
+        ),
+        (
+            "partial included by listings",
+            "templates/partials/article-list.html",
+            "<ol class=\"article-list\">",
+            "<ol class=\"article-list listing\">",
+        ),
+        (
+            "Spanish UI string",
+            "locales/es/ui.ftl",
+            "nav-home = Inicio",
+            "nav-home = Portada",
+        ),
+        (
+            "Spanish heading anchor label (Markdown)",
+            "locales/es/ui.ftl",
+            "heading-anchor = Enlace a esta sección",
+            "heading-anchor = Enlace a la sección",
+        ),
+        (
+            "English language name (every language's switcher)",
+            "locales/en/ui.ftl",
+            "language-name = English",
+            "language-name = English (en)",
+        ),
+        (
+            "Spanish language name (on English pages too)",
+            "locales/es/ui.ftl",
+            "language-name = Español",
+            "language-name = Español (es)",
+        ),
+    ];
     let check = |description: &str, events: &mut serve_support::Events| {
         settle(events, description);
         let built = site.full_build(&server.base);
@@ -306,7 +347,7 @@ fn edits_of_what_other_pages_show_reach_every_page_that_shows_it() {
             "{description}: served site differs from a full build in {differ:?}"
         );
     };
-    for (description, file, from, to) in steps {
+    for (description, file, from, to) in steps.iter().chain(template_and_string_steps) {
         let text = site.read(file);
         assert!(text.contains(from), "{description}: {file} has no `{from}`");
         site.write(file, &text.replacen(from, to, 1));
