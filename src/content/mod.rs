@@ -442,3 +442,82 @@ pub(crate) fn original_of(config: &Config, pages: &[Page], members: &[usize]) ->
         .find_map(|lang| members.iter().copied().find(|&i| &pages[i].lang == lang))
         .unwrap_or(members[0])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files {
+            let path = dir.path().join("content").join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        let config = Config::parse(
+            dir.path(),
+            "title='t'\nbase_url='https://x.org'\ndefault_language='en'\nlanguages=['en', 'es']\nsections=['basics']\n",
+        )
+        .unwrap();
+        (dir, config)
+    }
+
+    fn pages(content: &Content) -> Vec<String> {
+        content.pages.iter().map(|p| format!("{p:?}")).collect()
+    }
+
+    /// Edits `file` to `text`, then puts it in place; returns whether it could, and whether the
+    /// result is what loading everything again gives.
+    fn replace(config: &Config, content: &mut Content, file: &str, text: &str) -> (bool, bool) {
+        let path = config.root.join("content").join(file);
+        std::fs::write(&path, text).unwrap();
+        let replaced = content.replace(read_file(config, &path).unwrap());
+        let fresh = load(config, false).unwrap();
+        (replaced, pages(content) == pages(&fresh))
+    }
+
+    #[test]
+    fn an_edit_in_place_gives_what_assembling_again_gives_fallback_copies_included() {
+        let (_dir, config) = site(&[
+            ("en/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("es/_index.md", "+++\ntitle = \"Inicio\"\n+++\n"),
+            (
+                "en/basics/a.md",
+                "+++\ntitle = \"A\"\nweight = 1\n+++\nBody.\n",
+            ),
+            (
+                "en/basics/b.md",
+                "+++\ntitle = \"B\"\nweight = 2\n+++\nBody.\n",
+            ),
+        ]);
+        let mut content = load(&config, false).unwrap();
+        // `a` has a Spanish fallback copy, which must follow the edit.
+        let edited = "+++\ntitle = \"A, renamed\"\nweight = 3\ntags = [\"x\"]\n+++\nMore.\n";
+        assert_eq!(
+            replace(&config, &mut content, "en/basics/a.md", edited),
+            (true, true)
+        );
+        let copy = content.translation("basics/a", "es").unwrap();
+        assert_eq!(copy.front.title, "A, renamed");
+        assert_eq!(copy.fallback_from.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn an_edit_that_moves_a_page_is_refused_and_changes_nothing() {
+        let (_dir, config) = site(&[
+            ("en/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("en/basics/a.md", "+++\ntitle = \"A\"\n+++\n"),
+        ]);
+        let mut content = load(&config, false).unwrap();
+        let before = pages(&content);
+        for moved in [
+            "+++\ntitle = \"A\"\nslug = \"other\"\n+++\n",
+            "+++\ntitle = \"A\"\ntranslation_key = \"k\"\n+++\n",
+            "+++\ntitle = \"A\"\ndraft = true\n+++\n",
+        ] {
+            let (replaced, _) = replace(&config, &mut content, "en/basics/a.md", moved);
+            assert!(!replaced, "{moved}");
+            assert_eq!(pages(&content), before, "{moved}");
+        }
+    }
+}
