@@ -183,7 +183,7 @@ fn make(
     let pages = &content.pages;
     let strings = strings_digests(project);
     let known: Vec<Option<&Known>> = pages
-        .iter()
+        .par_iter()
         .map(|page| {
             last.and_then(|l| l.pages.get(&page.url))
                 .filter(|k| k.is(page))
@@ -659,6 +659,7 @@ fn jobs<'a>(f: &Facts<'a>) -> Vec<(String, u64, Job<'a>)> {
     let config = &project.config;
     let pages = &project.content.pages;
     let mut jobs: Vec<(String, u64, Job<'a>)> = (0..pages.len())
+        .into_par_iter()
         .map(|i| {
             let path = site::output_path(&pages[i].url);
             (path, page_fingerprint(f, i), Job::Content(i))
