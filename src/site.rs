@@ -131,7 +131,8 @@ pub(crate) struct Built {
     pub(crate) output: OutputStore,
     pub(crate) warnings: Diagnostics,
     pub(crate) pages: usize,
-    /// Every internal link of every page, by page index in `content.pages` (for `aula check`).
+    /// Every internal link of every page, by page index in `content.pages` (for `aula check`;
+    /// the preview server's renders leave it empty).
     pub(crate) links: Vec<Vec<markdown::LinkRef>>,
 }
 
@@ -141,7 +142,8 @@ pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagno
     render(&project)
 }
 
-/// One output file as rendered, shared with the render cache, or why it could not be.
+/// One output file as rendered (shared, so the preview server keeps it without a copy), or why
+/// it could not be.
 pub(crate) type RenderedFile = Result<Arc<[u8]>, Diagnostic>;
 
 /// A page's Markdown, rendered, with its lab embeds filled in.
