@@ -168,13 +168,41 @@ pub(crate) fn render_with(
     let resolver_index = SourceIndex::new(&project.config, content);
     let links = cache.map_or(0, |_| link_fingerprint(&project.config, content));
 
-    // Step 1: Markdown and labs, page by page, in parallel.
-    let results: Vec<Result<RenderedPage, Diagnostics>> = content
-        .pages
+    // Step 1: Markdown and labs, page by page, in parallel. A page and its translations go to
+    // the same worker, one after the other: translations usually keep their code blocks as they
+    // are, so the second one finds them highlighted already (highlighting is most of a build).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in content.pages.iter().enumerate() {
+        let group = *group_of
+            .entry(page.translation_key.as_str())
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[group].push(i);
+    }
+    let mut results: Vec<Option<Result<RenderedPage, Diagnostics>>> =
+        std::iter::repeat_with(|| None)
+            .take(content.pages.len())
+            .collect();
+    let rendered_groups: Vec<Vec<(usize, Result<RenderedPage, Diagnostics>)>> = groups
         .par_iter()
-        .map(|page| render_body(project, &resolver_index, page, cache, links))
+        .map(|members| {
+            members
+                .iter()
+                .map(|&i| {
+                    let page = &content.pages[i];
+                    (i, render_body(project, &resolver_index, page, cache, links))
+                })
+                .collect()
+        })
         .collect();
-    let mut bodies = Vec::with_capacity(results.len());
+    for (i, result) in rendered_groups.into_iter().flatten() {
+        results[i] = Some(result);
+    }
+    let results = results.into_iter().flatten();
+    let mut bodies = Vec::with_capacity(content.pages.len());
     for result in results {
         match result {
             Ok(body) => bodies.push(Some(body)),
