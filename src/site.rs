@@ -20,6 +20,7 @@ use crate::content::{Content, Page, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::Locales;
 use crate::labs::{Registry, runner::Outcome};
+use crate::markdown::highlight::{Blocks, Highlighter};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::OutputStore;
 use crate::render_cache::{BodyKey, RenderCache};
@@ -186,14 +187,19 @@ pub(crate) fn render_with(
         std::iter::repeat_with(|| None)
             .take(content.pages.len())
             .collect();
+    let highlighter = Highlighter::new(&project.config.light_theme, &project.config.dark_theme)
+        .map_err(|e| Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")]))?;
     let rendered_groups: Vec<Vec<(usize, Result<RenderedPage, Diagnostics>)>> = groups
         .par_iter()
         .map(|members| {
+            let mut blocks = Blocks::new(&highlighter);
             members
                 .iter()
                 .map(|&i| {
                     let page = &content.pages[i];
-                    (i, render_body(project, &resolver_index, page, cache, links))
+                    let body =
+                        render_body(project, &resolver_index, page, cache, links, &mut blocks);
+                    (i, body)
                 })
                 .collect()
         })
@@ -266,10 +272,7 @@ pub(crate) fn render_with(
         return Err(problems.sorted());
     }
     write_site_files(project, &structure, &mut output);
-    if let Err(e) = add_highlight_css(project, &mut output) {
-        problems.push(e);
-        return Err(problems);
-    }
+    output.insert("highlight.css", highlighter.stylesheet());
     for (name, bytes) in &project.static_files {
         output.insert(name.clone(), bytes.clone());
     }
@@ -431,6 +434,7 @@ fn render_body(
     page: &Page,
     cache: Option<&RenderCache>,
     link_fingerprint: u64,
+    blocks: &mut Blocks<'_>,
 ) -> Result<RenderedPage, Diagnostics> {
     let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
     let links = PageLinks {
@@ -453,11 +457,11 @@ fn render_body(
                 links: link_fingerprint,
             };
             cache.body(&page.url, key, || {
-                markdown::render(page.body(), &links, &anchor_label)
+                markdown::render(page.body(), &links, &anchor_label, blocks)
             })
         }
         None => {
-            let rendered = markdown::render(page.body(), &links, &anchor_label);
+            let rendered = markdown::render(page.body(), &links, &anchor_label, blocks);
             let html: Arc<str> = rendered.html.as_str().into();
             (Arc::new(rendered), html)
         }
@@ -1133,12 +1137,4 @@ fn write_site_files(project: &Project, structure: &Structure, output: &mut Outpu
             config.absolute_url("/sitemap.xml")
         ),
     );
-}
-
-fn add_highlight_css(project: &Project, output: &mut OutputStore) -> Result<(), Diagnostic> {
-    let css =
-        markdown::highlight::stylesheet(&project.config.light_theme, &project.config.dark_theme)
-            .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))?;
-    output.insert("highlight.css", css);
-    Ok(())
 }
