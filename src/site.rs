@@ -32,6 +32,8 @@ pub(crate) struct BuildOptions {
     pub(crate) drafts: bool,
     /// Overrides `base_url` from aula.toml (e.g. for a preview server's own address).
     pub(crate) base_url: Option<String>,
+    /// Overrides `[search] enabled` from aula.toml: no search index, no search box.
+    pub(crate) no_search: bool,
 }
 
 /// Everything a build reads from disk, loaded and validated.
@@ -53,6 +55,7 @@ impl Project {
         if let Some(base_url) = &options.base_url {
             config.base_url = base_url.trim_end_matches('/').to_string();
         }
+        config.search &= !options.no_search;
         let mut problems = check_themes(&config);
         let locales = Locales::load(&config).map(Arc::new);
         let templates = match &locales {
@@ -134,6 +137,8 @@ pub(crate) struct Built {
     pub(crate) pages: usize,
     /// Every internal link of every page, by page index in `content.pages` (for `aula check`).
     pub(crate) links: Vec<Vec<markdown::LinkRef>>,
+    /// Whether the site has a search index (the preview server builds it after publishing).
+    pub(crate) search: bool,
 }
 
 /// Loads and renders the site at `root`.
@@ -280,6 +285,7 @@ pub(crate) fn render_with(
     // (about a minute for 10,000 pages), so the preview server (the one caller with a cache)
     // builds it itself, after the pages are served.
     if cache.is_none()
+        && project.config.search
         && let Err(e) = crate::search::add_index(&mut output)
     {
         problems.push(e);
@@ -308,6 +314,7 @@ pub(crate) fn render_with(
         output,
         warnings,
         links: structure.links,
+        search: project.config.search,
     })
 }
 
@@ -731,7 +738,7 @@ pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Val
         "home_url": format!("/{}/", page.lang),
         "sections": nav_sections(project, &page.lang, page.section.as_deref()),
         "feed_url": format!("/{}/atom.xml", page.lang),
-        "search": cfg!(feature = "search"),
+        "search": cfg!(feature = "search") && project.config.search,
     })
 }
 

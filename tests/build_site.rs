@@ -257,3 +257,32 @@ fn a_section_without_an_index_page_still_gets_one() {
     let finops = site.read("en/finops/index.html");
     assert!(finops.contains("Splitting a budget"));
 }
+
+#[cfg(feature = "search")]
+#[test]
+fn search_is_on_by_default_and_off_with_the_flag_or_the_setting() {
+    let has_search = |site: &Site| {
+        let page = site.read("en/agent-security/windows/index.html");
+        let form = page.contains("data-search");
+        let index = site.exists("pagefind/pagefind-entry.json");
+        assert_eq!(
+            form, index,
+            "the search box shows exactly when there is an index"
+        );
+        index
+    };
+    let site = built();
+    assert!(has_search(&site));
+
+    let output = site.build(&["--no-search"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(!has_search(&site));
+
+    let config = site.source("aula.toml");
+    site.write(
+        "aula.toml",
+        &format!("{config}\n[search]\nenabled = false\n"),
+    );
+    site.build_ok();
+    assert!(!has_search(&site));
+}

@@ -20,6 +20,7 @@ pub(crate) fn execute(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
+        no_search: args.no_search,
     };
     let built = match build(root, &options) {
         Ok(built) => built,

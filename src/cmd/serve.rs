@@ -35,6 +35,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         BuildOptions {
             drafts: args.drafts,
             base_url: Some(format!("http://{address}")),
+            no_search: false,
         },
     );
     // Watching starts before the first build, so an edit made while it runs is not missed.
@@ -117,7 +118,11 @@ fn publish(
     };
     let mut site = built.output;
     let current = shared.site();
-    for path in current.paths().filter(|p| p.starts_with(SEARCH_DIR)) {
+    let search = built.search;
+    for path in current
+        .paths()
+        .filter(|p| search && p.starts_with(SEARCH_DIR))
+    {
         if let Some(bytes) = current.get_shared(path) {
             site.insert_shared(path, bytes);
         }
@@ -131,7 +136,9 @@ fn publish(
             languages,
         },
     );
-    let _ = indexer.send((number, site));
+    if search {
+        let _ = indexer.send((number, site));
+    }
 }
 
 /// A thread that builds the search index of the latest published site and swaps it in.
