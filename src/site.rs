@@ -141,12 +141,6 @@ pub(crate) struct Built {
     pub(crate) search: bool,
 }
 
-/// Loads and renders the site at `root`.
-pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let project = Project::load(root, options)?;
-    render(&project)
-}
-
 /// One output file as rendered, shared with the render cache, or why it could not be.
 type RenderedFile = Result<Arc<[u8]>, Diagnostic>;
 
@@ -162,12 +156,25 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
     render_with(project, None)
 }
 
+/// Renders the whole site into `output` (e.g. a store that writes into a staging folder).
+pub(crate) fn render_into(project: &Project, output: OutputStore) -> Result<Built, Diagnostics> {
+    render_inner(project, None, output)
+}
+
 /// Renders the whole site, reusing what `cache` remembers from earlier renders of this project
 /// (the preview server's incremental rebuild). The result is the same as without a cache except
 /// that, with one, the search index is not built: add it with `search::add_index`.
 pub(crate) fn render_with(
     project: &Project,
     cache: Option<&RenderCache>,
+) -> Result<Built, Diagnostics> {
+    render_inner(project, cache, OutputStore::default())
+}
+
+fn render_inner(
+    project: &Project,
+    cache: Option<&RenderCache>,
+    mut output: OutputStore,
 ) -> Result<Built, Diagnostics> {
     let mut problems = Diagnostics::default();
     let content = &project.content;
@@ -237,7 +244,8 @@ pub(crate) fn render_with(
         .collect();
 
     // Step 3: every page through its template, in parallel.
-    let rendered: Vec<(String, RenderedFile)> = content
+    type Written = Result<Option<Arc<[u8]>>, crate::output::OutputError>;
+    let rendered: Vec<(String, Result<Written, Diagnostic>)> = content
         .pages
         .par_iter()
         .enumerate()
@@ -254,13 +262,16 @@ pub(crate) fn render_with(
                     page.path.display()
                 ))
             });
-            (path, html)
+            // Written now when the output goes to disk, so pages are not all held at once.
+            (
+                path.clone(),
+                html.map(|html| output.write_through(&path, html)),
+            )
         })
         .collect();
-    let mut output = OutputStore::default();
     for (path, result) in rendered {
         match result {
-            Ok(html) => output.insert_shared(path, html),
+            Ok(written) => output.record(path, written),
             Err(d) => problems.push(d),
         }
     }
