@@ -55,6 +55,9 @@ pub(crate) struct BuildArgs {
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub(crate) drafts: bool,
+    /// Leave out the search index (and the search box): a faster build, e.g. while drafting.
+    #[arg(long)]
+    pub(crate) no_search: bool,
 }
 
 #[derive(Debug, clap::Args)]

@@ -27,6 +27,15 @@ struct RawConfig {
     highlight: RawHighlight,
     #[serde(default)]
     labs: RawLabs,
+    #[serde(default)]
+    search: RawSearch,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSearch {
+    /// Whether to build a search index (and show the search box); on by default.
+    enabled: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -61,6 +70,8 @@ pub(crate) struct Config {
     pub(crate) dark_theme: String,
     pub(crate) lab_manifests: PathBuf,
     pub(crate) lab_bin_dir: Option<PathBuf>,
+    /// Build a search index and show the search box (`[search] enabled`, on by default).
+    pub(crate) search: bool,
 }
 
 impl Config {
@@ -165,6 +176,7 @@ impl Config {
                 .unwrap_or_else(|| "base16-ocean.dark".into()),
             lab_manifests: root.join(raw.labs.manifests.as_deref().unwrap_or("labs/manifests")),
             lab_bin_dir: raw.labs.bin_dir.map(|dir| root.join(dir)),
+            search: raw.search.enabled.unwrap_or(true),
         })
     }
 

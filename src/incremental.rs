@@ -34,8 +34,10 @@ use std::sync::{Arc, OnceLock};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::config::CONFIG_FILE;
 use crate::content::{Page, PageKind};
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::markdown::highlight::{Blocks, Highlighter};
 use crate::output::OutputStore;
 use crate::render_cache::RenderCache;
 use crate::site::{
@@ -47,6 +49,8 @@ use crate::site::{
 #[derive(Default)]
 pub(crate) struct Memory {
     markdown: RenderCache,
+    /// Made on the first render (its themes come from aula.toml, which a memory outlives not).
+    highlighter: Option<Highlighter>,
     last: Option<Last>,
 }
 
@@ -155,8 +159,23 @@ impl Digests {
 /// the result is empty (nothing in the preview checks links). When the render fails, `memory`
 /// keeps the last good render.
 pub(crate) fn render(project: &Project, memory: &mut Memory) -> Result<Built, Diagnostics> {
-    let made = make(project, &memory.markdown, memory.last.as_ref())?;
-    Ok(memory.remember(project, made))
+    let highlighter = match memory.highlighter.take() {
+        Some(highlighter) => highlighter,
+        None => {
+            let config = &project.config;
+            Highlighter::new(&config.light_theme, &config.dark_theme).map_err(|e| {
+                Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")])
+            })?
+        }
+    };
+    let made = make(
+        project,
+        &memory.markdown,
+        &highlighter,
+        memory.last.as_ref(),
+    );
+    memory.highlighter = Some(highlighter);
+    Ok(memory.remember(project, made?))
 }
 
 /// What one render made, to be remembered.
@@ -177,6 +196,7 @@ struct Made {
 fn make(
     project: &Project,
     markdown: &RenderCache,
+    highlighter: &Highlighter,
     last: Option<&Last>,
 ) -> Result<Made, Diagnostics> {
     let content = &project.content;
@@ -211,7 +231,7 @@ fn make(
             known.filter(|_| same_links.is_some_and(same_strings))
         })
         .collect();
-    let bodies = render_bodies(project, markdown, &reusable, links, &index)?;
+    let bodies = render_bodies(project, markdown, highlighter, &reusable, links, &index)?;
 
     // Step 2: each page's digests and summary, and the structure.
     let digests: Vec<Digests> = (0..pages.len())
@@ -279,13 +299,9 @@ fn make(
         }
     }
     let highlight_css = match last {
-        Some(l) => Ok(l.highlight_css.clone()),
-        None => site::highlight_css(project).map(|css| Arc::from(css.into_bytes())),
+        Some(l) => l.highlight_css.clone(),
+        None => Arc::from(highlighter.stylesheet().into_bytes()),
     };
-    let highlight_css = highlight_css.unwrap_or_else(|d| {
-        problems.push(d);
-        Arc::from(Vec::new())
-    });
     if problems.has_errors() {
         return Err(problems.sorted());
     }
@@ -387,6 +403,7 @@ impl Memory {
             warnings: site::fallback_warnings(project),
             pages: pages.len(),
             links: Vec::new(),
+            search: project.config.search,
         }
     }
 }
@@ -426,6 +443,7 @@ fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
 fn render_bodies(
     project: &Project,
     markdown: &RenderCache,
+    highlighter: &Highlighter,
     reusable: &[Option<&Known>],
     links: u64,
     index: &OnceLock<Arc<SourceIndex>>,
@@ -440,7 +458,9 @@ fn render_bodies(
                 // the link table stays the same.
                 let index = index
                     .get_or_init(|| Arc::new(SourceIndex::new(&project.config, &project.content)));
-                site::render_body(project, index, &pages[i], Some(markdown), links)
+                let mut blocks = Blocks::new(highlighter);
+                let page = &pages[i];
+                site::render_body(project, index, page, Some(markdown), links, &mut blocks)
             }
         })
         .collect();

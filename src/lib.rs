@@ -83,7 +83,13 @@ pub mod fuzzing {
                 source
             }
         };
-        let rendered = crate::markdown::render(body, &Links, "anchor");
+        let Ok(highlighter) =
+            crate::markdown::highlight::Highlighter::new("InspiredGitHub", "base16-ocean.dark")
+        else {
+            return;
+        };
+        let mut blocks = crate::markdown::highlight::Blocks::new(&highlighter);
+        let rendered = crate::markdown::render(body, &Links, "anchor", &mut blocks);
         // Offsets the renderer reports must be places in the body.
         for problem in &rendered.problems {
             assert!(problem.offset <= body.len());

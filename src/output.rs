@@ -1,5 +1,5 @@
-//! Where a built site goes: an in-memory [`OutputStore`] (what the preview server serves), and
-//! [`write_atomically`], which puts a store on disk for `aula build`.
+//! Where a built site goes: an [`OutputStore`], in memory (what the preview server serves) or
+//! written as it comes into a [`Staging`] folder that `aula build` swaps in at the end.
 //!
 //! Writing is all or nothing: the site is written to a temporary folder beside the output
 //! folder, then swapped in with renames, so a failed build — or a crash halfway — leaves the
@@ -21,29 +21,89 @@ pub(crate) const SOURCE_FOLDERS: &[&str] =
     &["content", "templates", "locales", "labs", "static", "src"];
 
 /// The files of a built site, by path relative to the site root (`es/finops/index.html`).
-/// Files are shared, so the preview server can put an unchanged page into the next build's
+///
+/// A store either keeps its files in memory (the preview server, `aula check`) or, made with
+/// [`Staging::store`], writes each one into a staging folder as it comes and keeps only its path
+/// (`aula build`, so ten thousand rendered pages are never all in memory at once). In memory,
+/// files are shared, so the preview server can put an unchanged page into the next build's
 /// store without copying it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct OutputStore {
-    files: BTreeMap<String, Arc<[u8]>>,
+    /// `None`: written to `folder`.
+    files: BTreeMap<String, Option<Arc<[u8]>>>,
+    folder: Option<PathBuf>,
+    /// The first file that could not be written (reported by [`Staging::finish`]).
+    failed: Option<(PathBuf, String)>,
+}
+
+impl PartialEq for OutputStore {
+    fn eq(&self, other: &OutputStore) -> bool {
+        self.files == other.files && self.folder == other.folder
+    }
 }
 
 impl OutputStore {
     pub(crate) fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), Arc::from(bytes.into()));
+        self.insert_shared(path, Arc::from(bytes.into()));
     }
 
     pub(crate) fn insert_shared(&mut self, path: impl Into<String>, bytes: Arc<[u8]>) {
-        self.files.insert(path.into(), bytes);
+        let path = path.into();
+        let written = self.write_through(&path, bytes);
+        self.record(path, written);
     }
 
-    /// Keeps only the files whose path passes `keep`.
+    /// For workers rendering in parallel: a store that writes to a folder writes `bytes` now
+    /// and gives back `None`; an in-memory one gives the bytes back. Either way, record the
+    /// result with [`OutputStore::record`].
+    pub(crate) fn write_through(
+        &self,
+        path: &str,
+        bytes: Arc<[u8]>,
+    ) -> Result<Option<Arc<[u8]>>, OutputError> {
+        let Some(folder) = &self.folder else {
+            return Ok(Some(bytes));
+        };
+        let target = folder.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.into(), e))?;
+        }
+        std::fs::write(&target, &bytes).map_err(|e| OutputError::Io(target, e))?;
+        Ok(None)
+    }
+
+    /// Records a file given to [`OutputStore::write_through`].
+    pub(crate) fn record(&mut self, path: String, written: Result<Option<Arc<[u8]>>, OutputError>) {
+        match written {
+            Ok(kept) => {
+                self.files.insert(path, kept);
+            }
+            Err(OutputError::Io(file, e)) => {
+                self.failed.get_or_insert((file, e.to_string()));
+            }
+            Err(OutputError::Refused(file, why)) => {
+                self.failed.get_or_insert((file, why.to_string()));
+            }
+        }
+    }
+
+    /// Keeps only the files whose path passes `keep` (of an in-memory store).
     pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         self.files.retain(|path, _| keep(path));
     }
 
+    /// A file kept in memory; `None` for one written to the staging folder.
     pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
-        self.files.get(path).map(|bytes| &bytes[..])
+        self.files.get(path)?.as_deref()
+    }
+
+    /// A file's bytes, from memory or read back from the staging folder.
+    pub(crate) fn read(&self, path: &str) -> Option<std::borrow::Cow<'_, [u8]>> {
+        match (self.files.get(path)?, &self.folder) {
+            (Some(bytes), _) => Some(std::borrow::Cow::Borrowed(&bytes[..])),
+            (None, Some(folder)) => std::fs::read(folder.join(path)).ok().map(Into::into),
+            (None, None) => None,
+        }
     }
 
     pub(crate) fn contains(&self, path: &str) -> bool {
@@ -58,8 +118,11 @@ impl OutputStore {
         self.files.keys().map(String::as_str)
     }
 
+    /// The files kept in memory.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
-        self.files.iter().map(|(k, v)| (k.as_str(), &v[..]))
+        self.files
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_deref()?)))
     }
 }
 
@@ -130,53 +193,95 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `store` to `output` (already checked by [`check_output_folder`]) all at once.
-pub(crate) fn write_atomically(store: &OutputStore, output: &Path) -> Result<(), OutputError> {
-    let parent = output.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".{name}.aula-new-"))
-        .tempdir_in(parent)
-        .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-    // Folders first (one pass, in order), then the files on every core: writing ten thousand
-    // pages is mostly the file system's work, and it overlaps well.
-    let mut folders: Vec<PathBuf> = store
-        .paths()
-        .filter_map(|path| Path::new(path).parent().map(|dir| staging.path().join(dir)))
-        .collect();
-    folders.dedup();
-    for dir in &folders {
-        std::fs::create_dir_all(dir).map_err(|e| OutputError::Io(dir.clone(), e))?;
+/// A temporary folder beside the output folder that a build is written into, then swapped in
+/// whole by [`Staging::finish`]. Dropped without finishing, it is removed and the previous
+/// output stays as it was.
+pub(crate) struct Staging {
+    folder: tempfile::TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// A staging folder for `output` (already checked by [`check_output_folder`]).
+    pub(crate) fn new(output: &Path) -> Result<Staging, OutputError> {
+        let parent = output.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let folder = tempfile::Builder::new()
+            .prefix(&format!(".{name}.aula-new-"))
+            .tempdir_in(parent)
+            .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+        Ok(Staging {
+            folder,
+            output: output.to_path_buf(),
+        })
     }
-    let files: Vec<(&str, &[u8])> = store.iter().collect();
-    files.par_iter().try_for_each(|(path, bytes)| {
-        let target = staging.path().join(path);
-        std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target.clone(), e))
-    })?;
-    std::fs::write(staging.path().join(MARKER), b"written by aula build\n")
-        .map_err(|e| OutputError::Io(staging.path().to_path_buf(), e))?;
-    let staged = staging.keep();
-    let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
-    let had_old = output.exists();
-    if had_old {
-        std::fs::rename(output, &old).map_err(|e| OutputError::Io(output.to_path_buf(), e))?;
-    }
-    if let Err(e) = std::fs::rename(&staged, output) {
-        // Put the previous site back: better the old site than none.
-        if had_old {
-            let _ = std::fs::rename(&old, output);
+
+    /// An empty store that writes its files into this staging folder.
+    pub(crate) fn store(&self) -> OutputStore {
+        OutputStore {
+            folder: Some(self.folder.path().to_path_buf()),
+            ..OutputStore::default()
         }
-        let _ = std::fs::remove_dir_all(&staged);
-        return Err(OutputError::Io(output.to_path_buf(), e));
     }
-    if had_old {
-        std::fs::remove_dir_all(&old).map_err(|e| OutputError::Io(old.clone(), e))?;
+
+    /// Writes what `store` still holds in memory (on every core: writing ten thousand pages is
+    /// mostly the file system's work, and it overlaps well), then swaps the folder in for the
+    /// output folder. A file that `store` could not write fails the whole build.
+    pub(crate) fn finish(self, store: &OutputStore) -> Result<(), OutputError> {
+        if let Some((file, error)) = &store.failed {
+            return Err(OutputError::Io(
+                file.clone(),
+                std::io::Error::other(error.clone()),
+            ));
+        }
+        let staging = self.folder.path();
+        let files: Vec<(&str, &[u8])> = store.iter().collect();
+        files.par_iter().try_for_each(|(path, bytes)| {
+            let target = staging.join(path);
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+            }
+            std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target.clone(), e))
+        })?;
+        std::fs::write(staging.join(MARKER), b"written by aula build\n")
+            .map_err(|e| OutputError::Io(staging.to_path_buf(), e))?;
+        let output = &self.output;
+        let parent = output.parent().unwrap_or(Path::new("."));
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let staged = self.folder.keep();
+        let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
+        let had_old = output.exists();
+        if had_old {
+            std::fs::rename(output, &old).map_err(|e| OutputError::Io(output.to_path_buf(), e))?;
+        }
+        if let Err(e) = std::fs::rename(&staged, output) {
+            // Put the previous site back: better the old site than none.
+            if had_old {
+                let _ = std::fs::rename(&old, output);
+            }
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(OutputError::Io(output.to_path_buf(), e));
+        }
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(|e| OutputError::Io(old.clone(), e))?;
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// Writes an in-memory `store` to `output` (already checked by [`check_output_folder`]) all at
+/// once.
+#[cfg(test)]
+pub(crate) fn write_atomically(store: &OutputStore, output: &Path) -> Result<(), OutputError> {
+    Staging::new(output)?.finish(store)
 }
 
 #[cfg(test)]

@@ -239,6 +239,7 @@ impl Sources {
         if let Some(base_url) = &options.base_url {
             config.base_url = base_url.trim_end_matches('/').to_string();
         }
+        config.search &= !options.no_search;
         let themes = site::check_themes(&config);
         let locales = Locales::load(&config).map(Arc::new);
         let templates = load_templates(root, &locales);

@@ -40,31 +40,22 @@ const UNUSED_FILES: &[&str] = &[
 pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
     use std::collections::BTreeMap;
 
-    // Only pages with a marked body are indexed; handing Pagefind the others (listings, tag
-    // pages) would only cost parsing time.
-    let mut by_language: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for (path, bytes) in output.iter() {
-        if !path.ends_with(".html") || path.starts_with(BUNDLE_DIR) {
-            continue;
+    let mut by_language: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for path in output.paths() {
+        if path.ends_with(".html") && !path.starts_with(BUNDLE_DIR) {
+            let language = path.split('/').next().unwrap_or_default();
+            by_language.entry(language).or_default().push(path);
         }
-        let html = String::from_utf8_lossy(bytes);
-        if !html.contains("data-pagefind-body") {
-            continue;
-        }
-        let language = path.split('/').next().unwrap_or_default().to_string();
-        by_language
-            .entry(language)
-            .or_default()
-            .push((path.to_string(), html.into_owned()));
     }
     if by_language.is_empty() {
         // Pagefind needs one page to write its bundle; an empty site gets an empty index.
-        by_language.insert(String::new(), Vec::new());
+        by_language.insert("", Vec::new());
     }
+    let store = &*output;
     let bundles: Vec<Result<Bundle, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = by_language
             .into_values()
-            .map(|pages| scope.spawn(move || index_pages(pages)))
+            .map(|paths| scope.spawn(move || index_pages(store, paths)))
             .collect();
         workers
             .into_iter()
@@ -106,9 +97,10 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
 #[cfg(feature = "search")]
 type Bundle = Vec<(String, Vec<u8>)>;
 
-/// One Pagefind bundle for `pages`, without the UIs the site doesn't use.
+/// One Pagefind bundle for the pages at `paths` in `store` (read one at a time: the store may
+/// have written them to disk), without the UIs the site doesn't use.
 #[cfg(feature = "search")]
-fn index_pages(pages: Vec<(String, String)>) -> Result<Bundle, String> {
+fn index_pages(store: &OutputStore, paths: Vec<&str>) -> Result<Bundle, String> {
     use pagefind::api::PagefindIndex;
     use pagefind::options::PagefindServiceConfig;
 
@@ -125,8 +117,18 @@ fn index_pages(pages: Vec<(String, String)>) -> Result<Bundle, String> {
                 .exclude_selectors(vec![".heading-anchor".to_string()])
                 .build();
             let mut index = PagefindIndex::new(Some(config))?;
-            for (path, html) in pages {
-                index.add_html_file(Some(path), None, html).await?;
+            for path in paths {
+                let Some(bytes) = store.read(path) else {
+                    continue;
+                };
+                let html = String::from_utf8_lossy(&bytes);
+                // Only pages with a marked body are indexed; handing Pagefind the others
+                // (listings, tag pages) would only cost parsing time.
+                if html.contains("data-pagefind-body") {
+                    index
+                        .add_html_file(Some(path.to_string()), None, html.into_owned())
+                        .await?;
+                }
             }
             index.get_files().await
         })

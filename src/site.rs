@@ -20,6 +20,7 @@ use crate::content::{Content, Page, PageKind};
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
 use crate::i18n::Locales;
 use crate::labs::{Registry, runner::Outcome};
+use crate::markdown::highlight::{Blocks, Highlighter};
 use crate::markdown::{self, LinkResolver, Rendered};
 use crate::output::OutputStore;
 use crate::render_cache::{BodyKey, RenderCache};
@@ -31,6 +32,8 @@ pub(crate) struct BuildOptions {
     pub(crate) drafts: bool,
     /// Overrides `base_url` from aula.toml (e.g. for a preview server's own address).
     pub(crate) base_url: Option<String>,
+    /// Overrides `[search] enabled` from aula.toml: no search index, no search box.
+    pub(crate) no_search: bool,
 }
 
 /// Everything a build reads from disk, loaded and validated.
@@ -52,6 +55,7 @@ impl Project {
         if let Some(base_url) = &options.base_url {
             config.base_url = base_url.trim_end_matches('/').to_string();
         }
+        config.search &= !options.no_search;
         let mut problems = check_themes(&config);
         let locales = Locales::load(&config).map(Arc::new);
         let templates = match &locales {
@@ -134,12 +138,8 @@ pub(crate) struct Built {
     /// Every internal link of every page, by page index in `content.pages` (for `aula check`;
     /// the preview server's renders leave it empty).
     pub(crate) links: Vec<Vec<markdown::LinkRef>>,
-}
-
-/// Loads and renders the site at `root`.
-pub(crate) fn build(root: &Path, options: &BuildOptions) -> Result<Built, Diagnostics> {
-    let project = Project::load(root, options)?;
-    render(&project)
+    /// Whether the site has a search index (the preview server builds it after publishing).
+    pub(crate) search: bool,
 }
 
 /// One output file as rendered (shared, so the preview server keeps it without a copy), or why
@@ -160,6 +160,11 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
     render_with(project, None)
 }
 
+/// Renders the whole site into `output` (e.g. a store that writes into a staging folder).
+pub(crate) fn render_into(project: &Project, output: OutputStore) -> Result<Built, Diagnostics> {
+    render_inner(project, None, output)
+}
+
 /// Renders the whole site, reusing the Markdown that `cache` remembers from earlier renders of
 /// this project. The result is the same as without a cache except that, with one, the search
 /// index is not built: add it with `search::add_index`. (The preview server renders through
@@ -168,18 +173,59 @@ pub(crate) fn render_with(
     project: &Project,
     cache: Option<&RenderCache>,
 ) -> Result<Built, Diagnostics> {
+    render_inner(project, cache, OutputStore::default())
+}
+
+fn render_inner(
+    project: &Project,
+    cache: Option<&RenderCache>,
+    mut output: OutputStore,
+) -> Result<Built, Diagnostics> {
     let mut problems = Diagnostics::default();
     let content = &project.content;
     let resolver_index = SourceIndex::new(&project.config, content);
     let links = cache.map_or(0, |_| link_fingerprint(&project.config, content));
 
-    // Step 1: Markdown and labs, page by page, in parallel.
-    let results: Vec<Result<RenderedPage, Diagnostics>> = content
-        .pages
+    // Step 1: Markdown and labs, page by page, in parallel. A page and its translations go to
+    // the same worker, one after the other: translations usually keep their code blocks as they
+    // are, so the second one finds them highlighted already (highlighting is most of a build).
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in content.pages.iter().enumerate() {
+        let group = *group_of
+            .entry(page.translation_key.as_str())
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[group].push(i);
+    }
+    let mut results: Vec<Option<Result<RenderedPage, Diagnostics>>> =
+        std::iter::repeat_with(|| None)
+            .take(content.pages.len())
+            .collect();
+    let highlighter = Highlighter::new(&project.config.light_theme, &project.config.dark_theme)
+        .map_err(|e| Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")]))?;
+    let rendered_groups: Vec<Vec<(usize, Result<RenderedPage, Diagnostics>)>> = groups
         .par_iter()
-        .map(|page| render_body(project, &resolver_index, page, cache, links))
+        .map(|members| {
+            let mut blocks = Blocks::new(&highlighter);
+            members
+                .iter()
+                .map(|&i| {
+                    let page = &content.pages[i];
+                    let body =
+                        render_body(project, &resolver_index, page, cache, links, &mut blocks);
+                    (i, body)
+                })
+                .collect()
+        })
         .collect();
-    let mut bodies = Vec::with_capacity(results.len());
+    for (i, result) in rendered_groups.into_iter().flatten() {
+        results[i] = Some(result);
+    }
+    let results = results.into_iter().flatten();
+    let mut bodies = Vec::with_capacity(content.pages.len());
     for result in results {
         match result {
             Ok(body) => bodies.push(Some(body)),
@@ -205,14 +251,19 @@ pub(crate) fn render_with(
         .collect();
 
     // Step 3: every page through its template, in parallel.
-    let rendered: Vec<(String, RenderedFile)> = (0..content.pages.len())
+    type Written = Result<Option<Arc<[u8]>>, crate::output::OutputError>;
+    let rendered: Vec<(String, Result<Written, Diagnostic>)> = (0..content.pages.len())
         .into_par_iter()
-        .map(|i| render_content_page(project, &structure, &bodies, i))
+        .map(|i| {
+            let (path, html) = render_content_page(project, &structure, &bodies, i);
+            // Written now when the output goes to disk, so pages are not all held at once.
+            let written = html.map(|html| output.write_through(&path, html));
+            (path, written)
+        })
         .collect();
-    let mut output = OutputStore::default();
     for (path, result) in rendered {
         match result {
-            Ok(html) => output.insert_shared(path, html),
+            Ok(written) => output.record(path, written),
             Err(d) => problems.push(d),
         }
     }
@@ -233,20 +284,15 @@ pub(crate) fn render_with(
         output.insert(feed_path(lang), feed(project, &structure, lang));
     }
     output.insert("robots.txt", robots_txt(&project.config));
-    match highlight_css(project) {
-        Ok(css) => output.insert("highlight.css", css),
-        Err(e) => {
-            problems.push(e);
-            return Err(problems);
-        }
-    }
+    output.insert("highlight.css", highlighter.stylesheet());
     for (name, bytes) in &project.static_files {
         output.insert(name.clone(), bytes.clone());
     }
     // Last: the search index is built from the finished pages. It indexes every page each time
-    // (about a minute for 10,000 pages), so the preview server (the one caller with a cache)
-    // builds it itself, after the pages are served.
+    // (about a minute for 10,000 pages), so the preview server (which renders through
+    // `incremental`, or here with a cache) builds it itself, after the pages are served.
     if cache.is_none()
+        && project.config.search
         && let Err(e) = crate::search::add_index(&mut output)
     {
         problems.push(e);
@@ -261,6 +307,7 @@ pub(crate) fn render_with(
         output,
         warnings,
         links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
+        search: project.config.search,
     })
 }
 
@@ -429,6 +476,7 @@ pub(crate) fn render_body(
     page: &Page,
     cache: Option<&RenderCache>,
     link_fingerprint: u64,
+    blocks: &mut Blocks<'_>,
 ) -> Result<RenderedPage, Diagnostics> {
     let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
     let links = PageLinks {
@@ -451,11 +499,11 @@ pub(crate) fn render_body(
                 links: link_fingerprint,
             };
             cache.body(&page.url, key, || {
-                markdown::render(page.body(), &links, &anchor_label)
+                markdown::render(page.body(), &links, &anchor_label, blocks)
             })
         }
         None => {
-            let rendered = markdown::render(page.body(), &links, &anchor_label);
+            let rendered = markdown::render(page.body(), &links, &anchor_label, blocks);
             let html: Arc<str> = rendered.html.as_str().into();
             (Arc::new(rendered), html)
         }
@@ -719,7 +767,7 @@ pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Val
         "home_url": format!("/{}/", page.lang),
         "sections": nav_sections(project, &page.lang, page.section.as_deref()),
         "feed_url": format!("/{}/atom.xml", page.lang),
-        "search": cfg!(feature = "search"),
+        "search": cfg!(feature = "search") && project.config.search,
     })
 }
 
@@ -1191,10 +1239,4 @@ pub(crate) fn robots_txt(config: &Config) -> String {
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         config.absolute_url("/sitemap.xml")
     )
-}
-
-/// The stylesheet of the highlighting themes aula.toml names.
-pub(crate) fn highlight_css(project: &Project) -> Result<String, Diagnostic> {
-    markdown::highlight::stylesheet(&project.config.light_theme, &project.config.dark_theme)
-        .map_err(|e| Diagnostic::error(CONFIG_FILE, e).group("config"))
 }

@@ -204,3 +204,25 @@ fn dangerous_output_folders_are_refused_before_building() {
     }
     assert!(site.path().join("content/en/_index.md").exists());
 }
+
+#[test]
+fn a_build_failing_halfway_through_rendering_leaves_nothing_behind() {
+    let site = Site::fixture("bilingual");
+    site.build_ok();
+    let before = site.read("en/agent-security/windows/index.html");
+    // Articles render (and are written to the staging folder) beside the tag pages, which fail.
+    let tag = site.source("templates/tag.html");
+    site.write(
+        "templates/tag.html",
+        &tag.replacen("{{ title }}", "{{ no_such_variable.field }}", 1),
+    );
+    let output = failing_build(&site);
+    assert!(output.contains("no_such_variable"), "{output}");
+    assert_eq!(site.read("en/agent-security/windows/index.html"), before);
+    let leftovers: Vec<String> = std::fs::read_dir(site.path())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("aula-new") || name.contains("aula-old"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

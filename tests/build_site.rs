@@ -39,15 +39,40 @@ fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
     let en = site.read("en/agent-security/windows/index.html");
     // TOML comes from two-face's extra syntaxes.
     assert!(en.contains("data-lang=\"toml\""));
-    assert!(en.contains("<span class=\"hl-source hl-toml\">"), "{en}");
-    assert!(en.contains("<span class=\"hl-source hl-python\">"), "{en}");
+    // Tokens are coloured by class: the TOML key, its string value and Python's `def` each sit
+    // in a span, the key and the string in different ones.
+    let class_of = |token: &str| {
+        let end = en.find(token).unwrap_or_else(|| panic!("{token} in {en}"));
+        let open = en[..end]
+            .rfind("<span class=\"")
+            .expect("a span before the token");
+        assert!(
+            !en[open..end].contains("</span>"),
+            "{token} is outside any span"
+        );
+        en[open + 13..end]
+            .split('"')
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let key = class_of(">limit");
+    let string = class_of(">60s<");
+    assert_ne!(key, string);
+    let def = class_of(">def");
+    let css = site.read("highlight.css");
+    for class in [key, string, def].iter().flat_map(|c| c.split(' ')) {
+        assert!(
+            css.contains(&format!(".{class} {{")),
+            "no rule for .{class}"
+        );
+    }
     assert!(
         en.contains("<code class=\"language-klingon\">qapla&#39;\n</code>")
             || en.contains("<code class=\"language-klingon\">qapla'\n</code>"),
         "{en}"
     );
-    let css = site.read("highlight.css");
-    assert!(css.contains(".hl-") && css.contains(":root[data-theme=\"dark\"] .hl-"));
+    assert!(css.contains(":root[data-theme=\"dark\"] .hl-d"));
 }
 
 #[test]
@@ -231,4 +256,33 @@ fn a_section_without_an_index_page_still_gets_one() {
     let site = built();
     let finops = site.read("en/finops/index.html");
     assert!(finops.contains("Splitting a budget"));
+}
+
+#[cfg(feature = "search")]
+#[test]
+fn search_is_on_by_default_and_off_with_the_flag_or_the_setting() {
+    let has_search = |site: &Site| {
+        let page = site.read("en/agent-security/windows/index.html");
+        let form = page.contains("data-search");
+        let index = site.exists("pagefind/pagefind-entry.json");
+        assert_eq!(
+            form, index,
+            "the search box shows exactly when there is an index"
+        );
+        index
+    };
+    let site = built();
+    assert!(has_search(&site));
+
+    let output = site.build(&["--no-search"]);
+    assert!(output.status.success(), "{}", common::stderr(&output));
+    assert!(!has_search(&site));
+
+    let config = site.source("aula.toml");
+    site.write(
+        "aula.toml",
+        &format!("{config}\n[search]\nenabled = false\n"),
+    );
+    site.build_ok();
+    assert!(!has_search(&site));
 }

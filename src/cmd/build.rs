@@ -4,8 +4,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::cli::BuildArgs;
-use crate::output::{check_output_folder, write_atomically};
-use crate::site::{BuildOptions, build};
+use crate::output::{Staging, check_output_folder};
+use crate::site::{BuildOptions, Project, render_into};
 
 pub(crate) fn execute(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
@@ -20,8 +20,21 @@ pub(crate) fn execute(args: &BuildArgs) -> anyhow::Result<ExitCode> {
     let options = BuildOptions {
         drafts: args.drafts,
         base_url: args.base_url.clone(),
+        no_search: args.no_search,
     };
-    let built = match build(root, &options) {
+    // Pages are written into a staging folder as they are rendered; a failed build drops it
+    // (removing it) and leaves the previous output as it was.
+    let built = Project::load(root, &options).and_then(|project| {
+        let staging = Staging::new(&output).map_err(|e| {
+            crate::diagnostics::Diagnostics::from_iter([crate::diagnostics::Diagnostic::error(
+                output.display().to_string(),
+                e.to_string(),
+            )])
+        })?;
+        let built = render_into(&project, staging.store())?;
+        Ok((built, staging))
+    });
+    let (built, staging) = match built {
         Ok(built) => built,
         Err(problems) => {
             super::report(&problems.sorted());
@@ -30,10 +43,7 @@ pub(crate) fn execute(args: &BuildArgs) -> anyhow::Result<ExitCode> {
         }
     };
     super::report(&built.warnings.clone().sorted());
-    for warning in built.warnings.iter() {
-        let _ = warning;
-    }
-    write_atomically(&built.output, &output)?;
+    staging.finish(&built.output)?;
     println!(
         "built {} pages ({} files) into {} in {:.2?}",
         built.pages,

@@ -35,6 +35,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
         BuildOptions {
             drafts: args.drafts,
             base_url: Some(format!("http://{address}")),
+            no_search: false,
         },
     );
     // Watching starts before the first build, so an edit made while it runs is not missed.
@@ -115,9 +116,11 @@ fn publish(
     let Some((registry, locales, default_language, languages)) = session.lab_desk() else {
         return;
     };
+    let search = built.search;
     let pages = Arc::new(built.output);
     let number = shared.publish(
         pages.clone(),
+        search,
         LabDesk {
             registry,
             locales,
@@ -125,7 +128,9 @@ fn publish(
             languages,
         },
     );
-    let _ = indexer.send((number, pages));
+    if search {
+        let _ = indexer.send((number, pages));
+    }
 }
 
 /// A thread that builds the search index of the latest published pages and serves it.

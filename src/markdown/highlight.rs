@@ -1,22 +1,26 @@
 //! Code highlighting: the one module that knows syntect (with two-face's extra syntaxes, so TOML,
 //! INI, Dockerfile and the rest of bat's set highlight).
 //!
-//! Highlighted code is HTML with CSS classes (prefixed `hl-`), never inline styles; the colours
-//! come from one stylesheet that holds a light and a dark theme ([`stylesheet`]). Unknown
-//! languages fall back to plain text without an error. Highlighting is the most expensive part of
-//! a build, so results are memoised by language and code: a rebuild after an edit highlights
-//! only the blocks it has not seen.
+//! syntect parses each block into scopes; a [`Highlighter`] resolves every token's scopes against
+//! the site's two themes (light and dark) once, here, and writes one flat span per run of tokens
+//! that look alike: `<span class="hl-l3 hl-d7">` says "colour 3 of the light theme, colour 7 of
+//! the dark one". Pages carry no inline styles and no nested scope spans (which made code blocks
+//! two thirds of a page's bytes); the colours come from one stylesheet ([`Highlighter::stylesheet`])
+//! that numbers each theme's colours the same way. Per-token background colours of a theme are not
+//! kept: every colour is instead made readable on the block's background. Unknown languages fall
+//! back to plain text without an error.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::sync::{Arc, OnceLock, RwLock};
 
-use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::highlighting::{Color, FontStyle, Theme};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 use two_face::theme::EmbeddedLazyThemeSet;
 
-const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// Scopes the light theme's rules to light mode (the page's script sets `data-theme`).
+const LIGHT_MODE: &str = ":root:not([data-theme=\"dark\"])";
+const DARK_MODE: &str = ":root[data-theme=\"dark\"]";
 
 fn syntaxes() -> &'static SyntaxSet {
     static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
@@ -26,13 +30,6 @@ fn syntaxes() -> &'static SyntaxSet {
 fn themes() -> &'static EmbeddedLazyThemeSet {
     static THEMES: OnceLock<EmbeddedLazyThemeSet> = OnceLock::new();
     THEMES.get_or_init(two_face::theme::extra)
-}
-
-type Cache = RwLock<HashMap<u64, Arc<str>>>;
-
-fn cache() -> &'static Cache {
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    CACHE.get_or_init(Default::default)
 }
 
 /// The names of the themes a site may choose in `aula.toml`.
@@ -51,86 +48,263 @@ pub(crate) fn language_label(language: &str) -> Option<String> {
         .map(|s| s.name.clone())
 }
 
-/// The inside of a `<code>` element for `code`: classed spans, or escaped text when the language
-/// is unknown.
-pub(crate) fn highlight(language: &str, code: &str) -> Arc<str> {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    (language, code).hash(&mut hasher);
-    let key = hasher.finish();
-    if let Ok(cache) = cache().read()
-        && let Some(hit) = cache.get(&key)
-    {
-        return hit.clone();
-    }
-    let html: Arc<str> = highlight_uncached(language, code).into();
-    if let Ok(mut cache) = cache().write() {
-        cache.insert(key, html.clone());
-    }
-    html
+/// Highlights code for one pair of themes. Shared by every page of a build (it is `Sync`).
+pub(crate) struct Highlighter {
+    light: Palette,
+    dark: Palette,
+    /// The class attribute of every scope stack met so far; `None` for the default look.
+    classes: RwLock<HashMap<Vec<Scope>, Option<Arc<str>>>>,
 }
 
-fn highlight_uncached(language: &str, code: &str) -> String {
-    let syntaxes = syntaxes();
-    let Some(syntax) = syntaxes.find_syntax_by_token(language) else {
-        return pulldown_cmark_escape(code);
-    };
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, CLASS_STYLE);
-    for line in LinesWithEndings::from(code) {
-        // A grammar that fails on a line leaves the block as plain text rather than failing the
-        // build: highlighting is decoration.
-        if generator
-            .parse_html_for_line_which_includes_newline(line)
-            .is_err()
+/// One theme, and its foreground colours in a fixed order: a token's class names the index.
+struct Palette {
+    theme: &'static Theme,
+    resolver: syntect::highlighting::Highlighter<'static>,
+    colors: Vec<Color>,
+    /// `l` or `d`: which theme a class belongs to.
+    letter: char,
+}
+
+impl Palette {
+    fn new(name: &str, letter: char) -> Result<Palette, String> {
+        let known = EmbeddedLazyThemeSet::theme_names()
+            .iter()
+            .find(|theme| theme.as_name() == name)
+            .ok_or_else(|| format!("unknown highlighting theme `{name}`"))?;
+        let theme: &'static Theme = themes().get(*known);
+        let mut colors: Vec<Color> = theme
+            .scopes
+            .iter()
+            .filter_map(|item| item.style.foreground)
+            .chain(theme.settings.foreground)
+            .collect();
+        colors.sort_by_key(|c| (c.r, c.g, c.b, c.a));
+        colors.dedup();
+        Ok(Palette {
+            theme,
+            resolver: syntect::highlighting::Highlighter::new(theme),
+            colors,
+            letter,
+        })
+    }
+
+    fn default_color(&self) -> Option<Color> {
+        self.theme.settings.foreground
+    }
+
+    /// The classes of a token with `stack` in this theme, added to `classes`.
+    fn classes_for(&self, stack: &[Scope], classes: &mut Vec<String>) {
+        let style = self.resolver.style_for_stack(stack);
+        let letter = self.letter;
+        if Some(style.foreground) != self.default_color()
+            && let Some(i) = self.colors.iter().position(|c| *c == style.foreground)
         {
-            return pulldown_cmark_escape(code);
+            classes.push(format!("hl-{letter}{i}"));
+        }
+        for (flag, suffix) in [
+            (FontStyle::BOLD, 'b'),
+            (FontStyle::ITALIC, 'i'),
+            (FontStyle::UNDERLINE, 'u'),
+        ] {
+            if style.font_style.contains(flag) {
+                classes.push(format!("hl-{letter}{suffix}"));
+            }
         }
     }
-    generator.finalize()
+
+    fn background(&self) -> Rgb {
+        self.theme
+            .settings
+            .background
+            .map_or(Rgb(255, 255, 255), |c| Rgb(c.r, c.g, c.b))
+    }
+
+    /// The rules for this theme's classes, under `mode`, each colour readable on the background.
+    fn css(&self, mode: &str) -> String {
+        let background = self.background();
+        let opaque = |c: Color| background.mix(Rgb(c.r, c.g, c.b), f64::from(c.a) / 255.0);
+        let foreground = self.default_color().map_or(Rgb(0, 0, 0), opaque);
+        let letter = self.letter;
+        let mut out = format!(
+            "{mode} pre.code, {mode} .code-block {{ background-color: {}; color: {}; }}\n",
+            background.hex(),
+            readable(foreground, background).hex()
+        );
+        for (i, color) in self.colors.iter().enumerate() {
+            let color = readable(opaque(*color), background);
+            out.push_str(&format!(
+                "{mode} .hl-{letter}{i} {{ color: {}; }}\n",
+                color.hex()
+            ));
+        }
+        out.push_str(&format!(
+            "{mode} .hl-{letter}b {{ font-weight: bold; }}\n\
+             {mode} .hl-{letter}i {{ font-style: italic; }}\n\
+             {mode} .hl-{letter}u {{ text-decoration: underline; }}\n"
+        ));
+        out
+    }
 }
 
-fn pulldown_cmark_escape(code: &str) -> String {
+impl Highlighter {
+    /// A highlighter for the themes named `light` and `dark` (see [`theme_names`]).
+    pub(crate) fn new(light: &str, dark: &str) -> Result<Highlighter, String> {
+        Ok(Highlighter {
+            light: Palette::new(light, 'l')?,
+            dark: Palette::new(dark, 'd')?,
+            classes: RwLock::default(),
+        })
+    }
+
+    /// The inside of a `<code>` element for `code`: classed spans, or escaped text when the
+    /// language is unknown or its grammar fails on the code (highlighting is decoration).
+    pub(crate) fn highlight(&self, language: &str, code: &str) -> String {
+        let syntaxes = syntaxes();
+        let Some(syntax) = syntaxes.find_syntax_by_token(language) else {
+            return escape(code);
+        };
+        let mut parser = ParseState::new(syntax);
+        let mut stack = ScopeStack::new();
+        let mut out = Spans::new(code.len());
+        let mut current: Option<Arc<str>> = None;
+        let mut stale = false;
+        for line in LinesWithEndings::from(code) {
+            let Ok(ops) = parser.parse_line(line, syntaxes) else {
+                return escape(code);
+            };
+            let mut done = 0;
+            for (at, op) in ops {
+                if at > done {
+                    // (`stale` is set again right below: an op follows.)
+                    if stale {
+                        current = self.class_for(stack.as_slice());
+                    }
+                    out.push(line.get(done..at).unwrap_or_default(), current.as_ref());
+                    done = at;
+                }
+                if stack.apply(&op).is_err() {
+                    return escape(code);
+                }
+                stale = true;
+            }
+            if done < line.len() {
+                if stale {
+                    current = self.class_for(stack.as_slice());
+                    stale = false;
+                }
+                out.push(line.get(done..).unwrap_or_default(), current.as_ref());
+            }
+        }
+        out.finish()
+    }
+
+    fn class_for(&self, stack: &[Scope]) -> Option<Arc<str>> {
+        if let Ok(classes) = self.classes.read()
+            && let Some(class) = classes.get(stack)
+        {
+            return class.clone();
+        }
+        let mut names = Vec::new();
+        self.light.classes_for(stack, &mut names);
+        self.dark.classes_for(stack, &mut names);
+        let class: Option<Arc<str>> = (!names.is_empty()).then(|| names.join(" ").into());
+        if let Ok(mut classes) = self.classes.write() {
+            classes.insert(stack.to_vec(), class.clone());
+        }
+        class
+    }
+
+    /// One stylesheet with both themes: the light one by default, the dark one when the page's
+    /// root element says `data-theme="dark"` (the page's script sets it from the reader's choice
+    /// or the system preference). Every colour is made readable (WCAG AA, 4.5:1) on its theme's
+    /// background, which code blocks (`pre.code`) take too: several bundled themes colour
+    /// comments at 2.5:1.
+    pub(crate) fn stylesheet(&self) -> String {
+        let mut out =
+            String::from("/* Code highlighting, generated by aula from syntect themes. */\n");
+        out.push_str(&self.light.css(LIGHT_MODE));
+        out.push_str(&self.dark.css(DARK_MODE));
+        out
+    }
+}
+
+/// Highlighted HTML being written: runs of text with the same classes share one span, and
+/// whitespace joins whatever span is open (its colour does not show).
+struct Spans {
+    html: String,
+    open: Option<Arc<str>>,
+}
+
+impl Spans {
+    fn new(capacity: usize) -> Spans {
+        Spans {
+            html: String::with_capacity(capacity * 2),
+            open: None,
+        }
+    }
+
+    fn push(&mut self, text: &str, class: Option<&Arc<str>>) {
+        let blank = text.chars().all(char::is_whitespace);
+        let underlined = |c: &Arc<str>| c.contains("u");
+        let keep = self.open.as_deref() == class.map(|c| &**c)
+            || (blank
+                && !class.is_some_and(underlined)
+                && !self.open.as_ref().is_some_and(underlined));
+        if !keep {
+            if self.open.take().is_some() {
+                self.html.push_str("</span>");
+            }
+            if let Some(class) = class.filter(|_| !blank) {
+                self.html.push_str("<span class=\"");
+                self.html.push_str(class);
+                self.html.push_str("\">");
+                self.open = Some(class.clone());
+            }
+        }
+        // Writing into a String cannot fail.
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut self.html, text);
+    }
+
+    fn finish(mut self) -> String {
+        if self.open.is_some() {
+            self.html.push_str("</span>");
+        }
+        self.html
+    }
+}
+
+/// Highlights for one batch of pages (a page and its translations), remembering every block so
+/// a block the batch repeats is highlighted once.
+pub(crate) struct Blocks<'a> {
+    highlighter: &'a Highlighter,
+    seen: HashMap<(String, String), Arc<str>>,
+}
+
+impl<'a> Blocks<'a> {
+    pub(crate) fn new(highlighter: &'a Highlighter) -> Blocks<'a> {
+        Blocks {
+            highlighter,
+            seen: HashMap::new(),
+        }
+    }
+
+    /// The inside of the `<code>` element for a `language` fence holding `code`.
+    pub(crate) fn html(&mut self, language: &str, code: &str) -> Arc<str> {
+        let key = (language.to_string(), code.to_string());
+        if let Some(hit) = self.seen.get(&key) {
+            return hit.clone();
+        }
+        let html: Arc<str> = self.highlighter.highlight(language, code).into();
+        self.seen.insert(key, html.clone());
+        html
+    }
+}
+
+fn escape(code: &str) -> String {
     let mut out = String::with_capacity(code.len());
     // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, code);
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut out, code);
     out
-}
-
-/// One stylesheet with both themes: the light one by default, the dark one when the page's root
-/// element says `data-theme="dark"` (the page's script sets it from the reader's choice or the
-/// system preference). Each theme is scoped to its own mode, so a class that only the light
-/// theme colours cannot leak into the dark one, and every colour is made readable (WCAG AA,
-/// 4.5:1) on its theme's background, which code blocks (`pre.code`) take too: several bundled
-/// themes colour comments at 2.5:1.
-pub(crate) fn stylesheet(light: &str, dark: &str) -> Result<String, String> {
-    let mut out = String::from("/* Code highlighting, generated by aula from syntect themes. */\n");
-    out.push_str(&theme_css(light, ":root:not([data-theme=\"dark\"])")?);
-    out.push('\n');
-    out.push_str(&theme_css(dark, ":root[data-theme=\"dark\"]")?);
-    Ok(out)
-}
-
-fn theme_css(name: &str, scope: &str) -> Result<String, String> {
-    let known = EmbeddedLazyThemeSet::theme_names()
-        .iter()
-        .find(|theme| theme.as_name() == name)
-        .ok_or_else(|| format!("unknown highlighting theme `{name}`"))?;
-    let theme = themes().get(*known);
-    let css = css_for_theme_with_class_style(theme, CLASS_STYLE).map_err(|e| e.to_string())?;
-    let background = theme
-        .settings
-        .background
-        .map_or(Rgb(255, 255, 255), |c| Rgb(c.r, c.g, c.b));
-    let foreground = theme
-        .settings
-        .foreground
-        .map_or(Rgb(0, 0, 0), |c| Rgb(c.r, c.g, c.b));
-    let mut out = scope_css(&readable_css(&css, background), scope);
-    out.push_str(&format!(
-        "{scope} pre.code, {scope} .code-block {{ background-color: {}; color: {}; }}\n",
-        background.hex(),
-        readable(foreground, background).hex()
-    ));
-    Ok(out)
 }
 
 /// An sRGB colour.
@@ -138,6 +312,7 @@ fn theme_css(name: &str, scope: &str) -> Result<String, String> {
 struct Rgb(u8, u8, u8);
 
 impl Rgb {
+    #[cfg(test)]
     fn parse(hex: &str) -> Option<(Rgb, u8)> {
         let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
         match hex.len() {
@@ -198,98 +373,87 @@ fn readable(color: Rgb, background: Rgb) -> Rgb {
     out
 }
 
-/// Rewrites every `color:` declaration (not `background-color:`) of syntect's CSS so it reads on
-/// `background`; a translucent colour is first blended onto the background.
-fn readable_css(css: &str, background: Rgb) -> String {
-    let mut out = String::with_capacity(css.len());
-    for line in css.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let parsed = trimmed
-            .strip_prefix("color: #")
-            .and_then(|rest| rest.split(';').next())
-            .and_then(|hex| Rgb::parse(hex.trim()));
-        match parsed {
-            Some((color, alpha)) => {
-                let opaque = background.mix(color, f64::from(alpha) / 255.0);
-                out.push_str(&format!(
-                    " color: {};\n",
-                    readable(opaque, background).hex()
-                ));
-            }
-            None => out.push_str(line),
-        }
-    }
-    out
-}
-
-/// Prefixes every selector of a flat stylesheet (syntect's output has no nesting) with `scope`.
-fn scope_css(css: &str, scope: &str) -> String {
-    let mut out = String::new();
-    let mut rest = css;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        let selectors = rest[..open].trim();
-        let body = &rest[open..open + close + 1];
-        let (comments, selectors) = split_leading_comments(selectors);
-        out.push_str(comments);
-        let scoped: Vec<String> = selectors
-            .split(',')
-            .map(|s| format!("{scope} {}", s.trim()))
-            .collect();
-        out.push_str(&scoped.join(", "));
-        out.push(' ');
-        out.push_str(body);
-        out.push('\n');
-        rest = &rest[open + close + 1..];
-    }
-    out
-}
-
-fn split_leading_comments(text: &str) -> (&str, &str) {
-    match text.rfind("*/") {
-        Some(end) => (&text[..end + 2], text[end + 2..].trim()),
-        None => ("", text),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn highlighter() -> Highlighter {
+        Highlighter::new("InspiredGitHub", "OneHalfDark").unwrap()
+    }
+
+    /// The colour the stylesheet gives `class` in `mode`.
+    fn color_of(css: &str, mode: &str, class: &str) -> Option<String> {
+        let rule = format!("{mode} .{class} {{ color: ");
+        let start = css.find(&rule)? + rule.len();
+        Some(css[start..start + 7].to_string())
+    }
+
     #[test]
-    fn toml_from_two_face_highlights_with_classes() {
-        let html = highlight("toml", "name = \"aula\"\n");
-        assert!(html.contains("<span class=\"hl-"), "{html}");
+    fn toml_from_two_face_highlights_with_classes_the_stylesheet_colours() {
+        let highlighter = highlighter();
+        let html = highlighter.highlight("toml", "name = \"aula\"\n");
         assert!(!html.contains("style="), "{html}");
+        let css = highlighter.stylesheet();
+        // The key and the string look different in both themes, and each class has a colour.
+        let classes: Vec<&str> = html
+            .split("<span class=\"")
+            .skip(1)
+            .map(|rest| &rest[..rest.find('"').unwrap()])
+            .collect();
+        assert_eq!(classes.len(), 2, "{html}");
+        assert_ne!(classes[0], classes[1]);
+        for class in classes.iter().flat_map(|c| c.split(' ')) {
+            let mode = if class.starts_with("hl-l") {
+                LIGHT_MODE
+            } else {
+                DARK_MODE
+            };
+            if !class.ends_with(['b', 'i', 'u']) {
+                assert!(color_of(&css, mode, class).is_some(), "{class} in {css}");
+            }
+        }
+        // The text itself is intact.
+        let text: String = html
+            .split('<')
+            .map(|part| part.split_once('>').map_or(part, |(_, text)| text))
+            .collect();
+        assert_eq!(text, "name = &quot;aula&quot;\n".replace("&quot;", "\""));
+    }
+
+    #[test]
+    fn runs_of_alike_tokens_share_one_span_and_spans_do_not_nest() {
+        let html = highlighter().highlight("rust", "// one comment line\n// and another\n");
+        assert_eq!(html.matches("<span").count(), 1, "{html}");
+        let html = highlighter().highlight("python", "def f(x):\n    return [x, {'a': 1}]\n");
+        let mut depth = 0;
+        for piece in html.split('<').skip(1) {
+            depth += if piece.starts_with("/span") { -1 } else { 1 };
+            assert!((0..=1).contains(&depth), "nested spans in {html}");
+        }
+        assert_eq!(depth, 0);
     }
 
     #[test]
     fn an_unknown_language_is_escaped_plain_text() {
-        assert_eq!(&*highlight("no-such-language", "<b>\n"), "&lt;b&gt;\n");
+        assert_eq!(
+            highlighter().highlight("no-such-language", "<b>\n"),
+            "&lt;b&gt;\n"
+        );
     }
 
     #[test]
-    fn the_stylesheet_scopes_the_dark_theme() {
-        let css = stylesheet("InspiredGitHub", "base16-ocean.dark").unwrap();
-        assert!(css.contains(":root[data-theme=\"dark\"] .hl-"), "{css}");
-        assert!(stylesheet("InspiredGitHub", "Nope").is_err());
+    fn unknown_themes_are_refused() {
+        assert!(Highlighter::new("InspiredGitHub", "Nope").is_err());
+        assert!(Highlighter::new("Nope", "OneHalfDark").is_err());
     }
 
     #[test]
-    fn light_rules_do_not_leak_into_the_dark_theme() {
-        let css = stylesheet("InspiredGitHub", "OneHalfDark").unwrap();
-        for rule in css.split('}') {
-            if let Some(selectors) = rule.split('{').next().filter(|s| s.contains(".hl-")) {
-                for selector in selectors.rsplit("*/").next().unwrap_or("").split(',') {
-                    let selector = selector.trim();
-                    assert!(
-                        selector.starts_with(":root"),
-                        "unscoped selector `{selector}`"
-                    );
-                }
-            }
+    fn every_rule_is_scoped_to_its_mode() {
+        let css = highlighter().stylesheet();
+        for line in css.lines().filter(|l| l.contains('{')) {
+            let light = line.starts_with(LIGHT_MODE) && !line.contains(".hl-d");
+            let dark = line.starts_with(DARK_MODE) && !line.contains(".hl-l");
+            assert!(light || dark, "unscoped rule `{line}`");
         }
     }
 
@@ -298,27 +462,41 @@ mod tests {
         for (light, dark) in [
             ("InspiredGitHub", "OneHalfDark"),
             ("GitHub", "Monokai Extended"),
+            ("InspiredGitHub", "base16-ocean.dark"),
         ] {
-            for (name, scope) in [(light, "light"), (dark, "dark")] {
-                let css = theme_css(name, scope).unwrap();
-                let background = css
+            let css = Highlighter::new(light, dark).unwrap().stylesheet();
+            for mode in [LIGHT_MODE, DARK_MODE] {
+                let rules: Vec<&str> = css.lines().filter(|l| l.starts_with(mode)).collect();
+                let background = rules[0]
                     .split("background-color: #")
                     .nth(1)
                     .and_then(|rest| Rgb::parse(&rest[..6]))
                     .map(|(c, _)| c)
                     .unwrap();
-                for hex in css.split("\n color: #").skip(1) {
-                    let (color, _) = Rgb::parse(&hex[..6]).unwrap();
-                    let ratio = color.contrast(background);
-                    assert!(
-                        ratio >= 4.5,
-                        "{name}: #{} on {} is {ratio:.2}:1",
-                        &hex[..6],
-                        background.hex()
-                    );
+                for rule in &rules {
+                    for hex in rule.split(" color: #").skip(1) {
+                        let (color, _) = Rgb::parse(&hex[..6]).unwrap();
+                        let ratio = color.contrast(background);
+                        assert!(
+                            ratio >= 4.5,
+                            "{light}/{dark}: #{} on {} is {ratio:.2}:1",
+                            &hex[..6],
+                            background.hex()
+                        );
+                    }
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_batch_highlights_a_repeated_block_once() {
+        let highlighter = highlighter();
+        let mut blocks = Blocks::new(&highlighter);
+        let first = blocks.html("rust", "let a = 1;\n");
+        let again = blocks.html("rust", "let a = 1;\n");
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_ne!(&*blocks.html("toml", "let a = 1;\n"), &*first);
     }
 
     #[test]

@@ -80,7 +80,12 @@ fn options() -> Options {
 
 /// Renders `body`. `anchor_label` is the accessible name of heading anchor links, in the page's
 /// language.
-pub(crate) fn render(body: &str, links: &dyn LinkResolver, anchor_label: &str) -> Rendered {
+pub(crate) fn render(
+    body: &str,
+    links: &dyn LinkResolver,
+    anchor_label: &str,
+    code_blocks: &mut highlight::Blocks<'_>,
+) -> Rendered {
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut heading: Option<HeadingState<'_>> = None;
@@ -93,7 +98,7 @@ pub(crate) fn render(body: &str, links: &dyn LinkResolver, anchor_label: &str) -
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some((language, code, offset)) = fence.take() {
-                        events.push(code_block(&mut out, &language, &code, offset));
+                        events.push(code_block(&mut out, code_blocks, &language, &code, offset));
                     }
                 }
                 _ => {}
@@ -222,7 +227,13 @@ fn finish_heading<'a>(
     )))
 }
 
-fn code_block<'a>(out: &mut Rendered, info: &str, code: &str, offset: usize) -> Event<'a> {
+fn code_block<'a>(
+    out: &mut Rendered,
+    blocks: &mut highlight::Blocks<'_>,
+    info: &str,
+    code: &str,
+    offset: usize,
+) -> Event<'a> {
     let mut words = info.split_whitespace();
     let language = words.next().unwrap_or("");
     if language == "lab" {
@@ -236,7 +247,7 @@ fn code_block<'a>(out: &mut Rendered, info: &str, code: &str, offset: usize) -> 
         });
         return Event::Html(CowStr::from(format!("{placeholder}\n")));
     }
-    let highlighted = highlight::highlight(language, code);
+    let highlighted = blocks.html(language, code);
     let label = if language.is_empty() {
         String::new()
     } else {
@@ -331,6 +342,16 @@ pub(crate) fn escape(text: &str) -> String {
 mod tests {
     use super::*;
 
+    fn render(body: &str, links: &dyn LinkResolver, anchor_label: &str) -> Rendered {
+        let highlighter = highlight::Highlighter::new("InspiredGitHub", "OneHalfDark").unwrap();
+        super::render(
+            body,
+            links,
+            anchor_label,
+            &mut highlight::Blocks::new(&highlighter),
+        )
+    }
+
     struct Links;
     impl LinkResolver for Links {
         fn resolve(&self, target: &str) -> Result<String, String> {
@@ -362,7 +383,7 @@ mod tests {
             "",
         );
         assert!(out.html.contains("data-lang=\"python\""), "{}", out.html);
-        assert!(out.html.contains("<span class=\"hl-"), "{}", out.html);
+        assert!(out.html.contains("<span class=\"hl-l"), "{}", out.html);
         assert_eq!(out.labs.len(), 1);
         assert_eq!(out.labs[0].lab, "rate-limit");
         assert_eq!(out.labs[0].body, "example = \"a\"\n");

@@ -100,14 +100,18 @@ impl Shared {
         })
     }
 
-    /// Serves new pages from now on (with the search index served so far) and tells open pages
-    /// to reload. Returns the publish's number, for [`Shared::complete`].
-    pub(crate) fn publish(&self, pages: Arc<OutputStore>, labs: LabDesk) -> u64 {
+    /// Serves new pages from now on and tells open pages to reload: with the search index
+    /// served so far when `search` (until [`Shared::complete`] brings its own), else without
+    /// one. Returns the publish's number, for [`Shared::complete`].
+    pub(crate) fn publish(&self, pages: Arc<OutputStore>, search: bool, labs: LabDesk) -> u64 {
         let mut number = 0;
         let mut previous = None;
         if let Ok(mut current) = self.site.write() {
             number = current.0 + 1;
             current.0 = number;
+            if !search {
+                current.1.search = Arc::default();
+            }
             previous = Some(std::mem::replace(&mut current.1.pages, pages));
         }
         if let Ok(mut current) = self.labs.write() {
