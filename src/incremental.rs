@@ -5,9 +5,9 @@
 //! few digests of it, the site's structure, the link index, and every output file with a
 //! fingerprint of what it was made from. [`render`] then
 //! 1. renders the Markdown of the pages whose source changed — and of every page of a language
-//!    whose UI strings changed, or of every page when the link table changed (through the
-//!    [`RenderCache`], which still skips unchanged Markdown); pages with lab embeds always, so a
-//!    rebuilt lab binary or an edited lab template shows;
+//!    whose UI strings changed (through the [`RenderCache`], which still skips unchanged
+//!    Markdown), and of the pages with an `@/` link that now leads elsewhere; pages with lab
+//!    embeds always, so a rebuilt lab binary or an edited lab template shows;
 //! 2. keeps the structure (sections, learning path, tags) unless a page was added, removed,
 //!    moved, re-weighted, re-titled or re-tagged;
 //! 3. gives every output file a fingerprint of exactly what its template context reads — the
@@ -222,16 +222,25 @@ fn make(
     if let Some(kept) = same_links.and_then(|l| l.index.clone()) {
         let _ = index.set(kept);
     }
-    // A body reads the link table and, for its heading anchors, its language's strings.
+    // A body reads its language's strings (for its heading anchors) and the link table.
     let reusable: Vec<Option<&Known>> = pages
         .iter()
         .zip(&known)
         .map(|(page, known)| {
             let same_strings = |l: &Last| l.strings.get(&page.lang) == strings.get(&page.lang);
-            known.filter(|_| same_links.is_some_and(same_strings))
+            known.filter(|_| last.is_some_and(same_strings))
         })
         .collect();
-    let bodies = render_bodies(project, markdown, highlighter, &reusable, links, &index)?;
+    let same_links = same_links.is_some();
+    let bodies = render_bodies(
+        project,
+        markdown,
+        highlighter,
+        &reusable,
+        same_links,
+        links,
+        &index,
+    )?;
 
     // Step 2: each page's digests and summary, and the structure.
     let digests: Vec<Digests> = (0..pages.len())
@@ -437,30 +446,39 @@ fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
     Arc::ptr_eq(&a.rendered, &b.rendered) && Arc::ptr_eq(&a.html, &b.html) && a.labs == b.labs
 }
 
-/// Each page's Markdown with its labs: the last render's where `reusable` has it (nothing the
-/// body reads changed), else rendered (the cache still skips unchanged Markdown). Pages with lab
-/// embeds are always filled in again: a lab's binary, manifest or template may have changed.
+/// Each page's Markdown with its labs: the last render's where `reusable` has it (same page,
+/// same strings) and its links lead where they did (`same_links`, or checked link by link),
+/// else rendered (the cache still skips unchanged Markdown). Pages with lab embeds are always
+/// filled in again: a lab's binary, manifest or template may have changed.
 fn render_bodies(
     project: &Project,
     markdown: &RenderCache,
     highlighter: &Highlighter,
     reusable: &[Option<&Known>],
+    same_links: bool,
     links: u64,
     index: &OnceLock<Arc<SourceIndex>>,
 ) -> Result<Vec<RenderedPage>, Diagnostics> {
     let pages = &project.content.pages;
+    // Made only when a page needs it (it indexes every page), and kept while the link table
+    // stays the same.
+    let index =
+        || index.get_or_init(|| Arc::new(SourceIndex::new(&project.config, &project.content)));
     let results: Vec<Result<RenderedPage, Diagnostics>> = (0..pages.len())
         .into_par_iter()
-        .map(|i| match reusable[i].filter(|k| k.body.labs.is_empty()) {
-            Some(k) => Ok(k.body.clone()),
-            None => {
-                // Made only when a page needs it (it indexes every page), and kept while
-                // the link table stays the same.
-                let index = index
-                    .get_or_init(|| Arc::new(SourceIndex::new(&project.config, &project.content)));
-                let mut blocks = Blocks::new(highlighter);
-                let page = &pages[i];
-                site::render_body(project, index, page, Some(markdown), links, &mut blocks)
+        .map(|i| {
+            let page = &pages[i];
+            // When pages came, went or moved, a body whose links all still lead where they
+            // did is the same: most pages link to none of the pages that moved.
+            let kept = reusable[i]
+                .filter(|k| k.body.labs.is_empty())
+                .filter(|k| same_links || site::resolves_the_same(index(), page, &k.body.rendered));
+            match kept {
+                Some(k) => Ok(k.body.clone()),
+                None => {
+                    let mut blocks = Blocks::new(highlighter);
+                    site::render_body(project, index(), page, Some(markdown), links, &mut blocks)
+                }
             }
         })
         .collect();

@@ -470,6 +470,23 @@ impl LinkResolver for PageLinks<'_> {
     }
 }
 
+/// Whether `rendered`, `page`'s Markdown as rendered against another link table, has every
+/// `@/` link resolve to the same URL with `index` (as [`render_body`] resolves them). Those
+/// links are all that Markdown reads of other pages, so then rendering it again with `index`
+/// would give the same HTML.
+pub(crate) fn resolves_the_same(index: &SourceIndex, page: &Page, rendered: &Rendered) -> bool {
+    let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
+    rendered
+        .links
+        .iter()
+        .filter(|link| link.written.starts_with("@/"))
+        .all(|link| {
+            index
+                .resolve(source_lang, &page.lang, &link.written)
+                .is_ok_and(|url| url == link.url)
+        })
+}
+
 pub(crate) fn render_body(
     project: &Project,
     index: &SourceIndex,
