@@ -155,7 +155,7 @@ impl Digests {
 }
 
 /// Renders `project`, reusing what `memory` kept from the last render, and keeps what this one
-/// made. Like `site::render_with` with a cache, the search index is not built, and `links` of
+/// made. Unlike `site::render`, it does not build the search index, and `links` of
 /// the result is empty (nothing in the preview checks links). When the render fails, `memory`
 /// keeps the last good render.
 pub(crate) fn render(project: &Project, memory: &mut Memory) -> Result<Built, Diagnostics> {

@@ -21,7 +21,7 @@ pub(crate) struct BodyKey {
     pub(crate) source_lang: String,
     pub(crate) page_lang: String,
     pub(crate) anchor_label: String,
-    /// Fingerprint of everything links resolve against (see `site::link_fingerprint`).
+    /// What the page's links resolve against (see `incremental::link_digest`).
     pub(crate) links: u64,
 }
 

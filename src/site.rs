@@ -155,36 +155,21 @@ pub(crate) struct RenderedPage {
     pub(crate) labs: Vec<String>,
 }
 
-/// Renders the whole site from a loaded project.
+/// Renders the whole site from a loaded project, in memory (`aula check`, tests).
 pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
-    render_with(project, None)
+    render_into(project, OutputStore::default())
 }
 
-/// Renders the whole site into `output` (e.g. a store that writes into a staging folder).
-pub(crate) fn render_into(project: &Project, output: OutputStore) -> Result<Built, Diagnostics> {
-    render_inner(project, None, output)
-}
-
-/// Renders the whole site, reusing the Markdown that `cache` remembers from earlier renders of
-/// this project. The result is the same as without a cache except that, with one, the search
-/// index is not built: add it with `search::add_index`. (The preview server renders through
-/// `incremental::render`, which reuses far more.)
-pub(crate) fn render_with(
+/// Renders the whole site into `output` (e.g. a store that writes into a staging folder), its
+/// search index included. (The preview server renders through `incremental::render`, which
+/// reuses what the last render made, and builds the search index itself, after publishing.)
+pub(crate) fn render_into(
     project: &Project,
-    cache: Option<&RenderCache>,
-) -> Result<Built, Diagnostics> {
-    render_inner(project, cache, OutputStore::default())
-}
-
-fn render_inner(
-    project: &Project,
-    cache: Option<&RenderCache>,
     mut output: OutputStore,
 ) -> Result<Built, Diagnostics> {
     let mut problems = Diagnostics::default();
     let content = &project.content;
     let resolver_index = SourceIndex::new(&project.config, content);
-    let links = cache.map_or(0, |_| link_fingerprint(&project.config, content));
 
     // Step 1: Markdown and labs, page by page, in parallel. A page and its translations go to
     // the same worker, one after the other: translations usually keep their code blocks as they
@@ -214,8 +199,7 @@ fn render_inner(
                 .iter()
                 .map(|&i| {
                     let page = &content.pages[i];
-                    let body =
-                        render_body(project, &resolver_index, page, cache, links, &mut blocks);
+                    let body = render_body(project, &resolver_index, page, None, 0, &mut blocks);
                     (i, body)
                 })
                 .collect()
@@ -289,19 +273,15 @@ fn render_inner(
         output.insert(name.clone(), bytes.clone());
     }
     // Last: the search index is built from the finished pages. It indexes every page each time
-    // (about a minute for 10,000 pages), so the preview server (which renders through
-    // `incremental`, or here with a cache) builds it itself, after the pages are served.
-    if cache.is_none()
-        && project.config.search
+    // (≈ 15 s for 10,000 pages), so the preview server (which renders through `incremental`)
+    // builds it itself, after the pages are served.
+    if project.config.search
         && let Err(e) = crate::search::add_index(&mut output)
     {
         problems.push(e);
         return Err(problems);
     }
     let warnings = fallback_warnings(project);
-    if let Some(cache) = cache {
-        cache.retain(&content.pages.iter().map(|p| p.url.as_str()).collect());
-    }
     Ok(Built {
         pages: content.pages.len(),
         output,
@@ -1201,29 +1181,6 @@ fn render_page(
         .templates
         .render(template, &context)
         .map(|html| Arc::from(html.into_bytes()))
-}
-
-/// Everything a page's links resolve against: every page's key, language, URL and source path,
-/// the drafts, the languages. Two renders with the same fingerprint resolve every link the same.
-fn link_fingerprint(config: &Config, content: &Content) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    config.default_language.hash(&mut hasher);
-    config.languages.hash(&mut hasher);
-    for page in &content.pages {
-        (
-            &page.translation_key,
-            &page.lang,
-            &page.url,
-            &page.path,
-            page.fallback_from.is_none(),
-        )
-            .hash(&mut hasher);
-    }
-    for page in &content.drafts {
-        (&page.lang, &page.path).hash(&mut hasher);
-    }
-    hasher.finish()
 }
 
 /// sitemap.xml: every page but fallbacks, with its date and its translations.
