@@ -11,15 +11,16 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::config::Config;
-use crate::content::{Content, Page, PageKind};
+use crate::content::{Content, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::OutputStore;
-use crate::site::{Project, common_context, merge, output_path, stale_original};
+use crate::site::{
+    Project, common_context, merge, output_path, page_without_source, stale_original,
+};
 
 /// Where one page stands in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,19 +166,9 @@ pub(crate) fn status_page(
     }
     let status = status(project, lang);
     let url = format!("/{lang}/translations/");
-    let page = Page {
-        path: PathBuf::from("templates/translations.html"),
-        lang: lang.to_string(),
-        kind: PageKind::Standalone,
-        section: None,
-        front: Default::default(),
-        source: Arc::from(""),
-        body_offset: 0,
-        slug: "translations".into(),
-        url: url.clone(),
-        translation_key: STATUS_KEY.into(),
-        fallback_from: None,
-    };
+    let mut page = page_without_source(lang, url.clone(), STATUS_KEY.into());
+    page.path = PathBuf::from("templates/translations.html");
+    page.slug = "translations".into();
     let t = |key: &str| project.locales.t(lang, key, &[]).unwrap_or_default();
     let mut context = common_context(project, &page, &t("translations-title"));
     merge(

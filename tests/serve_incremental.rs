@@ -75,6 +75,22 @@ fn served_when_settled(
     served
 }
 
+/// Fails, naming the files, unless the served site becomes what a full build of the same tree
+/// makes.
+fn assert_served_as_built(site: &serve_support::Site, server: &Server, step: &str) {
+    let built = site.full_build(&server.base);
+    let served = served_when_settled(server, &built);
+    let differ: Vec<&String> = built
+        .keys()
+        .chain(served.keys())
+        .filter(|k| built.get(*k) != served.get(*k))
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{step}: served site differs from a full build in {differ:?}"
+    );
+}
+
 #[test]
 fn random_edits_leave_the_served_site_identical_to_a_full_build() {
     let server = Server::start();
@@ -167,17 +183,7 @@ fn random_edits_leave_the_served_site_identical_to_a_full_build() {
             }
         };
         settle(&mut events, &description);
-        let built = site.full_build(&server.base);
-        let served = served_when_settled(&server, &built);
-        let differ: Vec<&String> = built
-            .keys()
-            .chain(served.keys())
-            .filter(|k| built.get(*k) != served.get(*k))
-            .collect();
-        assert!(
-            differ.is_empty(),
-            "step {step} ({description}): served site differs from a full build in {differ:?}"
-        );
+        assert_served_as_built(site, &server, &format!("step {step} ({description})"));
     }
 }
 
@@ -335,17 +341,7 @@ fn edits_of_what_other_pages_show_reach_every_page_that_shows_it() {
     ];
     let check = |description: &str, events: &mut serve_support::Events| {
         settle(events, description);
-        let built = site.full_build(&server.base);
-        let served = served_when_settled(&server, &built);
-        let differ: Vec<&String> = built
-            .keys()
-            .chain(served.keys())
-            .filter(|k| built.get(*k) != served.get(*k))
-            .collect();
-        assert!(
-            differ.is_empty(),
-            "{description}: served site differs from a full build in {differ:?}"
-        );
+        assert_served_as_built(site, &server, description);
     };
     for (description, file, from, to) in steps.iter().chain(template_and_string_steps) {
         let text = site.read(file);
