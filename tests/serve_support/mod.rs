@@ -23,21 +23,11 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-pub(crate) fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+// The integration tests' shared helpers (fixture copies, the binary's path).
+#[path = "../common/mod.rs"]
+mod common;
+use common::copy_dir;
+pub(crate) use common::repo_root;
 
 /// Test labs: (id, script, extra manifest lines). Each takes one number input `n` in 0..=10.
 const TEST_LABS: &[(&str, &str, &str)] = &[
