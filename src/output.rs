@@ -64,11 +64,7 @@ impl OutputStore {
         let Some(folder) = &self.folder else {
             return Ok(Some(bytes));
         };
-        let target = folder.join(path);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.into(), e))?;
-        }
-        std::fs::write(&target, &bytes).map_err(|e| OutputError::Io(target, e))?;
+        write_file(folder, path, &bytes)?;
         Ok(None)
     }
 
@@ -204,12 +200,8 @@ pub(crate) struct Staging {
 impl Staging {
     /// A staging folder for `output` (already checked by [`check_output_folder`]).
     pub(crate) fn new(output: &Path) -> Result<Staging, OutputError> {
-        let parent = output.parent().unwrap_or(Path::new("."));
+        let (parent, name) = parent_and_name(output);
         std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
         let folder = tempfile::Builder::new()
             .prefix(&format!(".{name}.aula-new-"))
             .tempdir_in(parent)
@@ -240,22 +232,13 @@ impl Staging {
         }
         let staging = self.folder.path();
         let files: Vec<(&str, &[u8])> = store.iter().collect();
-        files.par_iter().try_for_each(|(path, bytes)| {
-            let target = staging.join(path);
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
-            }
-            std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target.clone(), e))
-        })?;
+        files
+            .par_iter()
+            .try_for_each(|(path, bytes)| write_file(staging, path, bytes))?;
         std::fs::write(staging.join(MARKER), b"written by aula build\n")
             .map_err(|e| OutputError::Io(staging.to_path_buf(), e))?;
         let output = &self.output;
-        let parent = output.parent().unwrap_or(Path::new("."));
-        let name = output
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "public".into());
+        let (parent, name) = parent_and_name(output);
         let staged = self.folder.keep();
         let old = parent.join(format!(".{name}.aula-old-{}", std::process::id()));
         let had_old = output.exists();
@@ -275,6 +258,25 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// The folder an output folder is in, and its name (staging and old folders go beside it).
+fn parent_and_name(output: &Path) -> (&Path, String) {
+    let parent = output.parent().unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    (parent, name)
+}
+
+/// Writes `bytes` to `path` under `folder`, making the folders on the way.
+fn write_file(folder: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError> {
+    let target = folder.join(path);
+    if let Some(parent) = target.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| OutputError::Io(parent.to_path_buf(), e))?;
+    }
+    std::fs::write(&target, bytes).map_err(|e| OutputError::Io(target, e))
 }
 
 /// Writes an in-memory `store` to `output` (already checked by [`check_output_folder`]) all at
