@@ -753,10 +753,17 @@
         items.forEach(function (item) {
           var li = el("li");
           var a = el("a");
-          a.href = item.url;
+          // The section (under a heading with an anchor) that matched most, if any.
+          var best = item;
+          var bestScore = 0;
+          (item.sub_results || []).forEach(function (sub) {
+            var score = (sub.weighted_locations || []).reduce(function (sum, w) { return sum + (w.balanced_score || 0); }, 0);
+            if (score > bestScore && sub.url.indexOf("#") >= 0) { best = sub; bestScore = score; }
+          });
+          a.href = best.url;
           a.appendChild(el("span", "result-title", (item.meta && item.meta.title) || item.url));
           var excerpt = el("span", "result-excerpt");
-          excerpt.append.apply(excerpt, excerptNodes(item.excerpt));
+          excerpt.append.apply(excerpt, excerptNodes(best.excerpt));
           a.appendChild(excerpt);
           li.appendChild(a);
           list.appendChild(li);
@@ -764,8 +771,12 @@
         status.textContent = items.length === 0
           ? ui("searchNone", { query: query })
           : items.length === 1 ? ui("searchOne") : ui("searchMany", { count: items.length });
+        panel.dataset.query = query;
       }).catch(function () {
-        if (mine === sequence) status.textContent = ui("searchError");
+        if (mine === sequence) {
+          status.textContent = ui("searchError");
+          panel.dataset.query = query;
+        }
       });
     }
 
