@@ -48,32 +48,99 @@
 
   /* ------------------------------------------------------------------ theme */
 
+  // The toggle's label says the theme in use ("Dark theme"); the stylesheet picks the label
+  // from data-theme, so it is right from the first paint and needs no work here.
   function initTheme() {
     var button = document.querySelector(".theme-toggle");
     if (!button) return;
-    var sync = function () {
-      button.setAttribute("aria-pressed", String(root.dataset.theme === "dark"));
-    };
-    button.hidden = false;
-    sync();
     button.addEventListener("click", function () {
       var next = root.dataset.theme === "dark" ? "light" : "dark";
       root.dataset.theme = next;
       storageSet("aula-theme", next);
-      sync();
     });
     // Follow the system while the reader has not chosen.
     if (window.matchMedia) {
       var query = window.matchMedia("(prefers-color-scheme: dark)");
       var follow = function (event) {
         var chosen = storageGet("aula-theme");
-        if (chosen !== "light" && chosen !== "dark") {
-          root.dataset.theme = event.matches ? "dark" : "light";
-          sync();
-        }
+        if (chosen !== "light" && chosen !== "dark") root.dataset.theme = event.matches ? "dark" : "light";
       };
       if (query.addEventListener) query.addEventListener("change", follow);
     }
+  }
+
+  /* ----------------------------------------------------------------- header */
+
+  // On phones the section nav and the search field sit behind two buttons (disclosures: the
+  // button says aria-expanded, the stylesheet shows what it controls). On wide screens both are
+  // always shown and the buttons are not displayed. Escape closes and gives focus back.
+  function initHeader() {
+    var header = document.querySelector(".site-header");
+    if (!header) return;
+    var buttons = header.querySelectorAll("button[aria-controls]");
+    var close = function (button) {
+      button.setAttribute("aria-expanded", "false");
+      header.classList.remove("open-" + button.getAttribute("aria-controls"));
+    };
+    Array.prototype.forEach.call(buttons, function (button) {
+      var id = button.getAttribute("aria-controls");
+      var target = document.getElementById(id);
+      if (!target) return;
+      button.addEventListener("click", function () {
+        var open = button.getAttribute("aria-expanded") !== "true";
+        Array.prototype.forEach.call(buttons, close);
+        if (!open) return;
+        button.setAttribute("aria-expanded", "true");
+        header.classList.add("open-" + id);
+        var first = target.querySelector("input, a");
+        if (first && id === "site-search") first.focus();
+      });
+      target.addEventListener("keydown", function (event) {
+        if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+          close(button);
+          button.focus();
+        }
+      });
+    });
+  }
+
+  /* -------------------------------------------------------------------- toc */
+
+  // The table of contents marks the section being read (aria-current) as headings cross the
+  // top part of the window. IntersectionObserver reports crossings; nothing is measured on scroll.
+  function initToc() {
+    var toc = document.querySelector(".toc");
+    if (!toc || !("IntersectionObserver" in window)) return;
+    var links = {};
+    var headings = [];
+    Array.prototype.forEach.call(toc.querySelectorAll("a[href^='#']"), function (a) {
+      var id = decodeURIComponent(a.getAttribute("href").slice(1));
+      var heading = document.getElementById(id);
+      if (heading) {
+        links[id] = a;
+        headings.push(heading);
+      }
+    });
+    if (!headings.length) return;
+    var above = {};
+    var current = null;
+    var mark = function () {
+      // The current section is the last heading that has passed that line.
+      var id = null;
+      for (var i = 0; i < headings.length; i++) if (above[headings[i].id]) id = headings[i].id;
+      if (id === current) return;
+      if (current && links[current]) links[current].removeAttribute("aria-current");
+      current = id;
+      if (current) links[current].setAttribute("aria-current", "true");
+    };
+    // The observed box is everything above the line at 30 % of the window's height (its top
+    // pushed far up): a heading is "passed" while it is inside, and a jump of any length across
+    // that line still changes the state, so it is always reported.
+    var observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) { above[entry.target.id] = entry.isIntersecting; });
+      mark();
+    }, { rootMargin: "1000000px 0px -70% 0px" });
+    headings.forEach(function (h) { observer.observe(h); });
   }
 
   /* ------------------------------------------------------------ code blocks */
@@ -170,9 +237,10 @@
     var sync = function () {
       var read = Boolean(loadProgress().read[key]);
       button.setAttribute("aria-pressed", String(read));
-      if (state) state.hidden = !read;
+      // The "Read" line keeps its place while unread (the stylesheet hides it), so marking an
+      // article read moves nothing.
+      if (state) state.dataset.readState = read ? "read" : "unread";
     };
-    button.hidden = false;
     sync();
     button.addEventListener("click", function () {
       var progress = loadProgress();
@@ -182,7 +250,11 @@
     });
   }
 
-  /** Badges on listed articles and "n of m read" summaries; safe to run again. */
+  /**
+   * Badges on listed articles, "n of m read" summaries and the home page's Start/Continue action;
+   * safe to run again. Nothing here changes a box's size: badges sit in the list's gutter, the
+   * summaries' places are kept while empty, the action is one line whatever its label.
+   */
   function showProgress() {
     var progress = loadProgress();
     var items = document.querySelectorAll("li[data-progress-key]");
@@ -191,34 +263,49 @@
       var old = item.querySelectorAll(".badge");
       for (var o = 0; o < old.length; o++) old[o].remove();
       var key = item.dataset.progressKey;
-      var anchor = item.querySelector("a");
-      var after = anchor;
-      if (progress.read[key]) {
-        var readBadge = el("span", "badge", ui("read"));
-        after.after(readBadge);
-        after = readBadge;
-      }
       var labs = labsOf(item);
-      if (labs.length && labs.every(function (lab) { return progress.labs[key + "/" + lab]; })) {
-        after.after(el("span", "badge", ui("labDone")));
-      }
+      var read = Boolean(progress.read[key]);
+      var labsDone = labs.length > 0 && labs.every(function (lab) { return progress.labs[key + "/" + lab]; });
+      if (!read && !labsDone) continue;
+      var badge = el("span", "badge" + (read ? " badge-read" : "") + (labsDone ? " badge-lab" : ""));
+      var said = [];
+      if (read) said.push(ui("read"));
+      if (labsDone) said.push(ui("labDone"));
+      badge.appendChild(el("span", "visually-hidden", said.join(", ")));
+      item.appendChild(badge);
     }
+    var pathKeys = Array.prototype.map.call(
+      document.querySelectorAll(".path [data-progress-key]"),
+      function (n) { return n.dataset.progressKey; });
     var groups = document.querySelectorAll("[data-progress-keys], [data-progress-of]");
     for (var g = 0; g < groups.length; g++) {
       var group = groups[g];
-      var keys;
-      if (group.dataset.progressOf === "path") {
-        keys = Array.prototype.map.call(
-          group.parentNode.querySelectorAll(".path [data-progress-key]"),
-          function (n) { return n.dataset.progressKey; });
-      } else {
-        keys = group.dataset.progressKeys.split(/\s+/).filter(Boolean);
-      }
+      var keys = group.dataset.progressOf === "path"
+        ? pathKeys
+        : group.dataset.progressKeys.split(/\s+/).filter(Boolean);
       var done = keys.filter(function (k) { return progress.read[k]; }).length;
       var summary = group.matches(".progress-summary") ? group : group.querySelector(".progress-summary");
       if (!summary || !keys.length) continue;
-      summary.textContent = ui(keys.length === 1 ? "progressOne" : "progress", { done: done, total: keys.length });
-      summary.hidden = false;
+      // Nothing read yet is nothing to report.
+      summary.textContent = done === 0 ? "" : ui(keys.length === 1 ? "progressOne" : "progress", { done: done, total: keys.length });
+    }
+    var start = document.querySelector(".start-action");
+    if (start) {
+      var steps = document.querySelectorAll(".path-step");
+      var next = null;
+      var any = false;
+      for (var s = 0; s < steps.length; s++) {
+        if (progress.read[steps[s].dataset.progressKey]) any = true;
+        else if (!next) next = steps[s];
+      }
+      // Start until something is read; then Continue with the first unread step.
+      if (!start.dataset.startLabel) {
+        start.dataset.startLabel = start.textContent;
+        start.dataset.startHref = start.getAttribute("href");
+      }
+      var link = next && any ? next.querySelector("a") : null;
+      start.textContent = link ? ui("continue", { title: link.textContent.trim() }) : start.dataset.startLabel;
+      start.href = link ? link.getAttribute("href") : start.dataset.startHref;
     }
   }
 
@@ -365,6 +452,8 @@
   /* ------------------------------------------------------------------ start */
 
   initTheme();
+  initHeader();
+  initToc();
   initCode();
   initArticleProgress();
   showProgress();

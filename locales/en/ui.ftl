@@ -59,9 +59,19 @@ progress-section = { $total ->
    *[other] { $done } of { $total } read
 }
 progress-lab-done = Lab completed
-theme-toggle = Dark mode
 theme-light = Light theme
 theme-dark = Dark theme
+nav-menu = Sections menu
+search-open = Search
+theme-switch-to-dark = , switch to the dark theme
+theme-switch-to-light = , switch to the light theme
+home-start = Start the course
+home-continue = Continue: { $title }
+home-lab-title = Try a lab
+home-lab-where = From the article “{ $title }”.
+home-lab-open = Open the lab
+home-intro-title = About this course
+not-found-search = Search the course above, or pick a step of the learning path:
 search-label = Search the course
 search-placeholder = Search…
 search-no-results = No results for “{ $query }”.

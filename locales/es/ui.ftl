@@ -59,9 +59,19 @@ progress-section = { $total ->
    *[other] { $done } de { $total } leídos
 }
 progress-lab-done = Laboratorio completado
-theme-toggle = Modo oscuro
 theme-light = Tema claro
 theme-dark = Tema oscuro
+nav-menu = Menú de secciones
+search-open = Buscar
+theme-switch-to-dark = , cambiar al tema oscuro
+theme-switch-to-light = , cambiar al tema claro
+home-start = Empezar el curso
+home-continue = Continuar: { $title }
+home-lab-title = Prueben un laboratorio
+home-lab-where = Del artículo «{ $title }».
+home-lab-open = Abrir el laboratorio
+home-intro-title = Sobre este curso
+not-found-search = Busquen en el curso aquí arriba o elijan un paso de la ruta de aprendizaje:
 search-label = Buscar en el curso
 search-placeholder = Buscar…
 search-no-results = No hay resultados para «{ $query }».
