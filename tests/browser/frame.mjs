@@ -61,9 +61,10 @@ try {
           // A lab asks /_aula/labs whether a runner answers; a static host's 404 is its "no".
           if (r.status() >= 400 && where !== RUNNER_PROBE) problems.push(`HTTP ${r.status()} ${where}`);
         };
+        // A reload cancels what is still loading (the favicon, the runner probe): not a failure.
         const onFailed = (r) => {
-          const where = new URL(r.url()).pathname;
-          if (where !== RUNNER_PROBE) problems.push(`request failed: ${where}`);
+          const why = r.failure() ? r.failure().errorText : '';
+          if (!/ERR_ABORTED/.test(why)) problems.push(`request failed (${why}): ${new URL(r.url()).pathname}`);
         };
         page.on('console', onConsole);
         page.on('pageerror', onError);
