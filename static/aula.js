@@ -312,6 +312,34 @@
   // What static/lab.js borrows (it runs after this file: both are deferred, in page order).
   window.aula = { fill: fill, el: el, loadProgress: loadProgress, saveProgress: saveProgress };
 
+  /* ---------------------------------------------------------- lab glimpse */
+
+  // The home page's lab card shows what its lab answered for its first example: the recorded
+  // verdict, read from the article's page (same origin, parsed as a document, copied as text).
+  // The box has its height from the stylesheet, so filling it moves nothing.
+  function initGlimpse() {
+    var box = document.querySelector("[data-glimpse-from]");
+    if (!box || !window.fetch || !window.DOMParser) return;
+    window.fetch(box.dataset.glimpseFrom).then(function (response) {
+      return response.ok ? response.text() : Promise.reject(new Error(String(response.status)));
+    }).then(function (html) {
+      var page = new DOMParser().parseFromString(html, "text/html");
+      var lab = page.querySelector("section.lab");
+      var verdict = lab && lab.querySelector(".lab-verdict");
+      if (!verdict) return;
+      var kind = (verdict.className.match(/lab-verdict-(pass|fail|warn|info)/) || [])[1] || "info";
+      var status = verdict.querySelector(".lab-verdict-status");
+      var title = verdict.querySelector(".lab-verdict-title");
+      var example = lab.querySelector(".lab-example");
+      var answer = el("p", "glimpse-verdict glimpse-" + kind);
+      if (status) answer.appendChild(el("strong", null, status.textContent.trim()));
+      if (title) answer.appendChild(document.createTextNode(" " + title.textContent.replace(status ? status.textContent : "", "").trim()));
+      box.textContent = "";
+      if (example) box.appendChild(el("p", "glimpse-example", example.textContent.trim()));
+      box.appendChild(answer);
+    }).catch(function () { /* the card still names the lab and links it */ });
+  }
+
   /* ----------------------------------------------------------------- search */
 
   /** Pagefind excerpts are text with <mark> around matches; rebuild them as DOM. */
@@ -457,6 +485,7 @@
   initCode();
   initArticleProgress();
   showProgress();
+  initGlimpse();
   initSearch();
   // Coming back with the Back button shows a cached page: bring its progress up to date.
   window.addEventListener("pageshow", function (event) { if (event.persisted) showProgress(); });
