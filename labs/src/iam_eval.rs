@@ -1,680 +1,551 @@
-//! The `iam-eval` lab: does a set of AWS identity-based policies allow one request?
+//! The `iam-eval` lab: is one AWS request allowed, across every policy type that can apply?
 //!
-//! This module owns a small model of AWS's documented evaluation logic for identity-based
-//! policies inside one account ("Policy evaluation logic" in the IAM User Guide): every statement
-//! of every attached policy is checked against the request's action and resource; an explicit
-//! `Deny` that applies wins over everything, otherwise an applicable `Allow` allows, otherwise the
-//! request is implicitly denied. It knows the policy grammar well enough to reject malformed
-//! documents with a JSON path (`input.policies[0].document.Statement[1].Effect`), and nothing about
-//! resource-based policies, SCPs, permission boundaries or session policies — the lab says so.
+//! The lab takes the caller (an IAM user or a role session), one action, one resource, a request
+//! context of condition keys, and the policies in play: identity-based policies, a resource-based
+//! policy, a permissions boundary, session policies, SCPs and RCPs. It evaluates every statement
+//! and follows AWS's documented order for a request within one account (see [`evaluate`]),
+//! answering with the decision, the path through the seven steps (the picture of the answer), and
+//! a table of every statement with the reason it applies or not.
 //!
-//! `Condition` blocks are not evaluated: the lab has no request context to evaluate them against.
-//! It assumes they hold, marks every such statement in the output, and says when the decision
-//! would change if they did not.
+//! The pieces live in child modules: [`policy`] (the grammar and the caller), [`condition`]
+//! (condition operators and the request context), [`wildcard`] (the linear-memory matchers) and
+//! [`evaluate`] (the order of evaluation). This module only reads the input and writes the answer.
+//! Requests across accounts are out of scope and the lab says so: there, the resource's account
+//! must also allow through its resource-based policy.
 
-use serde_json::{Map, Value};
+mod condition;
+mod evaluate;
+mod policy;
+mod wildcard;
 
 use crate::protocol::{Block, Fields, InputError, Lang, Request};
 
-/// Runs the lab: parses the policies and the request, evaluates, and explains the decision.
+use self::condition::Context;
+use self::evaluate::{Decision, Evaluation, Finding, PrincipalMatch, Row, Step};
+use self::policy::{
+    Caller, Effect, Element, Kind, Policy, parse_action, parse_policies, parse_resource,
+};
+
+/// Runs the lab: reads the request and the policies, evaluates, and explains the decision.
 pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
+    let input = read_input(request)?;
+    let evaluation = input.evaluate();
+    let view = View {
+        policies: &input.policies,
+        evaluation: &evaluation,
+        caller: &input.caller,
+        action: &input.action,
+        resource: &input.resource,
+        lang: request.lang,
+    };
+    Ok(vec![
+        view.verdict(),
+        view.path_table(),
+        view.statement_table(),
+        Block::Text {
+            text: view.scope_note(&input.context),
+        },
+    ])
+}
+
+/// The lab's input, validated.
+struct Input {
+    caller: Caller,
+    action: String,
+    resource: String,
+    context: Context,
+    policies: Vec<Policy>,
+    lang: Lang,
+}
+
+impl Input {
+    fn evaluate(&self) -> Evaluation {
+        evaluate::evaluate(
+            &self.policies,
+            &evaluate::Request {
+                caller: &self.caller,
+                action: &self.action,
+                resource: &self.resource,
+                context: &self.context,
+            },
+            self.lang,
+        )
+    }
+}
+
+fn read_input(request: &Request) -> Result<Input, InputError> {
     let fields = Fields::new(request);
     let lang = fields.lang();
-    let policies = parse_policies(fields.raw("policies"), lang)?;
+    let caller = Caller::parse(&fields.string("principal", "")?, lang)?;
     let action = parse_action(&fields.string("action", "")?, lang)?;
     let resource = parse_resource(&fields.string("resource", "")?, lang)?;
-
-    let rows = evaluate_statements(&policies, &action, &resource, true);
-    let decision = decide(&policies, &rows);
-    let mut blocks = vec![decision_block(
-        &decision, &policies, &action, &resource, lang,
-    )];
-    blocks.push(statement_table(&policies, &rows, lang));
-    if let Some(block) = condition_note(&policies, &rows, &decision, &action, &resource, lang) {
-        blocks.push(block);
-    }
-    blocks.push(Block::Text {
-        text: lang
-            .pick(
-                "Order of evaluation for identity-based policies in one account: an explicit Deny in any statement wins; otherwise an Allow whose action and resource both match allows; otherwise the request is implicitly denied. Resource-based policies, SCPs, permission boundaries and session policies are not part of this lab.",
-                "Orden de evaluación de las políticas basadas en identidad dentro de una cuenta: un Deny explícito en cualquier declaración gana; si no lo hay, un Allow cuya acción y cuyo recurso coinciden permite; si tampoco, la solicitud queda denegada implícitamente. Las políticas basadas en recursos, las SCP, los límites de permisos y las políticas de sesión no forman parte de este laboratorio.",
-            )
-            .to_string(),
-    });
-    Ok(blocks)
-}
-
-/// One attached policy, validated.
-#[derive(Debug, Clone, PartialEq)]
-struct Policy {
-    name: String,
-    statements: Vec<Statement>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Effect {
-    Allow,
-    Deny,
-}
-
-/// `Action`/`NotAction` or `Resource`/`NotResource`: the listed patterns and whether the
-/// element is the negated form.
-#[derive(Debug, Clone, PartialEq)]
-struct Element {
-    negated: bool,
-    patterns: Vec<String>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct Statement {
-    sid: Option<String>,
-    effect: Effect,
-    action: Element,
-    resource: Element,
-    has_condition: bool,
-}
-
-/// How one element matched the request: whether it applies, and the pattern responsible.
-#[derive(Debug, Clone, PartialEq)]
-struct ElementMatch {
-    applies: bool,
-    /// The listed pattern that matched the request, if any (for `Not…` elements this pattern is
-    /// the reason the statement does *not* apply).
-    pattern: Option<String>,
-}
-
-/// The result of one statement against the request.
-#[derive(Debug, Clone, PartialEq)]
-struct StatementRow {
-    policy: usize,
-    statement: usize,
-    action: ElementMatch,
-    resource: ElementMatch,
-    applies: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-enum Decision {
-    /// An applicable Allow and no applicable Deny; the first such Allow is reported.
-    Allowed {
-        policy: usize,
-        statement: usize,
-    },
-    /// An applicable Deny; the first one is reported.
-    ExplicitDeny {
-        policy: usize,
-        statement: usize,
-    },
-    ImplicitDeny,
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parsing and validation
-// ---------------------------------------------------------------------------------------------
-
-fn parse_policies(raw: Option<&Value>, lang: Lang) -> Result<Vec<Policy>, InputError> {
-    let path = "input.policies";
-    let Some(raw) = raw else {
-        return Err(InputError::new(
-            path,
-            lang.pick(
-                "attach at least one policy: a list of {\"name\": …, \"document\": {…}}",
-                "adjunten al menos una política: una lista de {\"name\": …, \"document\": {…}}",
-            ),
-        ));
-    };
-    // The form may send the JSON as text when it comes from a plain textarea.
-    let parsed;
-    let raw = match raw {
-        Value::String(text) => {
-            parsed = serde_json::from_str::<Value>(text).map_err(|e| {
-                InputError::new(
-                    path,
-                    format!(
-                        "{} {e}",
-                        lang.pick("is not valid JSON:", "no es JSON válido:")
-                    ),
-                )
-            })?;
-            &parsed
-        }
-        other => other,
-    };
-    let Value::Array(items) = raw else {
-        return Err(expected(
-            path,
-            "a list of policies",
-            "una lista de políticas",
+    let context = Context::parse(fields.raw("context"), lang)?;
+    let mut policies = Vec::new();
+    for kind in [
+        Kind::Identity,
+        Kind::Resource,
+        Kind::Boundary,
+        Kind::Session,
+        Kind::Scp,
+        Kind::Rcp,
+    ] {
+        policies.extend(parse_policies(
+            kind,
+            fields.raw(kind.input()),
+            kind == Kind::Identity,
             lang,
-        ));
-    };
-    if items.is_empty() {
+        )?);
+    }
+    // "Session policies": passed when a role is assumed or a federated user session is made;
+    // an IAM user signing with its own keys has no session policy.
+    if caller.role.is_none() && policies.iter().any(|p| p.kind == Kind::Session) {
         return Err(InputError::new(
-            path,
+            "input.session_policies",
             lang.pick(
-                "the list is empty: attach at least one policy",
-                "la lista está vacía: adjunten al menos una política",
+                "session policies apply to role sessions (AssumeRole…) and federated sessions; make the principal a role session ARN (arn:aws:sts::111122223333:assumed-role/RoleName/session) or remove them",
+                "las políticas de sesión se aplican a sesiones de rol (AssumeRole…) y sesiones federadas; pongan como principal el ARN de una sesión de rol (arn:aws:sts::111122223333:assumed-role/NombreDelRol/sesion) o quítenlas",
             ),
         ));
     }
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| parse_policy(item, &format!("{path}[{i}]"), lang))
-        .collect()
-}
-
-fn parse_policy(value: &Value, path: &str, lang: Lang) -> Result<Policy, InputError> {
-    let Value::Object(object) = value else {
-        return Err(expected(
-            path,
-            "an object {\"name\": …, \"document\": {…}}",
-            "un objeto {\"name\": …, \"document\": {…}}",
-            lang,
-        ));
-    };
-    let name = match object.get("name") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-        _ => {
-            return Err(expected(
-                &format!("{path}.name"),
-                "the policy's name as a non-empty string",
-                "el nombre de la política como texto no vacío",
-                lang,
-            ));
-        }
-    };
-    let doc_path = format!("{path}.document");
-    let Some(Value::Object(document)) = object.get("document") else {
-        return Err(expected(
-            &doc_path,
-            "a policy document (a JSON object with Version and Statement)",
-            "un documento de política (un objeto JSON con Version y Statement)",
-            lang,
-        ));
-    };
-    for key in document.keys() {
-        if !matches!(key.as_str(), "Version" | "Id" | "Statement") {
-            return Err(InputError::new(
-                format!("{doc_path}.{key}"),
-                lang.pick(
-                    "unknown policy element; a policy document has Version, Id and Statement",
-                    "elemento de política desconocido; un documento de política tiene Version, Id y Statement",
-                ),
-            ));
-        }
-    }
-    match document.get("Version") {
-        // AWS treats a missing Version as 2008-10-17; both versions evaluate the same way
-        // for everything this lab models (policy variables are where they differ).
-        None => {}
-        Some(Value::String(v)) if v == "2012-10-17" || v == "2008-10-17" => {}
-        Some(_) => {
-            return Err(expected(
-                &format!("{doc_path}.Version"),
-                "\"2012-10-17\" (or the older \"2008-10-17\")",
-                "\"2012-10-17\" (o el antiguo \"2008-10-17\")",
-                lang,
-            ));
-        }
-    }
-    let statement_path = format!("{doc_path}.Statement");
-    let statements = match document.get("Statement") {
-        Some(Value::Array(list)) if !list.is_empty() => list
-            .iter()
-            .enumerate()
-            .map(|(i, s)| parse_statement(s, &format!("{statement_path}[{i}]"), lang))
-            .collect::<Result<Vec<_>, _>>()?,
-        Some(single @ Value::Object(_)) => vec![parse_statement(single, &statement_path, lang)?],
-        _ => {
-            return Err(expected(
-                &statement_path,
-                "a statement object or a non-empty list of statements",
-                "un objeto de declaración o una lista no vacía de declaraciones",
-                lang,
-            ));
-        }
-    };
-    Ok(Policy { name, statements })
-}
-
-fn parse_statement(value: &Value, path: &str, lang: Lang) -> Result<Statement, InputError> {
-    let Value::Object(object) = value else {
-        return Err(expected(
-            path,
-            "a statement object",
-            "un objeto de declaración",
-            lang,
-        ));
-    };
-    for key in object.keys() {
-        match key.as_str() {
-            "Sid" | "Effect" | "Action" | "NotAction" | "Resource" | "NotResource"
-            | "Condition" => {}
-            // Principal only makes sense in resource-based policies; IAM rejects it in a
-            // policy attached to a user.
-            "Principal" | "NotPrincipal" => {
-                return Err(InputError::new(
-                    format!("{path}.{key}"),
-                    lang.pick(
-                        "identity-based policies cannot name a Principal: the principal is the user the policy is attached to",
-                        "las políticas basadas en identidad no pueden indicar Principal: el principal es el usuario al que se adjunta la política",
-                    ),
-                ));
-            }
-            _ => {
-                return Err(InputError::new(
-                    format!("{path}.{key}"),
-                    lang.pick(
-                        "unknown statement element; expected Sid, Effect, Action or NotAction, Resource or NotResource, Condition",
-                        "elemento de declaración desconocido; se esperaba Sid, Effect, Action o NotAction, Resource o NotResource, Condition",
-                    ),
-                ));
-            }
-        }
-    }
-    let sid = match object.get("Sid") {
-        None => None,
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(_) => {
-            return Err(expected(
-                &format!("{path}.Sid"),
-                "a string",
-                "un texto",
-                lang,
-            ));
-        }
-    };
-    let effect = match object.get("Effect") {
-        Some(Value::String(s)) if s == "Allow" => Effect::Allow,
-        Some(Value::String(s)) if s == "Deny" => Effect::Deny,
-        _ => {
-            return Err(expected(
-                &format!("{path}.Effect"),
-                "\"Allow\" or \"Deny\" (exactly so written)",
-                "\"Allow\" o \"Deny\" (escrito exactamente así)",
-                lang,
-            ));
-        }
-    };
-    let action = parse_element(
-        object,
-        path,
-        "Action",
-        "NotAction",
-        lang,
-        check_action_pattern,
-    )?;
-    let resource = parse_element(
-        object,
-        path,
-        "Resource",
-        "NotResource",
-        lang,
-        check_resource_pattern,
-    )?;
-    let has_condition = match object.get("Condition") {
-        None => false,
-        Some(Value::Object(_)) => true,
-        Some(_) => {
-            return Err(expected(
-                &format!("{path}.Condition"),
-                "an object of condition operators",
-                "un objeto de operadores de condición",
-                lang,
-            ));
-        }
-    };
-    Ok(Statement {
-        sid,
-        effect,
+    Ok(Input {
+        caller,
         action,
         resource,
-        has_condition,
+        context,
+        policies,
+        lang,
     })
 }
 
-/// Reads `Action` or `NotAction` (or the resource pair): exactly one of them, a string or a
-/// non-empty list of strings, each checked by `check`.
-fn parse_element(
-    object: &Map<String, Value>,
-    path: &str,
-    plain: &str,
-    negated: &str,
+/// Everything the answer is written from.
+struct View<'a> {
+    policies: &'a [Policy],
+    evaluation: &'a Evaluation,
+    caller: &'a Caller,
+    action: &'a str,
+    resource: &'a str,
     lang: Lang,
-    check: fn(&str) -> bool,
-) -> Result<Element, InputError> {
-    let (key, is_negated, value) = match (object.get(plain), object.get(negated)) {
-        (Some(v), None) => (plain, false, v),
-        (None, Some(v)) => (negated, true, v),
-        (Some(_), Some(_)) => {
-            return Err(InputError::new(
-                format!("{path}.{negated}"),
-                format!(
-                    "{} {plain} {} {negated}",
-                    lang.pick("a statement has either", "una declaración tiene o bien"),
-                    lang.pick("or", "o bien"),
-                ),
-            ));
-        }
-        (None, None) => {
-            return Err(InputError::new(
-                format!("{path}.{plain}"),
-                format!(
-                    "{} {plain} {} {negated}",
+}
+
+impl View<'_> {
+    fn row(&self, index: usize) -> &Row {
+        &self.evaluation.rows[index]
+    }
+
+    /// "Statement[1] (Sid "X") of policy P (permissions boundary)".
+    fn statement_name(&self, index: usize) -> String {
+        let row = self.row(index);
+        let policy = &self.policies[row.policy];
+        format!(
+            "{} {} {} ({})",
+            statement_label(policy, row.statement),
+            self.lang.pick("of", "de"),
+            policy.name,
+            policy.kind.label(self.lang)
+        )
+    }
+
+    fn verdict(&self) -> Block {
+        let lang = self.lang;
+        let request = format!(
+            "{} {} {} {}",
+            self.action,
+            lang.pick("on", "sobre"),
+            self.resource,
+            lang.pick("by", "por"),
+        ) + " "
+            + &self.caller.arn;
+        match &self.evaluation.decision {
+            Decision::Allowed { step, row } => {
+                let how = if *step == Step::Resource {
                     lang.pick(
-                        "missing: a statement needs",
-                        "falta: una declaración necesita"
-                    ),
-                    lang.pick("or", "o"),
+                        "allows the caller itself, which decides within one account: an implicit deny in identity-based policies, a permissions boundary or a session policy does not take it away.",
+                        "permite a quien llama, en persona, y eso decide dentro de una misma cuenta: una denegación implícita en las políticas basadas en identidad, el límite de permisos o una política de sesión no lo quita.",
+                    )
+                } else {
+                    lang.pick(
+                        "allows it, no statement of any policy denies it, and every ceiling in play (SCPs, permissions boundary, session policies) allows it too.",
+                        "lo permite, ninguna declaración de ninguna política lo deniega, y cada techo en juego (SCP, límite de permisos, políticas de sesión) también lo permite.",
+                    )
+                };
+                Block::Verdict {
+                    status: "pass".into(),
+                    title: lang.pick("Allowed", "Permitido").into(),
+                    detail: format!("{request}: {} {how}", self.statement_name(*row)),
+                }
+            }
+            Decision::ExplicitDeny { row } => Block::Verdict {
+                status: "fail".into(),
+                title: lang
+                    .pick("Denied: explicit deny", "Denegado: denegación explícita")
+                    .into(),
+                detail: format!(
+                    "{request}: {} {}",
+                    self.statement_name(*row),
+                    lang.pick(
+                        "denies it. An explicit Deny in any policy of any type overrides every Allow.",
+                        "lo deniega. Un Deny explícito en cualquier política, del tipo que sea, anula cualquier Allow.",
+                    )
                 ),
-            ));
+            },
+            Decision::ImplicitDeny { step } => Block::Verdict {
+                status: "fail".into(),
+                title: lang
+                    .pick("Denied: implicit deny", "Denegado: denegación implícita")
+                    .into(),
+                detail: format!("{request}: {}", self.implicit_reason(*step)),
+            },
         }
-    };
-    let element_path = format!("{path}.{key}");
-    let patterns = match value {
-        Value::String(s) => vec![(element_path.clone(), s.clone())],
-        Value::Array(list) if !list.is_empty() => list
+    }
+
+    fn implicit_reason(&self, step: Step) -> String {
+        let lang = self.lang;
+        match step {
+            Step::Scp => {
+                let level = self.evaluation.path.iter().find_map(|(s, f)| match (s, f) {
+                    (Step::Scp, Finding::NoAllow(level)) => level.clone(),
+                    _ => None,
+                });
+                format!(
+                    "{} {}. {}",
+                    lang.pick(
+                        "no SCP allows it at the level",
+                        "ninguna SCP lo permite en el nivel",
+                    ),
+                    level_name(level.as_deref().unwrap_or(""), lang),
+                    lang.pick(
+                        "SCPs never grant, but an Allow is needed at every level from the root to the account.",
+                        "Las SCP nunca conceden, pero hace falta un Allow en cada nivel, desde la raíz hasta la cuenta.",
+                    )
+                )
+            }
+            Step::Boundary => lang
+                .pick(
+                    "the permissions boundary does not allow it. A boundary grants nothing; it is the most the identity-based policies can give.",
+                    "el límite de permisos no lo permite. Un límite no concede nada; es lo máximo que pueden dar las políticas basadas en identidad.",
+                )
+                .to_string(),
+            Step::Session => lang
+                .pick(
+                    "no session policy allows it. Session policies grant nothing; they cap what the role's policies give this session.",
+                    "ninguna política de sesión lo permite. Las políticas de sesión no conceden nada; limitan lo que las políticas del rol le dan a esta sesión.",
+                )
+                .to_string(),
+            _ => lang
+                .pick(
+                    "no identity-based policy allows it, and no resource-based policy allows this caller. Nothing denies it either, but in AWS every request starts denied and needs an Allow.",
+                    "ninguna política basada en identidad lo permite, y ninguna política basada en recursos permite a quien llama. Tampoco hay nada que lo deniegue, pero en AWS toda solicitud empieza denegada y necesita un Allow.",
+                )
+                .to_string(),
+        }
+    }
+
+    /// The decision path: one row per documented step, in order, with what it found.
+    fn path_table(&self) -> Block {
+        let lang = self.lang;
+        let rows = self
+            .evaluation
+            .path
             .iter()
             .enumerate()
-            .map(|(i, v)| match v {
-                Value::String(s) => Ok((format!("{element_path}[{i}]"), s.clone())),
-                _ => Err(expected(
-                    &format!("{element_path}[{i}]"),
-                    "a string",
-                    "un texto",
-                    lang,
-                )),
+            .map(|(i, (step, finding))| {
+                let (found, result) = self.describe_finding(*step, finding);
+                vec![
+                    format!("{}. {}", i + 1, step_name(*step, lang)),
+                    self.policies_of(*step),
+                    found,
+                    result.to_string(),
+                ]
             })
-            .collect::<Result<Vec<_>, _>>()?,
-        _ => {
-            return Err(expected(
-                &element_path,
-                "a string or a non-empty list of strings",
-                "un texto o una lista no vacía de textos",
-                lang,
+            .collect();
+        table(
+            lang,
+            (
+                "Decision path: AWS's order of evaluation, step by step",
+                "Camino de la decisión: el orden de evaluación de AWS, paso a paso",
+            ),
+            &[
+                ("Step", "Paso"),
+                ("Policies", "Políticas"),
+                ("What it found", "Qué encontró"),
+                ("Result", "Resultado"),
+            ],
+            rows,
+        )
+    }
+
+    fn policies_of(&self, step: Step) -> String {
+        let kind = match step {
+            Step::Deny => {
+                return format!(
+                    "{} {}",
+                    self.policies.len(),
+                    self.lang.pick("(all)", "(todas)")
+                );
+            }
+            Step::Rcp => Kind::Rcp,
+            Step::Scp => Kind::Scp,
+            Step::Resource => Kind::Resource,
+            Step::Identity => Kind::Identity,
+            Step::Boundary => Kind::Boundary,
+            Step::Session => Kind::Session,
+        };
+        let names: Vec<&str> = self
+            .policies
+            .iter()
+            .filter(|p| p.kind == kind)
+            .map(|p| p.name.as_str())
+            .collect();
+        if names.is_empty() {
+            "—".to_string()
+        } else {
+            names.join(", ")
+        }
+    }
+
+    fn describe_finding(&self, step: Step, finding: &Finding) -> (String, &'static str) {
+        let lang = self.lang;
+        let continue_ = lang.pick("continue", "sigue");
+        match finding {
+            Finding::Absent => (
+                lang.pick("none in play", "ninguna en juego").to_string(),
+                lang.pick("skipped", "se omite"),
+            ),
+            Finding::NotReached => ("—".to_string(), lang.pick("not reached", "no se llega")),
+            Finding::Denied(row) => (
+                format!("Deny: {}", self.statement_name(*row)),
+                lang.pick("DENY (explicit)", "DENEGADO (explícito)"),
+            ),
+            Finding::Passed(_) if step == Step::Deny => (
+                lang.pick("no Deny applies", "ningún Deny se aplica")
+                    .to_string(),
+                continue_,
+            ),
+            Finding::Passed(_) if step == Step::Rcp => (
+                lang.pick(
+                    "RCPFullAWSAccess allows; no RCP denies",
+                    "RCPFullAWSAccess permite; ninguna RCP deniega",
+                )
+                .to_string(),
+                continue_,
+            ),
+            Finding::Passed(rows) => {
+                let names: Vec<String> = rows.iter().map(|r| self.short_name(*r)).collect();
+                let last = step == Step::Session
+                    || (step == Step::Boundary
+                        && !self.policies.iter().any(|p| p.kind == Kind::Session))
+                    || (step == Step::Identity
+                        && !self
+                            .policies
+                            .iter()
+                            .any(|p| matches!(p.kind, Kind::Boundary | Kind::Session)));
+                (
+                    format!("Allow: {}", names.join(", ")),
+                    if last {
+                        lang.pick("ALLOW", "PERMITIDO")
+                    } else {
+                        continue_
+                    },
+                )
+            }
+            Finding::NoAllow(level) => (
+                match level {
+                    Some(level) => format!(
+                        "{} {}",
+                        lang.pick("no Allow at", "ningún Allow en"),
+                        level_name(level, lang)
+                    ),
+                    None => lang
+                        .pick("no Allow applies", "ningún Allow se aplica")
+                        .to_string(),
+                },
+                lang.pick("DENY (implicit)", "DENEGADO (implícito)"),
+            ),
+            Finding::Granted(row) => (
+                format!(
+                    "Allow {}: {}",
+                    lang.pick("for the caller", "para quien llama"),
+                    self.short_name(*row)
+                ),
+                lang.pick("ALLOW", "PERMITIDO"),
+            ),
+            Finding::RoleNamed(rows) => (
+                format!(
+                    "{}: {}",
+                    lang.pick(
+                        "Allow for the role (counted with the role's own policies)",
+                        "Allow para el rol (cuenta junto con las políticas del propio rol)",
+                    ),
+                    rows.iter()
+                        .map(|r| self.short_name(*r))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                continue_,
+            ),
+            Finding::NoGrant => (
+                lang.pick("no Allow for this caller", "ningún Allow para quien llama")
+                    .to_string(),
+                continue_,
+            ),
+        }
+    }
+
+    fn short_name(&self, index: usize) -> String {
+        let row = self.row(index);
+        let policy = &self.policies[row.policy];
+        format!("{} {}", policy.name, statement_label(policy, row.statement))
+    }
+
+    fn statement_table(&self) -> Block {
+        let lang = self.lang;
+        let rows = self
+            .evaluation
+            .rows
+            .iter()
+            .map(|row| {
+                let policy = &self.policies[row.policy];
+                let statement = &policy.statements[row.statement];
+                let element_name = |element: &Element, plain: &str, negated: &str| {
+                    if element.negated {
+                        negated.to_string()
+                    } else {
+                        plain.to_string()
+                    }
+                };
+                vec![
+                    policy.kind.label(lang).to_string(),
+                    policy.name.clone(),
+                    statement_label(policy, row.statement),
+                    match statement.effect {
+                        Effect::Allow => "Allow".to_string(),
+                        Effect::Deny => "Deny".to_string(),
+                    },
+                    format!(
+                        "{}: {}",
+                        element_name(&statement.action, "Action", "NotAction"),
+                        describe_match(statement.action.negated, &row.action.pattern, lang)
+                    ),
+                    format!(
+                        "{}: {}",
+                        element_name(&statement.resource, "Resource", "NotResource"),
+                        describe_match(statement.resource.negated, &row.resource.pattern, lang)
+                    ),
+                    describe_principal(row.principal, lang),
+                    if row.conditions.is_empty() {
+                        "—".to_string()
+                    } else {
+                        row.conditions
+                            .iter()
+                            .map(|c| c.reason.as_str())
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    },
+                    lang.pick(
+                        if row.applies { "yes" } else { "no" },
+                        if row.applies { "sí" } else { "no" },
+                    )
+                    .to_string(),
+                ]
+            })
+            .collect();
+        table(
+            lang,
+            (
+                "Every statement against the request",
+                "Cada declaración frente a la solicitud",
+            ),
+            &[
+                ("Policy type", "Tipo de política"),
+                ("Policy", "Política"),
+                ("Statement", "Declaración"),
+                ("Effect", "Efecto"),
+                ("Action matches", "Coincide la acción"),
+                ("Resource matches", "Coincide el recurso"),
+                ("Principal", "Principal"),
+                ("Condition", "Condición"),
+                ("Applies", "Se aplica"),
+            ],
+            rows,
+        )
+    }
+
+    fn scope_note(&self, context: &Context) -> String {
+        let lang = self.lang;
+        let mut text = lang
+            .pick(
+                "The lab follows AWS's order for a request within one account: an explicit Deny anywhere; RCPs; SCPs at every level; a resource-based policy that names the caller; identity-based policies; the permissions boundary; session policies. SCPs, RCPs, boundaries and session policies are ceilings: they can deny, never grant. Across accounts, the resource's account must also allow the caller in its resource-based policy; this lab models one account.",
+                "El laboratorio sigue el orden de AWS para una solicitud dentro de una misma cuenta: un Deny explícito en cualquier parte; las RCP; las SCP en cada nivel; una política basada en recursos que nombra a quien llama; las políticas basadas en identidad; el límite de permisos; las políticas de sesión. Las SCP, las RCP, los límites y las políticas de sesión son techos: pueden denegar, nunca conceder. Entre cuentas distintas, la cuenta del recurso también debe permitir a quien llama en su política basada en recursos; este laboratorio modela una sola cuenta.",
+            )
+            .to_string();
+        if context.is_empty() {
+            text.push(' ');
+            text.push_str(lang.pick(
+                "The request context is empty: every condition key is treated as absent.",
+                "El contexto de la solicitud está vacío: toda clave de condición se trata como ausente.",
             ));
         }
-    };
-    for (pattern_path, pattern) in &patterns {
-        if !check(pattern) {
-            let message = if plain == "Action" {
-                lang.pick(
-                    "expected \"*\" or service:action, for example \"ec2:DescribeInstances\" or \"s3:Get*\"",
-                    "se esperaba \"*\" o servicio:acción, por ejemplo \"ec2:DescribeInstances\" o \"s3:Get*\"",
-                )
-            } else {
-                lang.pick(
-                    "expected \"*\" or an ARN such as \"arn:aws:s3:::my-bucket/*\"",
-                    "se esperaba \"*\" o un ARN como \"arn:aws:s3:::my-bucket/*\"",
-                )
-            };
-            return Err(InputError::new(pattern_path.clone(), message));
-        }
-    }
-    Ok(Element {
-        negated: is_negated,
-        patterns: patterns.into_iter().map(|(_, p)| p).collect(),
-    })
-}
-
-fn check_action_pattern(pattern: &str) -> bool {
-    pattern == "*"
-        || pattern
-            .split_once(':')
-            .is_some_and(|(service, action)| !service.is_empty() && !action.is_empty())
-}
-
-fn check_resource_pattern(pattern: &str) -> bool {
-    pattern == "*" || (pattern.starts_with("arn:") && pattern.split(':').count() >= 6)
-}
-
-fn parse_action(text: &str, lang: Lang) -> Result<String, InputError> {
-    let action = text.trim();
-    let valid = action
-        .split_once(':')
-        .is_some_and(|(service, name)| !service.is_empty() && !name.is_empty())
-        && !action.contains(['*', '?']);
-    if valid {
-        Ok(action.to_string())
-    } else {
-        Err(InputError::new(
-            "input.action",
-            lang.pick(
-                "expected one concrete action, service:Action, for example ec2:DescribeInstances (no wildcards: a request is one action)",
-                "se esperaba una acción concreta, servicio:Acción, por ejemplo ec2:DescribeInstances (sin comodines: una solicitud es una sola acción)",
-            ),
-        ))
+        text
     }
 }
 
-fn parse_resource(text: &str, lang: Lang) -> Result<String, InputError> {
-    let resource = text.trim();
-    if resource == "*" || (resource.starts_with("arn:") && resource.split(':').count() >= 6) {
-        Ok(resource.to_string())
-    } else {
-        Err(InputError::new(
-            "input.resource",
-            lang.pick(
-                "expected an ARN with six colon-separated parts (arn:partition:service:region:account:resource), or * for actions without resource-level permissions",
-                "se esperaba un ARN con seis partes separadas por dos puntos (arn:partición:servicio:región:cuenta:recurso), o * para acciones sin permisos a nivel de recurso",
-            ),
-        ))
+/// A table block with its caption and column headers in the reader's language.
+fn table(
+    lang: Lang,
+    caption: (&str, &str),
+    columns: &[(&str, &str)],
+    rows: Vec<Vec<String>>,
+) -> Block {
+    Block::Table {
+        caption: lang.pick(caption.0, caption.1).to_string(),
+        columns: columns
+            .iter()
+            .map(|(en, es)| lang.pick(en, es).to_string())
+            .collect(),
+        rows,
     }
 }
 
-fn expected(path: &str, en: &str, es: &str, lang: Lang) -> InputError {
-    InputError::new(
-        path,
-        format!(
-            "{} {}",
-            lang.pick("expected", "se esperaba"),
-            lang.pick(en, es)
-        ),
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Matching and evaluation
-// ---------------------------------------------------------------------------------------------
-
-/// Whether an action pattern matches a request action. Action names are case-insensitive
-/// ("IAM JSON policy elements: Action"), and `*` / `?` may appear anywhere.
-fn action_matches(pattern: &str, action: &str) -> bool {
-    let pattern: Vec<char> = pattern.to_lowercase().chars().collect();
-    let action: Vec<char> = action.to_lowercase().chars().collect();
-    glob(&pattern, &action, false)
-}
-
-/// Whether a resource pattern matches a request ARN. ARNs are case-sensitive; a wildcard stays
-/// inside its colon-separated segment unless a `*` is the last character of a segment, in which
-/// case it may expand beyond the colon ("IAM JSON policy elements: Resource", wildcards).
-fn resource_matches(pattern: &str, resource: &str) -> bool {
-    let pattern: Vec<char> = pattern.chars().collect();
-    let resource: Vec<char> = resource.chars().collect();
-    glob(&pattern, &resource, true)
-}
-
-/// Wildcard matching by dynamic programming over (pattern position, text position), so that no
-/// pattern can make it take exponential time. With `arn` set, `?` and a mid-segment `*` do not
-/// match `:`.
-fn glob(pattern: &[char], text: &[char], arn: bool) -> bool {
-    let (p, t) = (pattern.len(), text.len());
-    // matches[i][j]: pattern[i..] matches text[j..].
-    let mut matches = vec![vec![false; t + 1]; p + 1];
-    matches[p][t] = true;
-    for i in (0..p).rev() {
-        for j in (0..=t).rev() {
-            matches[i][j] = match pattern[i] {
-                '*' => {
-                    let may_cross = !arn || i + 1 == p || pattern[i + 1] == ':';
-                    // Match nothing here, or swallow one character and stay on the `*`.
-                    matches[i + 1][j]
-                        || (j < t && (may_cross || text[j] != ':') && matches[i][j + 1])
-                }
-                '?' => j < t && (!arn || text[j] != ':') && matches[i + 1][j + 1],
-                c => j < t && text[j] == c && matches[i + 1][j + 1],
-            };
-        }
-    }
-    matches[0][0]
-}
-
-fn match_element(element: &Element, value: &str, matcher: fn(&str, &str) -> bool) -> ElementMatch {
-    let pattern = element.patterns.iter().find(|p| matcher(p, value)).cloned();
-    // NotAction / NotResource: the statement covers everything *except* what is listed.
-    let applies = pattern.is_some() != element.negated;
-    ElementMatch { applies, pattern }
-}
-
-/// Checks every statement; `with_conditions` says whether statements carrying a Condition are
-/// assumed to apply (`true`) or assumed not to (`false`).
-fn evaluate_statements(
-    policies: &[Policy],
-    action: &str,
-    resource: &str,
-    with_conditions: bool,
-) -> Vec<StatementRow> {
-    let mut rows = Vec::new();
-    for (p, policy) in policies.iter().enumerate() {
-        for (s, statement) in policy.statements.iter().enumerate() {
-            let action_match = match_element(&statement.action, action, action_matches);
-            let resource_match = match_element(&statement.resource, resource, resource_matches);
-            let applies = action_match.applies
-                && resource_match.applies
-                && (with_conditions || !statement.has_condition);
-            rows.push(StatementRow {
-                policy: p,
-                statement: s,
-                action: action_match,
-                resource: resource_match,
-                applies,
-            });
-        }
-    }
-    rows
-}
-
-fn effect_of(policies: &[Policy], row: &StatementRow) -> Effect {
-    policies[row.policy].statements[row.statement].effect
-}
-
-/// The documented order: any applicable Deny wins; else any applicable Allow; else implicit deny.
-fn decide(policies: &[Policy], rows: &[StatementRow]) -> Decision {
-    let applicable = |effect| {
-        rows.iter()
-            .find(|r| r.applies && effect_of(policies, r) == effect)
-    };
-    if let Some(row) = applicable(Effect::Deny) {
-        Decision::ExplicitDeny {
-            policy: row.policy,
-            statement: row.statement,
-        }
-    } else if let Some(row) = applicable(Effect::Allow) {
-        Decision::Allowed {
-            policy: row.policy,
-            statement: row.statement,
-        }
-    } else {
-        Decision::ImplicitDeny
-    }
-}
-
-/// Evaluates a request end to end.
-#[cfg(test)]
-fn evaluate(policies: &[Policy], action: &str, resource: &str) -> Decision {
-    decide(
-        policies,
-        &evaluate_statements(policies, action, resource, true),
-    )
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output
-// ---------------------------------------------------------------------------------------------
-
-fn statement_label(policies: &[Policy], policy: usize, statement: usize) -> String {
-    let p = &policies[policy];
-    let index = if p.statements.len() == 1 {
+fn statement_label(policy: &Policy, statement: usize) -> String {
+    let index = if policy.statements.len() == 1 {
         "Statement".to_string()
     } else {
         format!("Statement[{statement}]")
     };
-    match &p.statements[statement].sid {
+    match &policy.statements[statement].sid {
         Some(sid) if !sid.is_empty() => format!("{index} (Sid \"{sid}\")"),
         _ => index,
     }
 }
 
-fn decision_block(
-    decision: &Decision,
-    policies: &[Policy],
-    action: &str,
-    resource: &str,
-    lang: Lang,
-) -> Block {
-    match *decision {
-        Decision::Allowed { policy, statement } => Block::Verdict {
-            status: "pass".into(),
-            title: lang.pick("Allowed", "Permitido").into(),
-            detail: format!(
-                "{}{} {} {} {} {action} {} {resource}, {}",
-                lang.pick("", "La declaración "),
-                statement_label(policies, policy, statement),
-                lang.pick("of policy", "de la política"),
-                policies[policy].name,
-                lang.pick("allows", "permite"),
-                lang.pick("on", "sobre"),
-                lang.pick(
-                    "and no statement in any attached policy explicitly denies it.",
-                    "y ninguna declaración de las políticas adjuntas lo deniega explícitamente.",
-                ),
-            ),
-        },
-        Decision::ExplicitDeny { policy, statement } => Block::Verdict {
-            status: "fail".into(),
-            title: lang
-                .pick("Denied: explicit deny", "Denegado: denegación explícita")
-                .into(),
-            detail: format!(
-                "{}{} {} {} {} {action} {} {resource}. {}",
-                lang.pick("", "La declaración "),
-                statement_label(policies, policy, statement),
-                lang.pick("of policy", "de la política"),
-                policies[policy].name,
-                lang.pick("denies", "deniega"),
-                lang.pick("on", "sobre"),
-                lang.pick(
-                    "An explicit Deny overrides every Allow, in this or any other policy.",
-                    "Un Deny explícito anula cualquier Allow, de esta o de otra política.",
-                ),
-            ),
-        },
-        Decision::ImplicitDeny => Block::Verdict {
-            status: "fail".into(),
-            title: lang
-                .pick("Denied: implicit deny", "Denegado: denegación implícita")
-                .into(),
-            detail: format!(
-                "{} {action} {} {resource}. {}",
-                lang.pick(
-                    "No statement in the attached policies allows",
-                    "Ninguna declaración de las políticas adjuntas permite",
-                ),
-                lang.pick("on", "sobre"),
-                lang.pick(
-                    "Nothing denies it either, but in AWS every request starts denied and needs an Allow.",
-                    "Tampoco hay una que lo deniegue, pero en AWS toda solicitud empieza denegada y necesita un Allow.",
-                ),
-            ),
-        },
+fn step_name(step: Step, lang: Lang) -> &'static str {
+    match step {
+        Step::Deny => lang.pick(
+            "Explicit deny anywhere",
+            "Deny explícito en cualquier parte",
+        ),
+        Step::Rcp => lang.pick("RCPs (resource's account)", "RCP (cuenta del recurso)"),
+        Step::Scp => lang.pick("SCPs (caller's account)", "SCP (cuenta de quien llama)"),
+        Step::Resource => lang.pick("Resource-based policy", "Política basada en recursos"),
+        Step::Identity => lang.pick("Identity-based policies", "Políticas basadas en identidad"),
+        Step::Boundary => lang.pick("Permissions boundary", "Límite de permisos"),
+        Step::Session => lang.pick("Session policies", "Políticas de sesión"),
     }
 }
 
-fn describe_match(element: &Element, found: &ElementMatch, lang: Lang) -> String {
+fn level_name(level: &str, lang: Lang) -> String {
+    if level.is_empty() {
+        lang.pick("(no attached_to given)", "(sin attached_to)")
+            .to_string()
+    } else {
+        format!("\"{level}\"")
+    }
+}
+
+fn describe_match(negated: bool, pattern: &Option<String>, lang: Lang) -> String {
     let yes = lang.pick("yes", "sí");
     let no = lang.pick("no", "no");
-    match (&found.pattern, element.negated) {
+    match (pattern, negated) {
         (Some(pattern), false) => format!("{yes} ({pattern})"),
         (None, false) => format!(
             "{no} ({})",
@@ -688,337 +559,21 @@ fn describe_match(element: &Element, found: &ElementMatch, lang: Lang) -> String
     }
 }
 
-fn statement_table(policies: &[Policy], rows: &[StatementRow], lang: Lang) -> Block {
-    let table_rows = rows
-        .iter()
-        .map(|row| {
-            let statement = &policies[row.policy].statements[row.statement];
-            let element_name = |element: &Element, plain: &str, negated: &str| {
-                if element.negated {
-                    negated.to_string()
-                } else {
-                    plain.to_string()
-                }
-            };
-            vec![
-                policies[row.policy].name.clone(),
-                statement_label(policies, row.policy, row.statement),
-                match statement.effect {
-                    Effect::Allow => "Allow".to_string(),
-                    Effect::Deny => "Deny".to_string(),
-                },
-                format!(
-                    "{}: {}",
-                    element_name(&statement.action, "Action", "NotAction"),
-                    describe_match(&statement.action, &row.action, lang)
-                ),
-                format!(
-                    "{}: {}",
-                    element_name(&statement.resource, "Resource", "NotResource"),
-                    describe_match(&statement.resource, &row.resource, lang)
-                ),
-                if statement.has_condition {
-                    lang.pick(
-                        "not evaluated (assumed true)",
-                        "no evaluada (se supone verdadera)",
-                    )
-                    .to_string()
-                } else {
-                    "—".to_string()
-                },
-                lang.pick(
-                    if row.applies { "yes" } else { "no" },
-                    if row.applies { "sí" } else { "no" },
-                )
-                .to_string(),
-            ]
-        })
-        .collect();
-    Block::Table {
-        caption: lang
-            .pick(
-                "Every statement against the request",
-                "Cada declaración frente a la solicitud",
-            )
-            .into(),
-        columns: [
-            lang.pick("Policy", "Política"),
-            lang.pick("Statement", "Declaración"),
-            lang.pick("Effect", "Efecto"),
-            lang.pick("Action matches", "Coincide la acción"),
-            lang.pick("Resource matches", "Coincide el recurso"),
-            lang.pick("Condition", "Condición"),
-            lang.pick("Applies", "Se aplica"),
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect(),
-        rows: table_rows,
+fn describe_principal(found: Option<PrincipalMatch>, lang: Lang) -> String {
+    match found {
+        None => "—".to_string(),
+        Some(PrincipalMatch::Caller) => lang
+            .pick("the caller (or *)", "quien llama (o *)")
+            .to_string(),
+        Some(PrincipalMatch::Role) => lang
+            .pick("the caller's role", "el rol de quien llama")
+            .to_string(),
+        Some(PrincipalMatch::Account) => lang
+            .pick("the caller's account", "la cuenta de quien llama")
+            .to_string(),
+        Some(PrincipalMatch::No) => lang.pick("not the caller", "no es quien llama").to_string(),
     }
-}
-
-/// When some applicable statement has a Condition, says so, and whether the decision would be
-/// different if those conditions were false.
-fn condition_note(
-    policies: &[Policy],
-    rows: &[StatementRow],
-    assumed: &Decision,
-    action: &str,
-    resource: &str,
-    lang: Lang,
-) -> Option<Block> {
-    let conditional: Vec<String> = rows
-        .iter()
-        .filter(|r| r.applies && policies[r.policy].statements[r.statement].has_condition)
-        .map(|r| {
-            format!(
-                "{} {}",
-                policies[r.policy].name,
-                statement_label(policies, r.policy, r.statement)
-            )
-        })
-        .collect();
-    if conditional.is_empty() {
-        return None;
-    }
-    let without = decide(
-        policies,
-        &evaluate_statements(policies, action, resource, false),
-    );
-    let outcome = |d: &Decision| match d {
-        Decision::Allowed { .. } => lang.pick("allowed", "permitido"),
-        Decision::ExplicitDeny { .. } => lang.pick("explicitly denied", "denegado explícitamente"),
-        Decision::ImplicitDeny => lang.pick("implicitly denied", "denegado implícitamente"),
-    };
-    let same = std::mem::discriminant(assumed) == std::mem::discriminant(&without);
-    let detail = format!(
-        "{} {}. {}",
-        lang.pick(
-            "This lab does not evaluate Condition blocks (it has no request context) and assumed these hold:",
-            "Este laboratorio no evalúa bloques Condition (no tiene el contexto de la solicitud) y supuso que se cumplen:",
-        ),
-        conditional.join(", "),
-        if same {
-            format!(
-                "{} {}.",
-                lang.pick(
-                    "If they did not hold, the request would still be",
-                    "Si no se cumplieran, la solicitud seguiría siendo",
-                ),
-                outcome(&without)
-            )
-        } else {
-            format!(
-                "{} {}.",
-                lang.pick(
-                    "If they did not hold, the request would be",
-                    "Si no se cumplieran, la solicitud quedaría",
-                ),
-                outcome(&without)
-            )
-        }
-    );
-    Some(Block::Verdict {
-        status: if same { "info" } else { "warn" }.into(),
-        title: lang
-            .pick("Conditions not evaluated", "Condiciones no evaluadas")
-            .into(),
-        detail,
-    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn policies(value: Value) -> Vec<Policy> {
-        parse_policies(Some(&value), Lang::En).unwrap()
-    }
-
-    fn one(statements: Value) -> Vec<Policy> {
-        policies(
-            json!([{"name": "p", "document": {"Version": "2012-10-17", "Statement": statements}}]),
-        )
-    }
-
-    const INSTANCE: &str = "arn:aws:ec2:us-east-1:123456789012:instance/i-0abc";
-
-    // "Policy evaluation logic": an explicit deny in any policy overrides any allow.
-    #[test]
-    fn explicit_deny_beats_allow_even_in_another_policy() {
-        let ps = policies(json!([
-            {"name": "allow-all-ec2", "document": {"Statement": {"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}}},
-            {"name": "deny-terminate", "document": {"Statement": [{"Effect": "Deny", "Action": "ec2:TerminateInstances", "Resource": "*"}]}}
-        ]));
-        assert_eq!(
-            evaluate(&ps, "ec2:TerminateInstances", INSTANCE),
-            Decision::ExplicitDeny {
-                policy: 1,
-                statement: 0
-            }
-        );
-        assert_eq!(
-            evaluate(&ps, "ec2:StartInstances", INSTANCE),
-            Decision::Allowed {
-                policy: 0,
-                statement: 0
-            }
-        );
-    }
-
-    // "Policy evaluation logic": with no applicable Allow the request is implicitly denied.
-    #[test]
-    fn no_allow_means_implicit_deny() {
-        let ps = one(
-            json!([{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::reports/*"}]),
-        );
-        assert_eq!(
-            evaluate(&ps, "s3:PutObject", "arn:aws:s3:::reports/a.csv"),
-            Decision::ImplicitDeny
-        );
-        assert_eq!(
-            evaluate(&ps, "s3:GetObject", "arn:aws:s3:::other/a.csv"),
-            Decision::ImplicitDeny
-        );
-    }
-
-    // "IAM JSON policy elements: Action": action names are case-insensitive and accept wildcards.
-    #[test]
-    fn actions_match_case_insensitively_with_wildcards() {
-        assert!(action_matches("ec2:Describe*", "EC2:describeinstances"));
-        assert!(action_matches("s3:Get?bject", "s3:GetObject"));
-        assert!(action_matches("*", "iam:CreateUser"));
-        assert!(!action_matches("ec2:Describe*", "ec2:RunInstances"));
-        assert!(!action_matches("s3:Get", "s3:GetObject"));
-    }
-
-    // "IAM JSON policy elements: Resource": ARNs are case-sensitive; `*` inside a segment does
-    // not cross a colon unless it ends the segment.
-    #[test]
-    fn resources_match_case_sensitively_within_segments() {
-        assert!(resource_matches(
-            "arn:aws:s3:::reports/*",
-            "arn:aws:s3:::reports/2025/a.csv"
-        ));
-        assert!(!resource_matches(
-            "arn:aws:s3:::Reports/*",
-            "arn:aws:s3:::reports/a.csv"
-        ));
-        assert!(resource_matches(
-            "arn:aws:ec2:*:123456789012:instance/*",
-            INSTANCE
-        ));
-        assert!(resource_matches(
-            "arn:aws:iam::123456789012:user/B?b",
-            "arn:aws:iam::123456789012:user/Bob"
-        ));
-        // A mid-segment `*` stays inside its segment…
-        assert!(!resource_matches(
-            "arn:aws:ec2:us-*1:1:x",
-            "arn:aws:ec2:us-east:1:1:x"
-        ));
-        // …but one that ends a segment may expand past colons.
-        assert!(resource_matches("arn:aws:ec2:*", INSTANCE));
-        assert!(resource_matches("*", INSTANCE));
-    }
-
-    // "IAM JSON policy elements: NotAction": an Allow with NotAction allows everything except
-    // the listed actions, and does not deny the listed ones — they are simply not allowed.
-    #[test]
-    fn not_action_allows_everything_else_but_does_not_deny() {
-        let ps = one(json!({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}));
-        assert_eq!(evaluate(&ps, "iam:CreateUser", "*"), Decision::ImplicitDeny);
-        assert!(matches!(
-            evaluate(&ps, "s3:ListBucket", "arn:aws:s3:::b"),
-            Decision::Allowed { .. }
-        ));
-        // With Deny, NotAction denies every action except the listed ones.
-        let ps = one(json!([
-            {"Effect": "Allow", "Action": "*", "Resource": "*"},
-            {"Effect": "Deny", "NotAction": ["iam:ChangePassword", "iam:GetUser"], "Resource": "*"}
-        ]));
-        assert!(matches!(
-            evaluate(&ps, "iam:GetUser", "*"),
-            Decision::Allowed { .. }
-        ));
-        assert_eq!(
-            evaluate(&ps, "ec2:RunInstances", INSTANCE),
-            Decision::ExplicitDeny {
-                policy: 0,
-                statement: 1
-            }
-        );
-    }
-
-    // "IAM JSON policy elements: NotResource": the statement covers every resource except those
-    // listed.
-    #[test]
-    fn not_resource_covers_every_other_resource() {
-        let ps = one(json!([
-            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-            {"Effect": "Deny", "Action": "s3:*", "NotResource": ["arn:aws:s3:::public", "arn:aws:s3:::public/*"]}
-        ]));
-        assert!(matches!(
-            evaluate(&ps, "s3:GetObject", "arn:aws:s3:::public/index.html"),
-            Decision::Allowed { .. }
-        ));
-        assert_eq!(
-            evaluate(&ps, "s3:GetObject", "arn:aws:s3:::private/keys.txt"),
-            Decision::ExplicitDeny {
-                policy: 0,
-                statement: 1
-            }
-        );
-    }
-
-    #[test]
-    fn malformed_policies_are_reported_with_their_path() {
-        let bad = json!([{"name": "p", "document": {"Statement": [
-            {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
-            {"Effect": "allow", "Action": "s3:*", "Resource": "*"}
-        ]}}]);
-        let error = parse_policies(Some(&bad), Lang::En).unwrap_err();
-        assert_eq!(
-            error.field,
-            "input.policies[0].document.Statement[1].Effect"
-        );
-
-        let both = json!([{"name": "p", "document": {"Statement": {"Effect": "Deny", "Action": "*", "NotAction": "s3:*", "Resource": "*"}}}]);
-        let error = parse_policies(Some(&both), Lang::Es).unwrap_err();
-        assert_eq!(
-            error.field,
-            "input.policies[0].document.Statement.NotAction"
-        );
-
-        let arn = json!([{"name": "p", "document": {"Statement": {"Effect": "Deny", "Action": "*", "Resource": ["*", "bucket"]}}}]);
-        let error = parse_policies(Some(&arn), Lang::En).unwrap_err();
-        assert_eq!(
-            error.field,
-            "input.policies[0].document.Statement.Resource[1]"
-        );
-    }
-
-    #[test]
-    fn conditions_are_assumed_true_and_flagged() {
-        let ps = one(
-            json!({"Effect": "Allow", "Action": "s3:*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "true"}}}),
-        );
-        let rows = evaluate_statements(&ps, "s3:GetObject", "arn:aws:s3:::b", true);
-        let decision = decide(&ps, &rows);
-        assert!(matches!(decision, Decision::Allowed { .. }));
-        let note = condition_note(
-            &ps,
-            &rows,
-            &decision,
-            "s3:GetObject",
-            "arn:aws:s3:::b",
-            Lang::En,
-        )
-        .unwrap();
-        let Block::Verdict { status, .. } = note else {
-            panic!("expected a verdict")
-        };
-        assert_eq!(status, "warn");
-    }
-}
+mod tests;
