@@ -128,8 +128,12 @@ export function serveStatic(root) {
     }
     let status = 200;
     if (!existsSync(file) || !statSync(file).isFile()) {
+      // The nearest 404.html: /es/missing/ gets es/404.html when there is one (as Cloudflare
+      // Pages and `aula serve` do), else the site's /404.html.
       status = 404;
-      file = path.join(root, '404.html');
+      const first = rel.split('/').filter(Boolean)[0];
+      const local = first ? path.join(root, first, '404.html') : null;
+      file = local && local.startsWith(root) && existsSync(local) ? local : path.join(root, '404.html');
     }
     const type = TYPES[path.extname(file)] || 'application/octet-stream';
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store' });
