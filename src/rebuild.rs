@@ -102,7 +102,7 @@ impl Session {
             sources.locales = Locales::load(&sources.config).map(Arc::new);
         }
         if touched.locales || touched.templates {
-            sources.templates = load_templates(&self.root, &sources.locales);
+            sources.templates = site::load_templates(&self.root, &sources.locales);
         }
         if touched.labs {
             sources.labs = Registry::load(&sources.config).map(Arc::new);
@@ -235,14 +235,10 @@ impl Session {
 
 impl Sources {
     fn load(root: &Path, options: &BuildOptions) -> Result<Sources, Diagnostics> {
-        let mut config = Config::load(root)?;
-        if let Some(base_url) = &options.base_url {
-            config.base_url = base_url.trim_end_matches('/').to_string();
-        }
-        config.search &= !options.no_search;
+        let config = site::load_config(root, options)?;
         let themes = site::check_themes(&config);
         let locales = Locales::load(&config).map(Arc::new);
-        let templates = load_templates(root, &locales);
+        let templates = site::load_templates(root, &locales);
         let labs = Registry::load(&config).map(Arc::new);
         let (paths, walk_problems) = content::source_files(&config);
         let files = read_files(&config, paths);
@@ -322,13 +318,6 @@ fn read_files(
             (path, page)
         })
         .collect()
-}
-
-fn load_templates(root: &Path, locales: &Loaded<Arc<Locales>>) -> Option<Loaded<Templates>> {
-    locales
-        .as_ref()
-        .ok()
-        .map(|locales| Templates::load(root, locales.clone()))
 }
 
 /// The labs whose binaries a change under `labs/` may affect: `src/bin/<id>.rs` is that lab;

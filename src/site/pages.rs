@@ -1,0 +1,259 @@
+//! The output files and where they go: a content page through its template, the tag pages and
+//! tag index, the language chooser and 404, the feeds, the sitemap and robots.txt.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::config::Config;
+use crate::content::{Page, PageKind};
+
+use super::contexts::{common_context, merge, page_context, page_without_source, summary, t};
+use super::{Project, RenderedFile, RenderedPage, Structure};
+
+/// One page of the content through its template.
+pub(crate) fn render_content_page(
+    project: &Project,
+    structure: &Structure,
+    bodies: &[RenderedPage],
+    i: usize,
+) -> (String, RenderedFile) {
+    let page = &project.content.pages[i];
+    let context = page_context(project, structure, bodies, i);
+    let path = output_path(&page.url);
+    let html = render_page(project, template_for(page), context, Some(&bodies[i].html));
+    let html = html.map_err(|d| {
+        d.hint(format!(
+            "while rendering {} ({})",
+            page.url,
+            page.path.display()
+        ))
+    });
+    (path, html)
+}
+
+/// `/es/finops/` → `es/finops/index.html`.
+pub(crate) fn output_path(url: &str) -> String {
+    format!("{}index.html", url.trim_start_matches('/'))
+}
+
+pub(crate) fn template_for(page: &Page) -> &'static str {
+    match page.kind {
+        PageKind::Home => "home.html",
+        PageKind::Section => "section.html",
+        PageKind::Article => "article.html",
+        PageKind::Standalone => "page.html",
+    }
+}
+
+/// Tag pages, the tag index per language, the root language chooser and the 404 page.
+pub(super) fn site_pages(project: &Project, structure: &Structure) -> Vec<(String, RenderedFile)> {
+    let mut out = Vec::new();
+    for lang in &project.config.languages {
+        for ((tag_lang, slug), (name, articles)) in &structure.tags {
+            if tag_lang == lang {
+                out.push(tag_page(project, structure, lang, slug, name, articles));
+            }
+        }
+        out.push(tags_page(project, structure, lang));
+    }
+    for chooser in Chooser::ALL {
+        out.push(chooser_page(project, chooser));
+    }
+    out
+}
+
+/// The translation key of the tag page of `slug` (no source page has it, but one could claim it).
+pub(crate) fn tag_key(slug: &str) -> String {
+    format!("tag:{slug}")
+}
+
+/// The translation key of the tag index.
+pub(crate) const TAGS_KEY: &str = "tags";
+
+pub(crate) const TAG_TEMPLATE: &str = "tag.html";
+pub(crate) const TAGS_TEMPLATE: &str = "tags.html";
+
+pub(crate) fn tag_url(lang: &str, slug: &str) -> String {
+    format!("/{lang}/tags/{slug}/")
+}
+
+pub(crate) fn tags_url(lang: &str) -> String {
+    format!("/{lang}/tags/")
+}
+
+/// `/<lang>/tags/<slug>/`: the articles with one tag.
+pub(crate) fn tag_page(
+    project: &Project,
+    structure: &Structure,
+    lang: &str,
+    slug: &str,
+    name: &str,
+    articles: &[usize],
+) -> (String, RenderedFile) {
+    let url = tag_url(lang, slug);
+    let page = page_without_source(lang, url.clone(), tag_key(slug));
+    let title = format!("{}: {name}", t(project, lang, "tag-title"));
+    let mut context = common_context(project, &page, &title);
+    let list: Vec<Value> = articles.iter().map(|&j| summary(structure, j)).collect();
+    merge(
+        &mut context,
+        json!({"tag": {"name": name, "slug": slug}, "articles": list, "breadcrumbs": [
+            {"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")},
+            {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
+        ]}),
+    );
+    let path = output_path(&url);
+    let html = render_page(project, TAG_TEMPLATE, context, None);
+    (path, html)
+}
+
+/// `/<lang>/tags/`: every tag of a language, with its number of articles.
+pub(crate) fn tags_page(
+    project: &Project,
+    structure: &Structure,
+    lang: &str,
+) -> (String, RenderedFile) {
+    let index: Vec<Value> = tag_index(structure, lang)
+        .map(
+            |(slug, name, count)| json!({"name": name, "url": tag_url(lang, slug), "count": count}),
+        )
+        .collect();
+    let url = tags_url(lang);
+    let page = page_without_source(lang, url.clone(), TAGS_KEY.into());
+    let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
+    merge(
+        &mut context,
+        json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
+    );
+    let path = output_path(&url);
+    let html = render_page(project, TAGS_TEMPLATE, context, None);
+    (path, html)
+}
+
+/// A language's tags: (slug, name, number of articles), by slug.
+pub(crate) fn tag_index<'a>(
+    structure: &'a Structure,
+    lang: &'a str,
+) -> impl Iterator<Item = (&'a str, &'a str, usize)> + 'a {
+    structure
+        .tags
+        .iter()
+        .filter(move |((tag_lang, _), _)| tag_lang == lang)
+        .map(|((_, slug), (name, articles))| (slug.as_str(), name.as_str(), articles.len()))
+}
+
+/// The two pages in the default language that offer every language's home.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Chooser {
+    /// The language chooser at `/`.
+    Root,
+    /// `/404.html`.
+    NotFound,
+}
+
+/// The translation key the chooser pages are rendered with (their language switcher leads to
+/// each language's home).
+pub(crate) const HOME_KEY: &str = "home";
+
+impl Chooser {
+    pub(crate) const ALL: [Chooser; 2] = [Chooser::Root, Chooser::NotFound];
+
+    pub(crate) fn output_path(self) -> &'static str {
+        match self {
+            Chooser::Root => "index.html",
+            Chooser::NotFound => "404.html",
+        }
+    }
+
+    pub(crate) fn template(self) -> &'static str {
+        match self {
+            Chooser::Root => "root.html",
+            Chooser::NotFound => "404.html",
+        }
+    }
+}
+
+/// The language chooser at `/` or the 404 page, in the default language with every language's
+/// home offered.
+pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, RenderedFile) {
+    let config = &project.config;
+    let url = match chooser {
+        Chooser::Root => "/",
+        Chooser::NotFound => "/404.html",
+    };
+    let choices: Vec<Value> = config
+        .languages
+        .iter()
+        .map(|lang| {
+            let home = project.content.translation(HOME_KEY, lang);
+            json!({
+                "code": lang,
+                "name": t(project, lang, "language-name"),
+                "url": format!("/{lang}/"),
+                "title": home.map(|h| h.front.title.clone()),
+                "description": home.and_then(|h| h.front.description.clone()),
+                "choose": t(project, lang, "choose-language"),
+            })
+        })
+        .collect();
+    let page = page_without_source(&config.default_language, url.to_string(), HOME_KEY.into());
+    let mut context = common_context(project, &page, &config.title);
+    merge(
+        &mut context,
+        json!({"choices": choices, "canonical": config.absolute_url(url)}),
+    );
+    let html = render_page(project, chooser.template(), context, None);
+    (chooser.output_path().to_string(), html)
+}
+
+/// One page through its template, with the page's body (if it has one) put into the context as
+/// `page.content`.
+fn render_page(
+    project: &Project,
+    template: &str,
+    mut context: Value,
+    body: Option<&Arc<str>>,
+) -> RenderedFile {
+    if let (Some(body), Some(page)) = (body, context.get_mut("page"))
+        && let Value::Object(page) = page
+    {
+        page.insert("content".into(), Value::String(body.to_string()));
+    }
+    project
+        .templates
+        .render(template, &context)
+        .map(|html| Arc::from(html.into_bytes()))
+}
+
+/// sitemap.xml: every page but fallbacks, with its date and its translations.
+pub(crate) fn sitemap(project: &Project) -> String {
+    crate::feeds::sitemap(&project.config, &project.content)
+}
+
+/// Where a language's Atom feed goes.
+pub(crate) fn feed_path(lang: &str) -> String {
+    format!("{lang}/atom.xml")
+}
+
+/// A language's Atom feed: the articles of its learning path, but fallbacks.
+pub(crate) fn feed(project: &Project, structure: &Structure, lang: &str) -> String {
+    let config = &project.config;
+    let articles: Vec<&Page> = structure
+        .path
+        .get(lang)
+        .into_iter()
+        .flatten()
+        .map(|&i| &project.content.pages[i])
+        .filter(|p| p.fallback_from.is_none())
+        .collect();
+    let title = format!("{} ({})", config.title, t(project, lang, "language-name"));
+    crate::feeds::atom(config, lang, &title, &articles)
+}
+
+pub(crate) fn robots_txt(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\nSitemap: {}\n",
+        config.absolute_url("/sitemap.xml")
+    )
+}
