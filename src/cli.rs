@@ -72,6 +72,9 @@ pub(crate) struct ServeArgs {
     /// Open the site in a browser.
     #[arg(long)]
     pub(crate) open: bool,
+    /// How many labs may run at once (one more request gets 429 with Retry-After).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) lab_slots: u16,
     /// Include pages marked `draft = true`.
     #[arg(long)]
     pub(crate) drafts: bool,
@@ -100,6 +103,49 @@ pub(crate) enum LabsCommand {
     List(RootArg),
     /// Run a lab once and print its answer.
     Run(LabsRunArgs),
+    /// Serve only the lab API, for a published site's pages (`[labs] endpoint`).
+    Serve(LabsServeArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct LabsServeArgs {
+    #[command(flatten)]
+    pub(crate) root: RootArg,
+    /// The address to listen on (0.0.0.0 in a container).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub(crate) bind: String,
+    #[arg(long, default_value_t = 8787)]
+    pub(crate) port: u16,
+    /// An origin whose pages may call the runner (`https://course.example.org`); repeat for more.
+    /// Browsers on other origins get 403 and no CORS headers.
+    #[arg(
+        long = "allow-origin",
+        value_name = "URL",
+        required_unless_present = "check"
+    )]
+    pub(crate) allow_origins: Vec<String>,
+    /// Labs that may run at once (default: the number of CPUs); one more gets 429.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub(crate) slots: Option<u16>,
+    /// Runs per second one client earns (0: no rate limit).
+    #[arg(long, default_value_t = 2.0)]
+    pub(crate) rate: f64,
+    /// Runs one client may save up and spend at once.
+    #[arg(long, default_value_t = 20.0)]
+    pub(crate) burst: f64,
+    /// Take the client's address from this header's last entry (e.g. X-Forwarded-For). Only
+    /// behind a proxy that sets it: anyone can send it.
+    #[arg(long, value_name = "HEADER")]
+    pub(crate) trusted_proxy_header: Option<String>,
+    /// Open connections one client may hold.
+    #[arg(long, default_value_t = 32)]
+    pub(crate) connections_per_client: usize,
+    /// Seconds a SIGTERM waits for runs in flight.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) drain_seconds: u64,
+    /// Print the sandbox's layers and the labs, then exit (1 when a lab is not built).
+    #[arg(long)]
+    pub(crate) check: bool,
 }
 
 #[derive(Debug, clap::Args)]

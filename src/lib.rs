@@ -39,6 +39,15 @@ use clap::Parser;
 
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
+    // The lab launcher (started only by aula itself) skips everything else: it must be quick.
+    let mut args = std::env::args_os().skip(1);
+    if args
+        .next()
+        .is_some_and(|first| first == labs::sandbox::LAUNCHER)
+    {
+        let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+        return labs::sandbox::launch(&rest);
+    }
     let cli = cli::Cli::parse();
     let result = match cli.command {
         cli::Command::Build(args) => cmd::build::execute(&args),

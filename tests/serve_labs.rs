@@ -183,30 +183,27 @@ fn a_body_that_is_not_a_json_object_is_400() {
 
 #[test]
 fn a_full_runner_answers_429_with_retry_after() {
-    let server = Server::start();
-    // All requests leave together (a loaded machine may start threads a second apart), and each
-    // lab sleeps 2 s, so more requests than runner slots are in flight at once.
-    let start = std::sync::Barrier::new(12);
-    let replies: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..12)
-            .map(|_| {
-                scope.spawn(|| {
-                    start.wait();
-                    server.lab("slow", &json!({"input": {}}))
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    let busy: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
-    assert!(
-        !busy.is_empty(),
-        "no 429 among {:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
+    // One slot, held by a lab that runs until this test kills it: the next request finds the
+    // runner full whatever the machine's speed.
+    let server = Server::launch(
+        serve_support::Site::new(),
+        &["serve", "--lab-slots", "1"],
+        &[],
     );
-    assert!(replies.iter().all(|r| r.status == 200 || r.status == 429));
-    assert_eq!(busy[0].header("retry-after"), Some("1"));
-    assert!(busy[0].json()["error"].as_str().unwrap().contains("busy"));
+    let marker = server.site.marker.clone();
+    std::thread::scope(|scope| {
+        let holder = scope.spawn(|| server.lab("hold", &json!({"input": {}})));
+        let running = serve_support::wait_for_processes(&marker, 1);
+        let busy = server.lab("quick", &json!({"lang": "en", "input": {}}));
+        assert_eq!(busy.status, 429, "{}", busy.body);
+        assert_eq!(busy.header("retry-after"), Some("1"));
+        assert!(busy.json()["error"].as_str().unwrap().contains("busy"));
+        serve_support::kill_all(&running);
+        // Killed by a signal: the lab failed, and its slot is free again.
+        assert_eq!(holder.join().unwrap().status, 502);
+    });
+    let reply = server.lab("quick", &json!({"input": {}}));
+    assert_eq!(reply.status, 200, "{}", reply.body);
 }
 
 #[test]

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use serde_json::{Map, Value};
 
-use crate::cli::{LabsCommand, LabsRunArgs, RootArg};
+use crate::cli::{LabsCommand, LabsRunArgs, LabsServeArgs, RootArg};
 use crate::config::Config;
 use crate::labs::{Registry, merge_input, request_json, runner};
 
@@ -12,7 +12,89 @@ pub(crate) fn execute(command: &LabsCommand) -> anyhow::Result<ExitCode> {
     match command {
         LabsCommand::List(root) => list(root),
         LabsCommand::Run(args) => run(args),
+        LabsCommand::Serve(args) => serve(args),
     }
+}
+
+fn serve(args: &LabsServeArgs) -> anyhow::Result<ExitCode> {
+    use crate::server::LabDesk;
+    use crate::server::hosted::{self, HostedOptions};
+    let config = match Config::load(&args.root.root) {
+        Ok(config) => config,
+        Err(problems) => {
+            super::report(&problems);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let registry = match Registry::load(&config) {
+        Ok(registry) => registry,
+        Err(problems) => {
+            super::report(&problems);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let locales = match crate::i18n::Locales::load(&config) {
+        Ok(locales) => locales,
+        Err(problems) => {
+            super::report(&problems);
+            return Ok(ExitCode::from(1));
+        }
+    };
+    let sandbox = crate::labs::sandbox::layers();
+    if args.check {
+        println!("{}", sandbox.summary());
+        let mut missing = 0;
+        for lab in registry.labs() {
+            if lab.binary.is_file() {
+                println!("lab {}: {}", lab.id, lab.binary.display());
+            } else {
+                missing += 1;
+                println!(
+                    "lab {}: not built ({} is missing)",
+                    lab.id,
+                    lab.binary.display()
+                );
+            }
+        }
+        return Ok(if missing == 0 {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    for origin in &args.allow_origins {
+        let valid = (origin.starts_with("https://") || origin.starts_with("http://"))
+            && !origin.trim_end_matches('/').contains(['?', '#', ' '])
+            && !origin.ends_with('/');
+        if !valid {
+            anyhow::bail!(
+                "--allow-origin {origin}: an origin is scheme://host[:port], without a path or trailing slash (e.g. https://course.example.org)"
+            );
+        }
+    }
+    let slots = args.slots.map_or_else(
+        || std::thread::available_parallelism().map_or(2, usize::from),
+        usize::from,
+    );
+    let options = HostedOptions {
+        bind: args.bind.clone(),
+        port: args.port,
+        allow_origins: args.allow_origins.clone(),
+        slots,
+        rate: args.rate,
+        burst: args.burst.max(1.0),
+        client_header: args.trusted_proxy_header.clone(),
+        connections_per_client: args.connections_per_client.max(1),
+        drain: std::time::Duration::from_secs(args.drain_seconds),
+    };
+    let desk = LabDesk {
+        registry: std::sync::Arc::new(registry),
+        locales: std::sync::Arc::new(locales),
+        default_language: config.default_language.clone(),
+        languages: config.languages.clone(),
+    };
+    hosted::serve(options, desk)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn load(root: &RootArg) -> Result<Registry, ExitCode> {

@@ -21,7 +21,7 @@ use crate::watch;
 
 pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
     let root = std::path::absolute(&args.root.root)?;
-    let shared = Shared::new();
+    let shared = Shared::new(usize::from(args.lab_slots));
     let options = server::Options {
         bind: args.bind.clone(),
         port: args.port,
@@ -62,6 +62,7 @@ pub(crate) fn execute(args: &ServeArgs) -> anyhow::Result<ExitCode> {
             publish(&shared, &session, &indexer, built);
             println!("serving {url}  (Ctrl-C to stop)");
             println!("{summary}");
+            eprintln!("{}", crate::labs::sandbox::layers().summary());
         }
         Err(problems) => {
             fail(&shared, &problems);

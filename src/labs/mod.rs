@@ -5,10 +5,11 @@
 //! of the same name in the lab binary folder. [`Registry::load`] reads every manifest and checks
 //! it; [`validate_input`] checks a request's input against a manifest before anything runs (the
 //! preview server's 422s and the build's fence errors both come from it); [`resolve_fence`] turns
-//! a ```` ```lab id ```` fence's TOML body into a full input. Running a binary is [`runner`]'s job.
+//! a ```` ```lab id ```` fence's TOML body into a full input. Running a binary is [`runner`]'s job, behind [`sandbox`]'s walls.
 //! This module does not know about HTTP or templates.
 
 pub(crate) mod runner;
+pub(crate) mod sandbox;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

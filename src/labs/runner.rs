@@ -1,21 +1,25 @@
 //! Running one lab binary once, with the limits DESIGN.md §5 sets — the only code in aula that
-//! starts a process.
+//! starts a lab.
 //!
 //! The binary is started by absolute path (no shell), with an empty environment, in a fresh
-//! temporary working directory, in a process group of its own. The request goes to its stdin;
-//! its stdout is read up to a cap (the rest is cut and the run is marked truncated); when the time
-//! limit passes, the whole process group is killed, so a lab that forks cannot leave children
-//! behind. What comes back is classified here — answer, refused input, crash, non-JSON,
-//! timeout — so the build and the preview server report the same failure the same way.
+//! temporary working directory, behind the walls [`super::sandbox`] raises (namespaces,
+//! rlimits, Landlock, its own uid), in a process group of its own. The request goes to its
+//! stdin; its stdout is read up to a cap (the rest is cut and the run is marked truncated); when
+//! the time limit passes, the whole group is killed. Whatever the lab started is gone when the
+//! run ends. What comes back is classified here — answer, refused input, crash, non-JSON,
+//! timeout — so the build, the preview server and `aula labs serve` report the same failure the
+//! same way.
 
 use std::io::{Read, Write};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+
+use super::sandbox;
 
 /// What a run may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,7 +58,10 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
         Ok(dir) => dir,
         Err(e) => return Outcome::Failed(format!("cannot create a working directory: {e}")),
     };
-    let mut command = Command::new(binary);
+    let (mut command, _lease) = match sandbox::command(binary, workdir.path(), limits.time) {
+        Ok(started) => started,
+        Err(e) => return Outcome::Failed(format!("cannot prepare the sandbox: {e}")),
+    };
     command
         .env_clear()
         .current_dir(workdir.path())

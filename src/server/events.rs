@@ -1,10 +1,9 @@
 //! Live reload and the error overlay: Server-Sent Events at `/_aula/events` and the small script
 //! (`/_aula/live.js`) that listens to them.
 //!
-//! tiny_http's `Response` cannot stream (its chunked encoder holds 8 KiB), so an event stream
-//! takes the raw connection with `Request::into_writer`, writes the status line and headers
-//! itself, and flushes after every event. Each open stream has a thread of its own, at most
-//! `MAX_EVENT_CLIENTS` of them; the [`Hub`] hands every stream the same events. A page opened
+//! An event stream takes the raw connection ([`Request::into_stream`]), writes the status line
+//! and headers itself, and flushes after every event, on its connection's thread; at most
+//! `MAX_EVENT_CLIENTS` streams are open at once. The [`Hub`] hands every stream the same events. A page opened
 //! while the site is broken gets the current problems as soon as it connects.
 
 use std::io::Write;
@@ -13,8 +12,8 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::http::{Method, Request};
 use serde_json::json;
-use tiny_http::{Method, Request};
 
 /// One problem to show in the overlay.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -104,7 +103,7 @@ impl Drop for Seat {
     }
 }
 
-pub(super) fn serve(request: Request, hub: &Hub, max_clients: usize) {
+pub(super) fn serve(request: Request<'_>, hub: &Hub, max_clients: usize) {
     if request.method() != &Method::Get {
         return super::method_not_allowed(request, "GET");
     }
@@ -121,29 +120,24 @@ pub(super) fn serve(request: Request, hub: &Hub, max_clients: usize) {
             &[("Retry-After", "5")],
         );
     }
-    let seat = Seat(hub.open.clone());
+    let _seat = Seat(hub.open.clone());
     let receiver = hub.subscribe();
     let mut head = String::from("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n");
-    for header in super::security_headers() {
-        head.push_str(&format!("{}: {}\r\n", header.field, header.value));
+    for (name, value) in super::SECURITY_HEADERS {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("Connection: close\r\n\r\nretry: 500\n\n");
-    let mut writer = request.into_writer();
-    let spawned = std::thread::Builder::new()
-        .name("aula-events".into())
-        .spawn(move || {
-            let _seat = seat;
-            if writer
-                .write_all(head.as_bytes())
-                .and_then(|()| writer.flush())
-                .is_err()
-            {
-                return;
-            }
-            stream(&mut *writer, &receiver);
-        });
-    // Without a thread the stream cannot be served; the seat and connection are dropped with it.
-    drop(spawned);
+    let Ok(mut writer) = request.into_stream() else {
+        return;
+    };
+    if writer
+        .write_all(head.as_bytes())
+        .and_then(|()| writer.flush())
+        .is_err()
+    {
+        return;
+    }
+    stream(&mut writer, &receiver);
 }
 
 fn stream(writer: &mut dyn Write, receiver: &Receiver<Event>) {

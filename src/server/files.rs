@@ -6,15 +6,15 @@
 //! segments, backslashes or NUL, raw or percent-encoded, or bytes that are not UTF-8 once decoded.
 //! The store only holds the site's own files, so this is defence in depth, not the only wall.
 
+use super::http::{Method, Request};
 use percent_encoding::percent_decode_str;
-use tiny_http::{Method, Request};
 
 use super::Site;
 
 /// Put just before `</body>` of every HTML page served.
 const LIVE_SCRIPT: &str = "<script src=\"/_aula/live.js\"></script>";
 
-pub(super) fn serve(request: Request, site: &Site) {
+pub(super) fn serve(request: Request<'_>, site: &Site) {
     if !matches!(request.method(), Method::Get | Method::Head) {
         return super::method_not_allowed(request, "GET, HEAD");
     }
@@ -57,7 +57,7 @@ pub(super) fn serve(request: Request, site: &Site) {
     not_found(request, site)
 }
 
-fn not_found(request: Request, site: &Site) {
+fn not_found(request: Request<'_>, site: &Site) {
     match site.get("404.html") {
         Some(page) => send_file(request, 404, "404.html", page),
         None => super::respond(
@@ -70,7 +70,7 @@ fn not_found(request: Request, site: &Site) {
     }
 }
 
-fn send_file(request: Request, status: u16, name: &str, bytes: &[u8]) {
+fn send_file(request: Request<'_>, status: u16, name: &str, bytes: &[u8]) {
     let content_type = content_type(name);
     let body = if content_type.starts_with("text/html") {
         with_live_script(bytes)
@@ -117,7 +117,7 @@ fn site_path(raw: &str) -> Option<String> {
 }
 
 /// The first language of `Accept-Language` that the site has a home page for.
-fn preferred_language(request: &Request, site: &Site) -> Option<String> {
+fn preferred_language(request: &Request<'_>, site: &Site) -> Option<String> {
     let header = super::header(request, "Accept-Language")?;
     let mut choices: Vec<(f32, usize, String)> = header
         .split(',')

@@ -1,4 +1,4 @@
-//! The preview server: HTTP over tiny_http — the one module that knows tiny_http.
+//! The preview server: what `aula serve` answers, over the wire handling of [`http`].
 //!
 //! It serves a built site from memory ([`Shared::publish`] swaps in a new [`OutputStore`] after
 //! each rebuild, [`Shared::complete`] the search index made from it later), tells open pages to reload or show an error overlay over Server-Sent Events
@@ -9,32 +9,29 @@
 //! Hostile by default (DESIGN.md §5–6): every request whose `Host` is not this server's own (DNS
 //! rebinding) or whose `Origin` is another site gets 403 before anything else happens; static
 //! paths never leave the store; every response carries a Content-Security-Policy and
-//! `nosniff`. Requests are handled by a fixed pool of threads, long-lived event streams by a
-//! bounded number of their own threads, and lab runs by a bounded number of slots — nothing
-//! grows with the number of requests. No request or content can stop the server: handlers
-//! return errors as responses, and a panic in one (a bug) is caught and costs only that request.
+//! `nosniff`. Each connection has a thread, up to a bound ([`http::Limits`]); event streams
+//! and lab runs have smaller bounds of their own — nothing grows with the number of requests.
+//! No request or content can stop the server: a header's claim is never allocated, bodies are
+//! read with deadlines and only when wanted, handlers return errors as responses, and a panic in
+//! one (a bug) is caught and costs only that request.
 
 mod events;
 mod files;
+pub(crate) mod hosted;
+pub(crate) mod http;
 mod labs;
 
-use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use http::{Method, Request, Response};
 
 pub(crate) use events::Problem;
 pub(crate) use labs::LabDesk;
 
 use crate::output::OutputStore;
 
-/// Threads that take requests off the listener. Lab runs hold one while they run, so this is
-/// larger than [`LAB_SLOTS`]: pages keep loading while the runner is full.
-const HANDLER_THREADS: usize = 8;
-/// Labs that may run at once; one more request gets 429.
-const LAB_SLOTS: usize = 4;
 /// Open event streams (one thread each).
 const MAX_EVENT_CLIENTS: usize = 32;
 
@@ -90,13 +87,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Nothing to serve yet: every path is 404 until the first [`Shared::publish`].
-    pub(crate) fn new() -> Arc<Shared> {
+    /// Nothing to serve yet: every path is 404 until the first [`Shared::publish`]. At most
+    /// `lab_slots` labs run at once.
+    pub(crate) fn new(lab_slots: usize) -> Arc<Shared> {
         Arc::new(Shared {
             site: RwLock::new((0, Site::default())),
             labs: RwLock::new(None),
             events: events::Hub::default(),
-            lab_slots: Slots::new(LAB_SLOTS),
+            lab_slots: Slots::new(lab_slots),
         })
     }
 
@@ -158,59 +156,41 @@ impl Shared {
     }
 }
 
-/// Binds the listener and starts the handler threads; returns the address actually bound (with
-/// `--port 0`, the port the system chose).
+/// Binds the listener and starts serving; returns the address actually bound (with `--port 0`,
+/// the port the system chose).
 pub(crate) fn start(options: &Options, shared: Arc<Shared>) -> anyhow::Result<SocketAddr> {
-    let server = tiny_http::Server::http((options.bind.as_str(), options.port))
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
-    let address = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| anyhow::anyhow!("the server is not listening on an IP address"))?;
-    let server = Arc::new(server);
-    let context = Arc::new(Context {
+    // The port is known only once bound; the handler reads it from here.
+    let port = Arc::new(AtomicUsize::new(usize::from(options.port)));
+    let context = Context {
         shared,
-        port: address.port(),
+        port: port.clone(),
         test_hooks: options.test_hooks,
-    });
-    for n in 0..HANDLER_THREADS {
-        let server = server.clone();
-        let context = context.clone();
-        std::thread::Builder::new()
-            .name(format!("aula-http-{n}"))
-            .spawn(move || handle_forever(&server, &context))?;
-    }
+    };
+    let server = http::serve(
+        &options.bind,
+        options.port,
+        http::Limits::default(),
+        move |request| handle(request, &context),
+    )
+    .map_err(|e| anyhow::anyhow!("cannot listen on {}:{}: {e}", options.bind, options.port))?;
+    let address = server.address();
+    port.store(usize::from(address.port()), Ordering::SeqCst);
     Ok(address)
 }
 
 struct Context {
     shared: Arc<Shared>,
-    port: u16,
+    port: Arc<AtomicUsize>,
     test_hooks: bool,
 }
 
-fn handle_forever(server: &tiny_http::Server, context: &Context) {
-    loop {
-        let request = match server.recv() {
-            Ok(request) => request,
-            // A connection that failed before it became a request; nothing to answer.
-            Err(_) => continue,
-        };
-        // A bug in a handler must not take a handler thread (and eventually the server) down.
-        // The request is lost with the panic; its client sees the connection close.
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            handle(request, context);
-        }));
-    }
-}
-
-fn handle(request: Request, context: &Context) {
-    if let Err(why) = check_origin(&request, context.port) {
+fn handle(request: Request<'_>, context: &Context) {
+    let port = u16::try_from(context.port.load(Ordering::SeqCst)).unwrap_or(0);
+    if let Err(why) = check_origin(&request, port) {
         return respond_json(request, 403, &serde_json::json!({ "error": why }), &[]);
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
-    match path {
+    let path = request.path().to_string();
+    match path.as_str() {
         "/_aula/events" => events::serve(request, &context.shared.events, MAX_EVENT_CLIENTS),
         "/_aula/live.js" => match request.method() {
             Method::Get | Method::Head => respond(
@@ -264,7 +244,7 @@ fn manifest(site: &Site) -> serde_json::Value {
 
 /// DNS rebinding and cross-site requests: the `Host` must name this server (an IP address or
 /// `localhost`, with our port) and an `Origin`, when sent, must be that same host.
-fn check_origin(request: &Request, port: u16) -> Result<(), &'static str> {
+fn check_origin(request: &Request<'_>, port: u16) -> Result<(), &'static str> {
     let host = header(request, "Host").ok_or("a Host header is required")?;
     if !is_own_host(host, port) {
         return Err("this server answers only to its own address (Host)");
@@ -295,50 +275,46 @@ fn is_own_host(host: &str, port: u16) -> bool {
     name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
 }
 
-fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .headers()
-        .iter()
-        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-        .map(|h| h.value.as_str())
+fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
+    request.header(name)
 }
 
 /// Headers every response carries.
-fn security_headers() -> Vec<Header> {
-    [
-        ("Content-Security-Policy", CSP),
-        ("X-Content-Type-Options", "nosniff"),
-        // A preview must show the latest build, never a cached one.
-        ("Cache-Control", "no-store"),
-        ("Referrer-Policy", "no-referrer"),
-    ]
-    .iter()
-    .filter_map(|(k, v)| Header::from_bytes(k.as_bytes(), v.as_bytes()).ok())
-    .collect()
-}
+const SECURITY_HEADERS: [(&str, &str); 4] = [
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    // A preview must show the latest build, never a cached one.
+    ("Cache-Control", "no-store"),
+    ("Referrer-Policy", "no-referrer"),
+];
 
 fn respond(
-    request: Request,
+    request: Request<'_>,
     status: u16,
     content_type: &str,
     body: Vec<u8>,
     extra: &[(&str, &str)],
 ) {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    for header in security_headers() {
-        response.add_header(header);
-    }
-    let extra = std::iter::once(("Content-Type", content_type)).chain(extra.iter().copied());
-    for (name, value) in extra {
-        if let Ok(header) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            response.add_header(header);
-        }
-    }
-    // The client may have gone; there is no one left to tell.
-    let _ = request.respond(response);
+    let headers = SECURITY_HEADERS
+        .iter()
+        .copied()
+        .chain(std::iter::once(("Content-Type", content_type)))
+        .chain(extra.iter().copied())
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    request.respond(Response {
+        status,
+        headers,
+        body,
+    });
 }
 
-fn respond_json(request: Request, status: u16, body: &serde_json::Value, extra: &[(&str, &str)]) {
+fn respond_json(
+    request: Request<'_>,
+    status: u16,
+    body: &serde_json::Value,
+    extra: &[(&str, &str)],
+) {
     respond(
         request,
         status,
@@ -348,7 +324,7 @@ fn respond_json(request: Request, status: u16, body: &serde_json::Value, extra: 
     );
 }
 
-fn method_not_allowed(request: Request, allow: &str) {
+fn method_not_allowed(request: Request<'_>, allow: &str) {
     respond_json(
         request,
         405,
@@ -383,16 +359,6 @@ impl Drop for Permit<'_> {
     fn drop(&mut self) {
         self.0.free.fetch_add(1, Ordering::AcqRel);
     }
-}
-
-/// Reads at most `limit` bytes of a request body; `None` when there is more.
-fn read_body(request: &mut Request, limit: usize) -> std::io::Result<Option<Vec<u8>>> {
-    let mut body = Vec::new();
-    request
-        .as_reader()
-        .take(limit as u64 + 1)
-        .read_to_end(&mut body)?;
-    Ok((body.len() <= limit).then_some(body))
 }
 
 #[cfg(test)]

@@ -60,6 +60,120 @@ const TEST_LABS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// Hostile labs, written per site because their scripts name the site's own paths and a marker
+/// that only their processes carry (`sleep MARKER`), so a test can look for survivors in /proc:
+/// (id, script, extra manifest lines). `{marker}`, `{site}` and `{port}` are filled in.
+const HOSTILE_LABS: &[(&str, &str, &str)] = &[
+    // Holds its runner slot until the test kills it.
+    (
+        "hold",
+        "cat >/dev/null; sleep {marker}",
+        "[limits]\ntime_ms = 20000\n",
+    ),
+    (
+        "background",
+        r#"cat >/dev/null; sleep {marker} & echo '{"blocks": []}'"#,
+        "",
+    ),
+    (
+        "fifty",
+        r#"cat >/dev/null; pids=""; for i in $(seq 50); do sleep {marker} & pids="$pids $!"; done; echo "{\"blocks\": [$(echo $pids | wc -w)]}""#,
+        "",
+    ),
+    (
+        "escape",
+        r#"cat >/dev/null; setsid sleep {marker} & echo '{"blocks": []}'"#,
+        "",
+    ),
+    (
+        "megaflood",
+        "cat >/dev/null; head -c 52428800 /dev/zero",
+        "",
+    ),
+    (
+        "envecho",
+        r#"cat >/dev/null; e=$( (env; cat /proc/*/environ) 2>/dev/null | tr -c 'A-Za-z0-9=_' ' ' | head -c 20000); echo "{\"blocks\": [\"$e\"]}""#,
+        "",
+    ),
+    (
+        "writer",
+        r#"cat >/dev/null; w=0; for f in {site}/escaped /tmp/aula-escaped-{marker} ../escaped-{marker}; do (echo x > "$f") 2>/dev/null && w=$((w+1)); done; (echo x > inside) && w=$((w+100)); echo "{\"blocks\": [$w]}""#,
+        "",
+    ),
+    (
+        "network",
+        r#"cat >/dev/null; n=0; (echo x > /dev/tcp/127.0.0.1/{port}) 2>/dev/null && n=1; echo "{\"blocks\": [$n]}""#,
+        "",
+    ),
+    (
+        "hog",
+        r#"cat >/dev/null; x=$(head -c 2000000000 /dev/zero | tr '\0' a); echo '{"blocks": []}'"#,
+        "",
+    ),
+];
+
+/// A number no other process on the machine has on its command line.
+fn fresh_marker() -> String {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!(
+        "{}.{}{:09}{n}",
+        7000 + std::process::id() % 1000,
+        std::process::id(),
+        nanos
+    )
+}
+
+/// The pids of live processes whose command line holds `marker`.
+pub(crate) fn processes_with(marker: &str) -> Vec<u32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) else {
+            continue;
+        };
+        // Zombies have an empty command line; they hold nothing and are not counted.
+        if String::from_utf8_lossy(&cmdline).contains(marker) {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Waits (up to a minute) until at least `n` processes carry `marker`; returns their pids.
+pub(crate) fn wait_for_processes(marker: &str, n: usize) -> Vec<u32> {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let found = processes_with(marker);
+        if found.len() >= n {
+            return found;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no process with {marker} appeared"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// SIGKILL to each of `pids`.
+pub(crate) fn kill_all(pids: &[u32]) {
+    for pid in pids {
+        let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+    }
+}
+
 /// The folder the lab binaries of this build are in, with `rate-limit` built if needed.
 fn lab_binaries() -> PathBuf {
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_aula"));
@@ -82,6 +196,10 @@ fn lab_binaries() -> PathBuf {
 pub(crate) struct Site {
     pub(crate) dir: tempfile::TempDir,
     pub(crate) bin: tempfile::TempDir,
+    /// On the command line of every process the hostile labs start.
+    pub(crate) marker: String,
+    /// A listener on loopback that the `network` lab tries to reach.
+    pub(crate) probe: std::net::TcpListener,
 }
 
 impl Site {
@@ -92,11 +210,28 @@ impl Site {
             copy_dir(&repo_root().join(shared), &dir.path().join(shared));
         }
         let bin = tempfile::tempdir().unwrap();
+        // Labs run as a uid of their own when the tests run as root: it must reach them.
+        std::fs::set_permissions(bin.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let labs = lab_binaries();
         std::os::unix::fs::symlink(labs.join("rate-limit"), bin.path().join("rate-limit")).unwrap();
-        for (id, script, extra) in TEST_LABS {
+        let marker = fresh_marker();
+        let site = dir.path().display().to_string();
+        let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        probe.set_nonblocking(true).unwrap();
+        let port = probe.local_addr().unwrap().port().to_string();
+        let hostile = HOSTILE_LABS.iter().map(|(id, script, extra)| {
+            let script = script
+                .replace("{marker}", &marker)
+                .replace("{site}", &site)
+                .replace("{port}", &port);
+            (*id, script, *extra)
+        });
+        let plain = TEST_LABS
+            .iter()
+            .map(|(id, script, extra)| (*id, script.to_string(), *extra));
+        for (id, script, extra) in plain.chain(hostile) {
             let path = bin.path().join(id);
-            std::fs::write(&path, format!("#!/bin/sh\n{script}\n")).unwrap();
+            std::fs::write(&path, format!("#!/bin/bash\n{script}\n")).unwrap();
             std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
             std::fs::write(
                 dir.path().join(format!("labs/manifests/{id}.toml")),
@@ -106,7 +241,12 @@ impl Site {
             )
             .unwrap();
         }
-        Site { dir, bin }
+        Site {
+            dir,
+            bin,
+            marker,
+            probe,
+        }
     }
 
     pub(crate) fn path(&self) -> &Path {
@@ -177,11 +317,23 @@ impl Server {
     }
 
     pub(crate) fn start_on(site: Site) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aula"))
-            .args(["serve", "--port", "0", "--root"])
+        Self::launch(site, &["serve"], &[])
+    }
+
+    /// `aula ARGS --port 0 --root SITE` with `envs` besides the test ones; the first line it
+    /// prints must hold its address.
+    pub(crate) fn launch(site: Site, args: &[&str], envs: &[(&str, &str)]) -> Server {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aula"));
+        command
+            .args(args)
+            .args(["--port", "0", "--root"])
             .arg(site.path())
             .env("AULA_LAB_BIN_DIR", site.bin.path())
-            .env("AULA_TEST_HOOKS", "1")
+            .env("AULA_TEST_HOOKS", "1");
+        for (k, v) in envs {
+            command.env(k, v);
+        }
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -201,7 +353,7 @@ impl Server {
             .expect("aula serve printed no address");
         let start = first.find("http://").expect("no URL on the first line");
         let base = first[start..]
-            .split_whitespace()
+            .split(|c: char| c.is_whitespace() || c == '"')
             .next()
             .unwrap()
             .trim_end_matches('/')

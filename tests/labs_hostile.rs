@@ -1,0 +1,131 @@
+//! Hostile labs against both runners over real HTTP (DESIGN.md §10): every run ends with the
+//! expected status, nothing a lab started survives its answer (checked in /proc right after it,
+//! by the marker only the lab's processes carry), nothing is written outside the run's folder,
+//! no secret of the server's environment reaches an answer, no lab reaches the network, and a
+//! memory hog ends its run, not the server.
+
+mod serve_support;
+
+use serde_json::json;
+use serve_support::{Server, Site, processes_with};
+
+const SECRET: &str = "s3cr3t-value-the-labs-must-not-see";
+
+fn hosted() -> Server {
+    Server::launch(
+        Site::new(),
+        &[
+            "labs",
+            "serve",
+            "--allow-origin",
+            "http://course.example",
+            "--rate",
+            "0",
+        ],
+        &[("AULA_TEST_SECRET", SECRET)],
+    )
+}
+
+fn preview() -> Server {
+    Server::launch(Site::new(), &["serve"], &[("AULA_TEST_SECRET", SECRET)])
+}
+
+/// Runs `id` and checks no process of the site's marker is left once the answer is in.
+fn run_leaving_nothing(server: &Server, id: &str) -> serve_support::Reply {
+    let reply = server.lab(id, &json!({"input": {}}));
+    let left = processes_with(&server.site.marker);
+    assert!(
+        left.is_empty(),
+        "{id}: {} processes survived: {left:?}",
+        left.len()
+    );
+    reply
+}
+
+fn children_are_killed(server: &Server) {
+    for id in ["background", "escape"] {
+        let reply = run_leaving_nothing(server, id);
+        assert_eq!(reply.status, 200, "{id}: {}", reply.body);
+    }
+    let reply = run_leaving_nothing(server, "fifty");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // The lab did start its fifty children before answering.
+    assert_eq!(reply.json()["blocks"], json!([50]));
+}
+
+#[test]
+fn the_hosted_runner_leaves_no_process_behind() {
+    children_are_killed(&hosted());
+}
+
+#[test]
+fn the_preview_leaves_no_process_behind() {
+    children_are_killed(&preview());
+}
+
+#[test]
+fn hostile_labs_get_their_status_and_the_server_lives_on() {
+    let server = hosted();
+    for (id, status) in [
+        ("sleepy", 504),
+        ("megaflood", 502),
+        ("crashy", 502),
+        ("garbage", 502),
+        ("hog", 0),
+    ] {
+        let reply = run_leaving_nothing(&server, id);
+        if id == "hog" {
+            // Out of address space (502) or out of time (504): either way the run, not the
+            // server, ends.
+            assert!(matches!(reply.status, 502 | 504), "hog: {}", reply.body);
+        } else {
+            assert_eq!(reply.status, status, "{id}: {}", reply.body);
+        }
+    }
+    let megaflood = server.lab("megaflood", &json!({"lang": "en", "input": {}}));
+    assert!(
+        megaflood.body.len() < 4096,
+        "{} bytes",
+        megaflood.body.len()
+    );
+    assert!(
+        megaflood.json()["error"]
+            .as_str()
+            .unwrap()
+            .contains("truncated")
+    );
+    let reply = server.lab("quick", &json!({"input": {}}));
+    assert_eq!(reply.status, 200, "{}", reply.body);
+}
+
+#[test]
+fn labs_write_only_inside_their_folder() {
+    let server = hosted();
+    let reply = run_leaving_nothing(&server, "writer");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    // 100: the file in its own folder; +1 for each of the three outside that got written.
+    assert_eq!(reply.json()["blocks"], json!([100]));
+    let marker = &server.site.marker;
+    assert!(!server.site.path().join("escaped").exists());
+    assert!(!std::path::Path::new(&format!("/tmp/aula-escaped-{marker}")).exists());
+}
+
+#[test]
+fn no_secret_reaches_an_answer() {
+    for server in [hosted(), preview()] {
+        let reply = run_leaving_nothing(&server, "envecho");
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        assert!(!reply.body.contains(SECRET), "{}", reply.body);
+        assert!(!reply.body.contains("AULA_TEST_SECRET"), "{}", reply.body);
+    }
+}
+
+#[test]
+fn labs_cannot_reach_the_network() {
+    let server = hosted();
+    let reply = run_leaving_nothing(&server, "network");
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json()["blocks"], json!([0]));
+    // And nothing knocked on the listener the lab aimed at.
+    assert!(server.site.probe.accept().is_err());
+}
