@@ -129,3 +129,29 @@ fn labs_cannot_reach_the_network() {
     // And nothing knocked on the listener the lab aimed at.
     assert!(server.site.probe.accept().is_err());
 }
+
+#[test]
+fn a_yaml_alias_bomb_ends_its_run_not_the_server() {
+    // Nine levels of nine aliases: 9^9 strings once expanded, in a few hundred bytes.
+    let mut yaml = String::from("a0: &a0 [\"lol\"]\n");
+    for level in 1..=9 {
+        let previous = format!("*a{}", level - 1);
+        let row = vec![previous.as_str(); 9].join(", ");
+        yaml.push_str(&format!("a{level}: &a{level} [{row}]\n"));
+    }
+    let server = hosted();
+    let reply = server.lab(
+        "ansible-vars",
+        &json!({"lang": "en", "input": {"role_defaults": yaml}}),
+    );
+    // Refused by the lab's alias bound (422), or cut by the sandbox's address-space or time
+    // limit (502, 504) where that bound is not in the lab yet: never the server's end.
+    assert!(
+        matches!(reply.status, 422 | 502 | 504),
+        "{}: {}",
+        reply.status,
+        reply.body
+    );
+    assert_eq!(server.get("/healthz").status, 200);
+    assert_eq!(server.lab("quick", &json!({"input": {}})).status, 200);
+}

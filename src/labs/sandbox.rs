@@ -231,6 +231,12 @@ pub(crate) fn command(
     workdir: &Path,
     time: Duration,
 ) -> std::io::Result<(Command, Option<Lease>)> {
+    // A unit test's binary is not aula and has no launcher: runner.rs's own tests check how a
+    // run is fed and classified; tests/labs_hostile.rs checks the walls through real aula.
+    if cfg!(test) {
+        let _ = time;
+        return Ok((Command::new(binary), None));
+    }
     let layers = layers();
     let lease = if layers.uid.is_on() && others_can_run(binary) {
         Lease::take()

@@ -178,16 +178,20 @@ pub(crate) fn kill_all(pids: &[u32]) {
 fn lab_binaries() -> PathBuf {
     let exe = PathBuf::from(env!("CARGO_BIN_EXE_aula"));
     let dir = exe.parent().unwrap().to_path_buf();
-    if !dir.join("rate-limit").is_file() {
-        // `cargo test --test serve_x` builds only aula's targets; the lab is another package.
+    if !dir.join("rate-limit").is_file() || !dir.join("ansible-vars").is_file() {
+        // `cargo test --test serve_x` builds only aula's targets; the labs are another package.
         let target = dir.parent().unwrap();
         let status = Command::new(env!("CARGO"))
             .current_dir(repo_root())
             .args(["build", "--quiet", "-p", "aula-labs", "--bin", "rate-limit"])
+            .args(["--bin", "ansible-vars"])
             .env("CARGO_TARGET_DIR", target)
             .status()
             .unwrap();
-        assert!(status.success(), "building the rate-limit lab failed");
+        assert!(
+            status.success(),
+            "building the rate-limit and ansible-vars labs failed"
+        );
     }
     dir
 }
@@ -213,7 +217,9 @@ impl Site {
         // Labs run as a uid of their own when the tests run as root: it must reach them.
         std::fs::set_permissions(bin.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
         let labs = lab_binaries();
-        std::os::unix::fs::symlink(labs.join("rate-limit"), bin.path().join("rate-limit")).unwrap();
+        for lab in ["rate-limit", "ansible-vars"] {
+            std::os::unix::fs::symlink(labs.join(lab), bin.path().join(lab)).unwrap();
+        }
         let marker = fresh_marker();
         let site = dir.path().display().to_string();
         let probe = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
