@@ -136,7 +136,7 @@ fn a_yaml_alias_bomb_ends_its_run_not_the_server() {
     let mut yaml = String::from("a0: &a0 [\"lol\"]\n");
     for level in 1..=9 {
         let previous = format!("*a{}", level - 1);
-        let row = vec![previous.as_str(); 9].join(", ");
+        let row = [previous.as_str(); 9].join(", ");
         yaml.push_str(&format!("a{level}: &a{level} [{row}]\n"));
     }
     let server = hosted();
