@@ -107,9 +107,16 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
             text: describe_focus(&export, &options, lang),
         });
     }
-    blocks.extend(report(&spend, &showback, &weights, strategy, &currency, lang));
+    blocks.extend(report(
+        &spend, &showback, &weights, strategy, &currency, lang,
+    ));
     if export.format == Format::Focus {
-        blocks.push(category_table(&export.items, options.metric, &currency, lang));
+        blocks.push(category_table(
+            &export.items,
+            options.metric,
+            &currency,
+            lang,
+        ));
     }
     Ok(blocks)
 }
@@ -369,10 +376,8 @@ fn mul_div_unsigned(a: u128, b: u128, c: u128) -> (u128, u128) {
     // Sum the middle terms into the two halves of the 256-bit product, with carries.
     let (middle, middle_carry) = middle_a.overflowing_add(middle_b);
     let (product_low, low_carry) = low.overflowing_add(middle << 64);
-    let product_high = high
-        + (middle >> 64)
-        + (u128::from(middle_carry) << 64)
-        + u128::from(low_carry);
+    let product_high =
+        high + (middle >> 64) + (u128::from(middle_carry) << 64) + u128::from(low_carry);
     let mut quotient = 0u128;
     let mut remainder = 0u128;
     for bit in (0..256).rev() {
@@ -873,7 +878,7 @@ fn money(cents: i128, currency: &str, lang: Lang) -> String {
     let whole = (cents.unsigned_abs() / 100).to_string();
     let mut grouped = String::new();
     for (i, digit) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
             grouped.push(group);
         }
         grouped.push(digit);
@@ -1312,7 +1317,11 @@ mod tests {
         assert!(error("pagos=60, pagos=40").message.contains("twice"));
         assert!(error("pagos 100").message.contains("team=percentage"));
         assert!(error("pagos=-10, datos=110").message.contains("0 to 100"));
-        assert!(error("pagos=50.005, datos=49.995").message.contains("0 to 100"));
+        assert!(
+            error("pagos=50.005, datos=49.995")
+                .message
+                .contains("0 to 100")
+        );
         assert_eq!(error("").field, "input.fixed_split");
     }
 
@@ -1324,8 +1333,21 @@ mod tests {
         assert_eq!(parse_units(".5"), Some(unit / 2));
         assert_eq!(parse_units("-1.25"), Some(-5 * unit / 4));
         assert_eq!(parse_units("0.000000000001"), Some(1));
-        assert_eq!(parse_units("999999999999.999999999999"), Some(1_000_000_000_000 * unit - 1));
-        for bad in ["+1", "1,5", "1.1234567890123", "", "-", "1e3", "1 000", "--1", "1000000000000"] {
+        assert_eq!(
+            parse_units("999999999999.999999999999"),
+            Some(1_000_000_000_000 * unit - 1)
+        );
+        for bad in [
+            "+1",
+            "1,5",
+            "1.1234567890123",
+            "",
+            "-",
+            "1e3",
+            "1 000",
+            "--1",
+            "1000000000000",
+        ] {
             assert_eq!(parse_units(bad), None, "{bad}");
         }
         assert_eq!(money(-123_456_789, "USD", Lang::En), "-1,234,567.89 USD");
@@ -1372,7 +1394,10 @@ acct-1,Credit,2026-10-04T00:00:00Z,2026-10-05T00:00:00Z,Support,-10.00,-10.00,US
         assert_eq!(export.currency.as_deref(), Some("USD"));
         let s = Spend::from_items(&export.items);
         let unit = 10i128.pow(12);
-        assert_eq!(s.direct, weights(&[("datos", 200 * unit), ("pagos", 400 * unit)]));
+        assert_eq!(
+            s.direct,
+            weights(&[("datos", 200 * unit), ("pagos", 400 * unit)])
+        );
         assert_eq!(s.shared, 100 * unit);
         assert_eq!(s.untagged, -10 * unit);
         assert_eq!(s.first_date, "2026-10-01");
@@ -1395,16 +1420,27 @@ acct-1,Credit,2026-10-04T00:00:00Z,2026-10-05T00:00:00Z,Support,-10.00,-10.00,US
 
     #[test]
     fn focus_errors_name_the_line_and_the_column() {
-        let read = |text: &str| parse_line_items(text, &options(), Lang::En).unwrap_err().message;
-        assert!(read("BilledCost,ServiceName\n1,a\n").contains("missing: ChargePeriodStart, EffectiveCost, Tags"));
-        let header = "ChargePeriodStart,ServiceName,BilledCost,EffectiveCost,Tags,BillingCurrency\n";
+        let read = |text: &str| {
+            parse_line_items(text, &options(), Lang::En)
+                .unwrap_err()
+                .message
+        };
+        assert!(
+            read("BilledCost,ServiceName\n1,a\n")
+                .contains("missing: ChargePeriodStart, EffectiveCost, Tags")
+        );
+        let header =
+            "ChargePeriodStart,ServiceName,BilledCost,EffectiveCost,Tags,BillingCurrency\n";
         let bad_date = format!("{header}2026-10-01,a,1,1,,USD\n");
         assert!(read(&bad_date).starts_with("line 2: ChargePeriodStart"));
         let bad_tags = format!("{header}2026-10-01T00:00:00Z,a,1,1,team=pagos,USD\n");
         assert!(read(&bad_tags).contains("Tags must be a JSON object"));
         let two_currencies =
             format!("{header}2026-10-01T00:00:00Z,a,1,1,,USD\n2026-10-01T00:00:00Z,a,1,1,,EUR\n");
-        assert!(read(&two_currencies).starts_with("line 3: BillingCurrency EUR differs from USD on line 2"));
+        assert!(
+            read(&two_currencies)
+                .starts_with("line 3: BillingCurrency EUR differs from USD on line 2")
+        );
         let bad_cost = format!("{header}2026-10-01T00:00:00Z,a,$1,1,,USD\n");
         assert!(read(&bad_cost).starts_with("line 2: the cost \"$1\""));
     }

@@ -200,7 +200,8 @@ fn sub_cent_line_items_reconcile_with_the_input_total() {
     for i in 0..100 {
         csv.push_str(&format!("2026-10-01,queue,0.005,t{i:03}\n"));
     }
-    let (code, answer) = run(&json!({"lang": "en", "input": {"line_items": csv, "strategy": "even"}}));
+    let (code, answer) =
+        run(&json!({"lang": "en", "input": {"line_items": csv, "strategy": "even"}}));
     assert_eq!(code, 0);
     let rows = rows(&answer, 0);
     let total = rows.last().unwrap();
@@ -209,7 +210,12 @@ fn sub_cent_line_items_reconcile_with_the_input_total() {
     // Every row's direct cost adds up to the total shown, to the cent.
     let cents: i64 = rows[..rows.len() - 1]
         .iter()
-        .map(|r| r[1].trim_end_matches(" USD").replace(['.', ','], "").parse::<i64>().unwrap())
+        .map(|r| {
+            r[1].trim_end_matches(" USD")
+                .replace(['.', ','], "")
+                .parse::<i64>()
+                .unwrap()
+        })
         .sum();
     assert_eq!(cents, 150);
 }
@@ -225,9 +231,23 @@ fn a_focus_export_allocates_effective_or_billed_cost() {
         answer
     };
     let effective = focus("effective");
-    assert!(effective["blocks"][0]["text"].as_str().unwrap().contains("EffectiveCost"));
+    assert!(
+        effective["blocks"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("EffectiveCost")
+    );
     // The commitment's usage is the teams' own cost under EffectiveCost…
-    assert_eq!(rows(&effective, 1)[0], ["pagos", "1,280.00 USD", "611.76 USD", "1,891.76 USD", "47.1%"]);
+    assert_eq!(
+        rows(&effective, 1)[0],
+        [
+            "pagos",
+            "1,280.00 USD",
+            "611.76 USD",
+            "1,891.76 USD",
+            "47.1%"
+        ]
+    );
     // …while BilledCost leaves the untagged purchase in the pool to distribute.
     let billed = focus("billed");
     let billed_rows = rows(&billed, 1);
@@ -237,17 +257,32 @@ fn a_focus_export_allocates_effective_or_billed_cost() {
     assert_eq!(billed["blocks"][3]["status"], "fail");
     // Both columns by ChargeCategory, each adding up to the same rounded total.
     let categories = rows(&billed, 5);
-    assert_eq!(categories.last().unwrap(), &["Total", "4,020.02 USD", "4,020.02 USD"]);
+    assert_eq!(
+        categories.last().unwrap(),
+        &["Total", "4,020.02 USD", "4,020.02 USD"]
+    );
 }
 
 #[test]
 fn bad_focus_exports_exit_with_2_and_name_the_line() {
     let header = "ChargePeriodStart,ServiceName,BilledCost,EffectiveCost,Tags\n";
     for (text, fragment) in [
-        ("BilledCost,ServiceName\n1,x\n".to_string(), "faltan: ChargePeriodStart, EffectiveCost, Tags"),
-        (format!("{header}2026-10-01,x,1,1,\n"), "línea 2: ChargePeriodStart"),
-        (format!("{header}2026-10-01T00:00:00Z,x,1,1,[1]\n"), "línea 2: Tags"),
-        (format!("{header}2026-10-01T00:00:00Z,x,1e3,1,\n"), "línea 2: el costo"),
+        (
+            "BilledCost,ServiceName\n1,x\n".to_string(),
+            "faltan: ChargePeriodStart, EffectiveCost, Tags",
+        ),
+        (
+            format!("{header}2026-10-01,x,1,1,\n"),
+            "línea 2: ChargePeriodStart",
+        ),
+        (
+            format!("{header}2026-10-01T00:00:00Z,x,1,1,[1]\n"),
+            "línea 2: Tags",
+        ),
+        (
+            format!("{header}2026-10-01T00:00:00Z,x,1e3,1,\n"),
+            "línea 2: el costo",
+        ),
     ] {
         let mut input = input("even");
         input["line_items"] = json!(text);
