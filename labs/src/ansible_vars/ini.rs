@@ -370,19 +370,23 @@ impl Inventory {
         Ok(())
     }
 
-    /// Longest path from `all`, as Ansible keeps a group's `depth`.
-    fn depth(&self, group: &str) -> usize {
+    /// Longest path from `all`, as Ansible keeps a group's `depth`. Memoized in `known`: groups
+    /// that share ancestors (a diamond of `:children` sections) would otherwise be walked once
+    /// per path, which doubles with every layer.
+    fn depth(&self, group: &str, known: &mut BTreeMap<String, usize>) -> usize {
+        if let Some(depth) = known.get(group) {
+            return *depth;
+        }
         // The parent graph has no cycles (add_child refuses them), so this terminates.
-        self.groups
-            .get(group)
-            .map(|g| {
-                g.parents
-                    .iter()
-                    .map(|p| self.depth(p) + 1)
-                    .max()
-                    .unwrap_or(0)
-            })
-            .unwrap_or(0)
+        let depth = self.groups.get(group).map_or(0, |g| {
+            g.parents
+                .iter()
+                .map(|p| self.depth(p, known) + 1)
+                .max()
+                .unwrap_or(0)
+        });
+        known.insert(group.to_string(), depth);
+        depth
     }
 
     /// The host's groups — its own, their ancestors and `all` — in the order Ansible merges
@@ -397,10 +401,11 @@ impl Inventory {
             names.extend(self.ancestors(g));
         }
         names.insert("all".into());
+        let mut known = BTreeMap::new();
         let mut groups: Vec<Membership> = names
             .into_iter()
             .map(|name| Membership {
-                depth: self.depth(&name),
+                depth: self.depth(&name, &mut known),
                 priority: self.groups.get(&name).map_or(1, |g| g.priority),
                 name,
             })
@@ -524,6 +529,7 @@ pub(crate) fn literal_value(text: &str) -> Value {
     let mut parser = Literal {
         chars: text.trim_start_matches([' ', '\t']).chars().collect(),
         pos: 0,
+        open: 0,
     };
     match parser.value() {
         Some(value) if parser.at_end() => value,
@@ -537,7 +543,14 @@ pub(crate) fn literal_value(text: &str) -> Value {
 struct Literal {
     chars: Vec<char>,
     pos: usize,
+    /// Brackets open around the current value: Python's tokenizer refuses more than
+    /// [`MAX_BRACKETS`] ("too many nested parentheses"), and so the text stays a string; the
+    /// limit also bounds this parser's recursion.
+    open: usize,
 }
+
+/// CPython's `MAXLEVEL`: `ast.literal_eval` accepts 200 nested brackets and refuses 201.
+const MAX_BRACKETS: usize = 200;
 
 impl Literal {
     fn peek(&self) -> Option<char> {
@@ -588,13 +601,19 @@ impl Literal {
                 }
             }
             '0'..='9' | '.' => self.number(),
+            '[' | '(' | '{' if self.open == MAX_BRACKETS => None,
             '[' => {
                 self.pos += 1;
-                Some(Value::List(self.sequence(']')?.0))
+                self.open += 1;
+                let items = self.sequence(']')?.0;
+                self.open -= 1;
+                Some(Value::List(items))
             }
             '(' => {
                 self.pos += 1;
+                self.open += 1;
                 let (items, trailing_comma) = self.sequence(')')?;
+                self.open -= 1;
                 // `(1)` is just 1; `(1,)` and `()` are tuples, which Ansible hands back as lists.
                 if items.len() == 1 && !trailing_comma {
                     items.into_iter().next()
@@ -604,7 +623,10 @@ impl Literal {
             }
             '{' => {
                 self.pos += 1;
-                self.dict()
+                self.open += 1;
+                let dict = self.dict();
+                self.open -= 1;
+                dict
             }
             '\'' | '"' => self.strings(),
             c if c.is_alphabetic() || c == '_' => {
@@ -962,5 +984,31 @@ status_port=8081
         assert!(e.message.contains("recursive"), "{e:?}");
         let e = parse_inventory("[web:hostz]\n").unwrap_err();
         assert!(e.message.contains("unknown type"));
+    }
+
+    #[test]
+    fn brackets_nest_as_deep_as_python_allows_and_no_deeper() {
+        let nested = |n: usize| format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert!(matches!(literal_value(&nested(200)), Value::List(_)));
+        // 201 levels: Python's "too many nested parentheses", so Ansible keeps the text — and
+        // thousands of levels never overflow the lab's stack.
+        assert_eq!(literal_value(&nested(201)), Value::Str(nested(201)));
+        assert_eq!(literal_value(&nested(50_000)), Value::Str(nested(50_000)));
+    }
+
+    #[test]
+    fn a_diamond_of_children_groups_is_walked_once() {
+        // Forty layers where each group has two parents: 2⁴⁰ paths from the host to `all`.
+        let mut text = String::from("[g0]\nh1\n");
+        for i in 1..40 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "[a{i}:children]\ng{p}\n[b{i}:children]\ng{p}\n[g{i}:children]\na{i}\nb{i}\n"
+            ));
+        }
+        let inventory = parse_inventory(&text).unwrap();
+        let groups = inventory.host_groups("h1");
+        assert_eq!(groups.len(), 1 + 40 + 2 * 39);
+        assert_eq!(groups.last().map(|g| (g.name.as_str(), g.depth)), Some(("g0", 79)));
     }
 }

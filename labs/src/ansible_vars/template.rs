@@ -5,6 +5,11 @@
 //! is itself a template are rendered when used, as Ansible does lazily. Anything else (`{% %}`
 //! blocks, other filters, expressions) is refused with a message, so the lab never pretends to
 //! render something it does not understand. Undefined names fail with Jinja2's own wording.
+//!
+//! Nested templates multiply: three lookups of a value that itself looks up three others, twenty
+//! levels deep, is 3²⁰ copies. Every piece of text produced, at any depth, is counted against
+//! [`MAX_RENDERED`], and rendering stops there with a message, so the lab's memory and time stay
+//! proportional to what it can show.
 
 use super::value::{Key, Value};
 
@@ -23,12 +28,34 @@ pub(crate) trait Scope {
 
 /// Ansible gives up after this many nested templates, calling it a recursive loop.
 const MAX_DEPTH: usize = 20;
+/// The most characters one render may produce, counted at every nesting level.
+pub(crate) const MAX_RENDERED: usize = 100_000;
 
-pub(crate) fn render(template: &str, scope: &dyn Scope) -> Result<Rendered, SyntaxError> {
-    render_at(template, scope, 0)
+/// What a render has produced so far, in characters, across every nested template.
+struct Budget(usize);
+
+impl Budget {
+    fn spend(&mut self, text: &str) -> Result<(), SyntaxError> {
+        self.0 = self.0.saturating_add(text.len());
+        if self.0 > MAX_RENDERED {
+            return Err(SyntaxError(format!(
+                "the template expands to more than {MAX_RENDERED} characters (nested templates multiply); the lab stops here"
+            )));
+        }
+        Ok(())
+    }
 }
 
-fn render_at(template: &str, scope: &dyn Scope, depth: usize) -> Result<Rendered, SyntaxError> {
+pub(crate) fn render(template: &str, scope: &dyn Scope) -> Result<Rendered, SyntaxError> {
+    render_at(template, scope, 0, &mut Budget(0))
+}
+
+fn render_at(
+    template: &str,
+    scope: &dyn Scope,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Rendered, SyntaxError> {
     if depth > MAX_DEPTH {
         return Ok(Err(format!(
             "recursive loop detected in template string: {template}"
@@ -37,6 +64,7 @@ fn render_at(template: &str, scope: &dyn Scope, depth: usize) -> Result<Rendered
     let mut out = String::new();
     let mut rest = template;
     while let Some(start) = rest.find('{') {
+        budget.spend(&rest[..start])?;
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         if let Some(body) = tail.strip_prefix("{{") {
@@ -44,8 +72,12 @@ fn render_at(template: &str, scope: &dyn Scope, depth: usize) -> Result<Rendered
                 .find("}}")
                 .ok_or_else(|| SyntaxError("a '{{' is never closed with '}}'".into()))?;
             let expression = parse_expression(&body[..end])?;
-            match evaluate(&expression, scope, depth)? {
-                Ok(value) => out.push_str(&value.to_template_text()),
+            match evaluate(&expression, scope, depth, budget)? {
+                Ok(value) => {
+                    let text = value.to_template_text();
+                    budget.spend(&text)?;
+                    out.push_str(&text);
+                }
                 Err(message) => return Ok(Err(message)),
             }
             rest = &body[end + 2..];
@@ -59,10 +91,12 @@ fn render_at(template: &str, scope: &dyn Scope, depth: usize) -> Result<Rendered
                 "{% … %} blocks are not supported by this lab; use {{ name }} expressions".into(),
             ));
         } else {
+            budget.spend("{")?;
             out.push('{');
             rest = &tail[1..];
         }
     }
+    budget.spend(rest)?;
     out.push_str(rest);
     Ok(Ok(out))
 }
@@ -224,15 +258,16 @@ fn resolve(
     value: &Value,
     scope: &dyn Scope,
     depth: usize,
+    budget: &mut Budget,
 ) -> Result<Result<Value, String>, SyntaxError> {
     Ok(match value {
         Value::Str(s) if s.contains("{{") || s.contains("{#") || s.contains("{%") => {
-            render_at(s, scope, depth + 1)?.map(Value::Str)
+            render_at(s, scope, depth + 1, budget)?.map(Value::Str)
         }
         Value::List(items) => {
             let mut out = Vec::new();
             for item in items {
-                match resolve(item, scope, depth)? {
+                match resolve(item, scope, depth, budget)? {
                     Ok(v) => out.push(v),
                     Err(e) => return Ok(Err(e)),
                 }
@@ -242,7 +277,7 @@ fn resolve(
         Value::Dict(entries) => {
             let mut out = Vec::new();
             for (k, v) in entries {
-                match resolve(v, scope, depth)? {
+                match resolve(v, scope, depth, budget)? {
                     Ok(v) => out.push((k.clone(), v)),
                     Err(e) => return Ok(Err(e)),
                 }
@@ -257,11 +292,12 @@ fn evaluate(
     expression: &Expression,
     scope: &dyn Scope,
     depth: usize,
+    budget: &mut Budget,
 ) -> Result<Result<Value, String>, SyntaxError> {
     // Look up the name and the path; an undefined result is kept as its message so that
     // `default` can still replace it.
     let mut current: Result<Value, String> = match scope.lookup(&expression.name) {
-        Some(value) => resolve(value, scope, depth)?,
+        Some(value) => resolve(value, scope, depth, budget)?,
         None => Err(format!("'{}' is undefined", expression.name)),
     };
     for key in &expression.path {
@@ -389,6 +425,20 @@ mod tests {
         );
         assert_eq!(undefined("{{ missing.key }}"), "'missing' is undefined");
         assert!(undefined("{{ loop }}").starts_with("recursive loop detected"));
+    }
+
+    #[test]
+    fn nested_templates_that_multiply_are_stopped() {
+        // t0 is 10 characters; each level uses the one below three times: 3¹⁸ × 10 at the top.
+        let mut vars = vec![("t0".to_string(), Value::Str("x".repeat(10)))];
+        for i in 1..=18 {
+            let below = format!("{{{{ t{} }}}}", i - 1);
+            vars.push((format!("t{i}"), Value::Str(below.repeat(3))));
+        }
+        let error = render("{{ t18 }}", &Vars(vars.clone())).unwrap_err();
+        assert!(error.0.contains("expands to more than"), "{error:?}");
+        // A few levels stay well below the limit.
+        assert_eq!(render("{{ t3 }}", &Vars(vars)).unwrap().unwrap().len(), 270);
     }
 
     #[test]

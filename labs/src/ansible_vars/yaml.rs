@@ -6,12 +6,24 @@
 //! reads the event stream of `serde_saphyr`'s parser and types each plain scalar itself, instead
 //! of letting a YAML 1.2 deserializer decide. Quoted and block scalars are always strings.
 //! Date-times other than plain dates stay strings (PyYAML would build a `datetime`).
+//!
+//! Aliases are copied where they are used, so a few hundred bytes of nested aliases (the
+//! "billion laughs" document) would expand into gigabytes. PyYAML shares the aliased object
+//! instead, but everything downstream here (the table, templating) works on the expanded value,
+//! so the loader counts what it materializes — every node, plus the bytes of its text — and
+//! refuses a document past [`MAX_EXPANDED`], as it refuses nesting past [`MAX_NESTING`]: the
+//! lab's memory stays proportional to what it can show.
 
 use std::collections::HashMap;
 
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::value::{Value, dict_set};
+
+/// The most a document may expand to, in nodes plus text bytes (aliases counted at every use).
+pub(crate) const MAX_EXPANDED: usize = 200_000;
+/// The deepest nesting of lists and mappings (the loader recurses once per level).
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Why a YAML text was refused, with a 1-based line.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +37,8 @@ pub(crate) fn load_mapping(text: &str) -> Result<Vec<(String, Value)>, YamlError
     let mut loader = Loader {
         parser: Parser::new_from_str(text),
         anchors: HashMap::new(),
+        expanded: 0,
+        nesting: 0,
     };
     let mut document: Option<(Value, usize)> = None;
     loop {
@@ -59,7 +73,12 @@ pub(crate) fn load_mapping(text: &str) -> Result<Vec<(String, Value)>, YamlError
 
 struct Loader<'a> {
     parser: Parser<'a, serde_saphyr::granit_parser::StrInput<'a>>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchored value with its size, as [`Loader::expanded`] counts it.
+    anchors: HashMap<usize, (Value, usize)>,
+    /// Nodes plus text bytes materialized so far, aliases counted at every use.
+    expanded: usize,
+    /// Lists and mappings open around the current node.
+    nesting: usize,
 }
 
 fn line_of(span: &Span) -> usize {
@@ -100,20 +119,46 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Adds `size` to what the document has materialized, refusing it past [`MAX_EXPANDED`].
+    fn grow(&mut self, size: usize, line: usize) -> Result<(), YamlError> {
+        self.expanded = self.expanded.saturating_add(size);
+        if self.expanded > MAX_EXPANDED {
+            return Err(YamlError {
+                line,
+                message: format!(
+                    "this YAML expands to more than {MAX_EXPANDED} values and characters (aliases are copied at every use); the lab stops here — use fewer or smaller aliases"
+                ),
+            });
+        }
+        Ok(())
+    }
+
     fn node(&mut self, event: Event<'a>, span: &Span) -> Result<Value, YamlError> {
         let line = line_of(span);
+        let before = self.expanded;
         let (value, anchor) = match event {
             Event::Alias(id) => {
-                return self.anchors.get(&id).cloned().ok_or(YamlError {
-                    line,
-                    message: "an alias refers to an unknown anchor".into(),
-                });
+                let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
+                    return Err(YamlError {
+                        line,
+                        message: "an alias refers to an unknown anchor".into(),
+                    });
+                };
+                // Counted before the copy is made, so a refused alias never allocates.
+                self.grow(size, line)?;
+                return Ok(self
+                    .anchors
+                    .get(&id)
+                    .map(|(value, _)| value.clone())
+                    .unwrap_or(Value::None));
             }
             Event::Scalar(text, style, anchor, tag) => {
+                self.grow(1 + text.len(), line)?;
                 let tag = tag.map(|t| t.suffix().to_string());
                 (resolve_scalar(&text, style, tag.as_deref(), line)?, anchor)
             }
             Event::SequenceStart(_, anchor, _) => {
+                self.enter(line)?;
                 let mut items = Vec::new();
                 loop {
                     let (event, span) = self.next()?;
@@ -122,9 +167,15 @@ impl<'a> Loader<'a> {
                     }
                     items.push(self.node(event, &span)?);
                 }
+                self.nesting -= 1;
                 (Value::List(items), anchor)
             }
-            Event::MappingStart(_, anchor, _) => (self.mapping()?, anchor),
+            Event::MappingStart(_, anchor, _) => {
+                self.enter(line)?;
+                let mapping = self.mapping()?;
+                self.nesting -= 1;
+                (mapping, anchor)
+            }
             _ => {
                 return Err(YamlError {
                     line,
@@ -133,9 +184,23 @@ impl<'a> Loader<'a> {
             }
         };
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors
+                .insert(anchor, (value.clone(), self.expanded - before));
         }
         Ok(value)
+    }
+
+    /// Opens a list or a mapping, refusing nesting past [`MAX_NESTING`].
+    fn enter(&mut self, line: usize) -> Result<(), YamlError> {
+        self.nesting += 1;
+        self.grow(1, line)?;
+        if self.nesting > MAX_NESTING {
+            return Err(YamlError {
+                line,
+                message: format!("lists and mappings nest more than {MAX_NESTING} levels deep"),
+            });
+        }
+        Ok(())
     }
 
     fn mapping(&mut self) -> Result<Value, YamlError> {
@@ -442,6 +507,42 @@ mod tests {
             Value::List(vec![Value::Int(1), Value::Str("x".into())])
         );
         assert_eq!(load("# only a comment\n"), vec![]);
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        // Nine levels of nine aliases: under 500 bytes that expand to 9⁹ strings.
+        let mut doc = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let refs = vec![format!("*a{}", i - 1); 9].join(", ");
+            doc.push_str(&format!("a{i}: &a{i} [{refs}]\n"));
+        }
+        let error = load_mapping(&doc).unwrap_err();
+        assert!(error.message.contains("expands to more than"), "{error:?}");
+        assert!(error.line >= 5, "{error:?}");
+        // A long string aliased many times counts its bytes.
+        let long = "y".repeat(5_000);
+        let mut doc = format!("s: &s {long}\nl: [");
+        doc.push_str(&vec!["*s"; 50].join(", "));
+        doc.push_str("]\n");
+        assert!(load_mapping(&doc).is_err());
+        // Ordinary aliases stay well within the limit.
+        let doc = "base: &b {a: 1, b: [1, 2, 3]}\nx: *b\ny: *b\nz: {<<: *b, c: 3}\n";
+        assert_eq!(load_mapping(doc).unwrap().len(), 4);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        // The parser has a recursion limit of its own; the loader's comes first.
+        for depth in [MAX_NESTING + 1, 5_000] {
+            let deep = format!("x: {}1{}\n", "[".repeat(depth), "]".repeat(depth));
+            assert!(load_mapping(&deep).is_err(), "{depth}");
+        }
+        let deep = format!("x: {}1{}\n", "[".repeat(150), "]".repeat(150));
+        let error = load_mapping(&deep).unwrap_err();
+        assert!(error.message.contains("nest more than"), "{error:?}");
+        let fine = format!("x: {}1{}\n", "[".repeat(50), "]".repeat(50));
+        assert!(load_mapping(&fine).is_ok());
     }
 
     #[test]
