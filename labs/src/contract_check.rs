@@ -25,6 +25,7 @@
 //! ```
 //!
 //! - `type`: `string`, `integer`, `number`, `boolean`, `enum` (a `str` Enum: `values`, strings),
+//!   `literal` (`Literal[...]` of strings: `values`; Pydantic reports `literal_error`, not `enum`),
 //!   `object` (a nested model: `fields`, optional `name` and `extra`) or `list` (`items`: the
 //!   element's spec).
 //! - A field is required unless it has a `default` or says `"required": false` (default `null`).
@@ -34,6 +35,15 @@
 //!   `max_length` for strings (in characters) and lists (in items).
 //! - `extra`: `ignore` (Pydantic's default: unknown keys are dropped), `forbid`
 //!   (`extra_forbidden`) or `allow` (kept as they are).
+//!
+//! # Finding the JSON
+//!
+//! The whole answer, if it is JSON; else the content of its first ``` fence (the first one whose
+//! info string is `json`, if any); else the first `{…}` embedded in the prose that parses. A fence
+//! whose content is not JSON is the answer all the same: it gets Pydantic's `json_invalid`, and no
+//! object nested inside it is validated in its place. An answer with no JSON at all gets
+//! `json_invalid` for the whole text. `json_invalid` reads like `model_validate_json`'s:
+//! `Invalid JSON: <error> at line L column C`, with the parser's own wording.
 //!
 //! JSON objects carry no key order here, so fields are validated — and errors listed — in the
 //! alphabetical order of their names, and extra keys likewise; Pydantic uses definition order.
@@ -63,6 +73,7 @@ enum Kind {
     Number,
     Boolean,
     Enum(Vec<String>),
+    Literal(Vec<String>),
     Object(Model),
     List(Box<Spec>),
 }
@@ -236,15 +247,15 @@ fn read_spec(
         "string" => &["min_length", "max_length"],
         "integer" | "number" => &["ge", "gt", "le", "lt"],
         "boolean" => &[],
-        "enum" => &["values"],
+        "enum" | "literal" => &["values"],
         "object" => &["fields", "name", "extra"],
         "list" => &["items", "min_length", "max_length"],
         _ => {
             return Err(contract_error(
                 lang,
                 &format!("{path}.type"),
-                "must be one of: string, integer, number, boolean, enum, object, list",
-                "debe ser uno de: string, integer, number, boolean, enum, object, list",
+                "must be one of: string, integer, number, boolean, enum, literal, object, list",
+                "debe ser uno de: string, integer, number, boolean, enum, literal, object, list",
             ));
         }
     };
@@ -326,7 +337,7 @@ fn read_spec(
         "integer" => Kind::Integer,
         "number" => Kind::Number,
         "boolean" => Kind::Boolean,
-        "enum" => {
+        "enum" | "literal" => {
             let values: Option<Vec<String>> =
                 map.get("values").and_then(Value::as_array).map(|a| {
                     a.iter()
@@ -341,7 +352,11 @@ fn read_spec(
                             .and_then(Value::as_array)
                             .is_some_and(|a| a.len() == v.len()) =>
                 {
-                    Kind::Enum(v)
+                    if kind_name == "enum" {
+                        Kind::Enum(v)
+                    } else {
+                        Kind::Literal(v)
+                    }
                 }
                 _ => {
                     return Err(contract_error(
@@ -396,66 +411,66 @@ enum Found {
     Plain(Value),
     /// The content of a ``` fence.
     Fenced(Value),
-    /// The first balanced `{…}` that parses, at this character offset.
+    /// The first `{…}` in the prose that parses, at this character offset.
     Embedded(Value, usize),
-    /// No JSON at all.
-    Nothing,
+    /// A ``` fence whose content is not JSON: that content, and the parser's error.
+    FencedInvalid(String, String),
+    /// No JSON at all: the parser's error for the whole answer.
+    Nothing(String),
+}
+
+/// The parser's error as Pydantic's JSON mode words it: `trailing comma at line 1 column 9`
+/// (serde_json and Pydantic's parser, jiter, share these messages and positions).
+fn json_error(text: &str) -> Option<String> {
+    serde_json::from_str::<Value>(text)
+        .err()
+        .map(|e| e.to_string())
 }
 
 fn extract_json(raw: &str) -> Found {
-    if let Ok(value) = serde_json::from_str::<Value>(raw.trim()) {
+    if let Ok(value) = serde_json::from_str::<Value>(raw) {
         return Found::Plain(value);
     }
+    if let Some(body) = fence(raw) {
+        return match serde_json::from_str::<Value>(body) {
+            Ok(value) => Found::Fenced(value),
+            // The fence is the answer: a broken one is json_invalid, even when an object
+            // nested inside it would parse on its own.
+            Err(e) => Found::FencedInvalid(body.to_string(), e.to_string()),
+        };
+    }
+    for (offset, _) in raw.match_indices('{') {
+        // The first value at this offset, whatever follows it. A failed attempt stops at the
+        // first character that cannot continue the value, so scanning every `{` stays linear
+        // in practice (serde_json also stops nesting at 128 levels).
+        let mut values = serde_json::Deserializer::from_str(&raw[offset..]).into_iter::<Value>();
+        if let Some(Ok(value)) = values.next() {
+            return Found::Embedded(value, raw[..offset].chars().count());
+        }
+    }
+    Found::Nothing(json_error(raw).unwrap_or_default())
+}
+
+/// The content of the answer's ``` fence, trimmed: the first fence whose info string is `json`
+/// (any case), else the first fence. `None` when no fence is closed.
+fn fence(raw: &str) -> Option<&str> {
+    let mut fences = Vec::new();
     let mut rest = raw;
     while let Some(start) = rest.find("```") {
         let after = &rest[start + 3..];
         // The info string (`json`, `JSON`, nothing) runs to the end of the line.
-        let body_start = after.find('\n').map_or(after.len(), |i| i + 1);
-        let body = &after[body_start..];
+        let info_end = after.find('\n').unwrap_or(after.len());
+        let info = after[..info_end].trim();
+        let body = &after[(info_end + 1).min(after.len())..];
         let Some(end) = body.find("```") else { break };
-        if let Ok(value) = serde_json::from_str::<Value>(body[..end].trim()) {
-            return Found::Fenced(value);
-        }
+        fences.push((info.eq_ignore_ascii_case("json"), body[..end].trim()));
         rest = &body[end + 3..];
     }
-    for (offset, _) in raw.match_indices('{') {
-        if let Some(end) = balanced_end(&raw[offset..])
-            && let Ok(value) = serde_json::from_str::<Value>(&raw[offset..offset + end])
-        {
-            return Found::Embedded(value, raw[..offset].chars().count());
-        }
-    }
-    Found::Nothing
-}
-
-/// The byte length of the balanced `{…}` at the start of `text`, skipping braces in strings.
-fn balanced_end(text: &str) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in text.char_indices() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                '"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '{' | '[' => depth += 1,
-            '}' | ']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    fences
+        .iter()
+        .find(|(json, _)| *json)
+        .or_else(|| fences.first())
+        .map(|(_, body)| *body)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -583,7 +598,8 @@ impl Validator {
             Kind::Integer => self.integer(spec, input, loc),
             Kind::Number => self.number(spec, input, loc),
             Kind::Boolean => self.boolean(input, loc),
-            Kind::Enum(values) => self.enumeration(values, input, loc),
+            Kind::Enum(values) => self.enumeration("enum", values, input, loc),
+            Kind::Literal(values) => self.enumeration("literal_error", values, input, loc),
             Kind::Object(model) => self.model(model, input, loc),
             Kind::List(items) => self.list(spec, items, input, loc),
         }
@@ -785,7 +801,15 @@ impl Validator {
         }
     }
 
-    fn enumeration(&mut self, values: &[String], input: &Value, loc: &[Value]) -> Option<Value> {
+    /// A `str` Enum (`enum`) or a `Literal` of strings (`literal_error`): the same exact match,
+    /// in lax and strict mode alike, and the same message; only the error type differs.
+    fn enumeration(
+        &mut self,
+        kind: &'static str,
+        values: &[String],
+        input: &Value,
+        loc: &[Value],
+    ) -> Option<Value> {
         if let Value::String(s) = input
             && values.contains(s)
         {
@@ -793,7 +817,7 @@ impl Validator {
         }
         let expected = expected_list(values);
         self.issue_ctx(
-            "enum",
+            kind,
             loc,
             format!("Input should be {expected}"),
             input,
@@ -1002,10 +1026,19 @@ fn check(model: &Model, raw: &str, strict: bool) -> Outcome {
     let found = extract_json(raw);
     let body = match &found {
         Found::Plain(v) | Found::Fenced(v) | Found::Embedded(v, _) => v.clone(),
-        Found::Nothing => {
+        Found::FencedInvalid(text, error) => {
+            let issue = invalid_json(text, error);
             return Outcome {
                 found,
-                result: Err(Vec::new()),
+                result: Err(vec![issue]),
+                coercions: Vec::new(),
+            };
+        }
+        Found::Nothing(error) => {
+            let issue = invalid_json(raw, error);
+            return Outcome {
+                found,
+                result: Err(vec![issue]),
                 coercions: Vec::new(),
             };
         }
@@ -1026,35 +1059,35 @@ fn check(model: &Model, raw: &str, strict: bool) -> Outcome {
     }
 }
 
+/// Pydantic's error for text that is not JSON, as `model_validate_json` reports it.
+fn invalid_json(text: &str, error: &str) -> Issue {
+    Issue {
+        kind: "json_invalid",
+        loc: vec![Value::from("body")],
+        msg: format!("Invalid JSON: {error}"),
+        input: Value::from(text),
+        ctx: Some(json!({ "error": error })),
+    }
+}
+
 /// FastAPI's 422 body, `{"detail": [...]}`, written by hand so that each error's keys come in
 /// FastAPI's order (type, loc, msg, input, ctx) whatever serde_json's map ordering is.
 fn detail(issues: &[Issue]) -> String {
-    let items: Vec<Vec<(&str, Value)>> = if issues.is_empty() {
-        // What FastAPI answers when the body is not JSON at all (Python's json error at char 0).
-        vec![vec![
-            ("type", json!("json_invalid")),
-            ("loc", json!(["body", 0])),
-            ("msg", json!("JSON decode error")),
-            ("input", json!({})),
-            ("ctx", json!({"error": "Expecting value"})),
-        ]]
-    } else {
-        issues
-            .iter()
-            .map(|issue| {
-                let mut item = vec![
-                    ("type", Value::from(issue.kind)),
-                    ("loc", Value::Array(issue.loc.clone())),
-                    ("msg", Value::from(issue.msg.clone())),
-                    ("input", sorted(&issue.input)),
-                ];
-                if let Some(ctx) = &issue.ctx {
-                    item.push(("ctx", ctx.clone()));
-                }
-                item
-            })
-            .collect()
-    };
+    let items: Vec<Vec<(&str, Value)>> = issues
+        .iter()
+        .map(|issue| {
+            let mut item = vec![
+                ("type", Value::from(issue.kind)),
+                ("loc", Value::Array(issue.loc.clone())),
+                ("msg", Value::from(issue.msg.clone())),
+                ("input", sorted(&issue.input)),
+            ];
+            if let Some(ctx) = &issue.ctx {
+                item.push(("ctx", ctx.clone()));
+            }
+            item
+        })
+        .collect();
     let rendered: Vec<String> = items
         .iter()
         .map(|item| {
@@ -1143,6 +1176,10 @@ fn explain(kind: &str, lang: Lang) -> &'static str {
             "Not one of the allowed values (the comparison is exact, case included).",
             "No es uno de los valores permitidos (la comparación es exacta, incluidas las mayúsculas).",
         ),
+        "literal_error" => lang.pick(
+            "Not one of the Literal's values (the comparison is exact, case included, in lax mode too).",
+            "No es uno de los valores del Literal (la comparación es exacta, incluidas las mayúsculas, también en modo laxo).",
+        ),
         "list_type" => lang.pick(
             "Not a JSON array.",
             "No es un arreglo JSON.",
@@ -1155,9 +1192,13 @@ fn explain(kind: &str, lang: Lang) -> &'static str {
             "Not a JSON object.",
             "No es un objeto JSON.",
         ),
+        "json_invalid" => lang.pick(
+            "The text is not JSON; ctx.error says where the parser stopped (line and column).",
+            "El texto no es JSON; ctx.error indica dónde se detuvo el lector (línea y columna).",
+        ),
         _ => lang.pick(
-            "The body is not JSON.",
-            "El cuerpo no es JSON.",
+            "See Pydantic's error types.",
+            "Vean los tipos de error de Pydantic.",
         ),
     }
 }
@@ -1169,6 +1210,9 @@ fn describe_kind(spec: &Spec) -> String {
         Kind::Number => "float".to_string(),
         Kind::Boolean => "bool".to_string(),
         Kind::Enum(values) => format!("Enum[{}]", expected_list(values).replace(" or ", ", ")),
+        Kind::Literal(values) => {
+            format!("Literal[{}]", expected_list(values).replace(" or ", ", "))
+        }
         Kind::Object(model) => model.name.clone(),
         Kind::List(items) => format!("list[{}]", describe_kind(items)),
     };
@@ -1339,30 +1383,28 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
                 language: "json".to_string(),
                 code: detail(issues),
             });
-            if !issues.is_empty() {
-                blocks.push(Block::Table {
-                    caption: lang
-                        .pick("The errors, explained", "Los errores, explicados")
-                        .to_string(),
-                    columns: vec![
-                        "loc".to_string(),
-                        "type".to_string(),
-                        lang.pick("Input", "Entrada").to_string(),
-                        lang.pick("Meaning", "Significado").to_string(),
-                    ],
-                    rows: issues
-                        .iter()
-                        .map(|i| {
-                            vec![
-                                loc_text(&i.loc),
-                                i.kind.to_string(),
-                                compact(&i.input),
-                                explain(i.kind, lang).to_string(),
-                            ]
-                        })
-                        .collect(),
-                });
-            }
+            blocks.push(Block::Table {
+                caption: lang
+                    .pick("The errors, explained", "Los errores, explicados")
+                    .to_string(),
+                columns: vec![
+                    "loc".to_string(),
+                    "type".to_string(),
+                    lang.pick("Input", "Entrada").to_string(),
+                    lang.pick("Meaning", "Significado").to_string(),
+                ],
+                rows: issues
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            loc_text(&i.loc),
+                            i.kind.to_string(),
+                            compact(&i.input),
+                            explain(i.kind, lang).to_string(),
+                        ]
+                    })
+                    .collect(),
+            });
             let count = issues.len().max(1);
             blocks.push(Block::Verdict {
                 status: "fail".to_string(),
@@ -1375,10 +1417,16 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
                         lang.pick("errors", "errores")
                     }
                 ),
-                detail: if issues.is_empty() {
+                detail: if matches!(outcome.found, Found::FencedInvalid(..)) {
                     lang.pick(
-                        "No JSON object could be found in the answer, so nothing reached the model. Ask the model for JSON only, or use structured outputs.",
-                        "No se encontró ningún objeto JSON en la respuesta, así que nada llegó al modelo. Pidan al modelo solo JSON, o usen salidas estructuradas.",
+                        "The fenced JSON is broken, so nothing reached the model's fields: the endpoint does not go looking for an object inside it, because a nested object is not the answer. Ask the model for JSON only, or use structured outputs.",
+                        "El JSON del bloque está roto, así que nada llegó a los campos del modelo: el endpoint no busca un objeto dentro de él, porque un objeto anidado no es la respuesta. Pidan al modelo solo JSON, o usen salidas estructuradas.",
+                    )
+                    .to_string()
+                } else if matches!(outcome.found, Found::Nothing(_)) {
+                    lang.pick(
+                        "No JSON could be found in the answer, so nothing reached the model's fields. Ask the model for JSON only, or use structured outputs.",
+                        "No se encontró JSON en la respuesta, así que nada llegó a los campos del modelo. Pidan al modelo solo JSON, o usen salidas estructuradas.",
                     )
                     .to_string()
                 } else {
@@ -1424,10 +1472,16 @@ fn describe_found(found: &Found, strict: bool, lang: Lang) -> String {
                 "se ignoró el texto a su alrededor.",
             ),
         ),
-        Found::Nothing => lang
+        Found::FencedInvalid(..) => lang
             .pick(
-                "No JSON object was found in the answer.",
-                "No se encontró ningún objeto JSON en la respuesta.",
+                "The answer has a ``` code fence, but its content is not valid JSON; it is reported as json_invalid, and no object nested inside it is validated in its place.",
+                "La respuesta tiene un bloque de código ```, pero su contenido no es JSON válido; se informa como json_invalid y no se valida en su lugar ningún objeto anidado dentro de él.",
+            )
+            .to_string(),
+        Found::Nothing(_) => lang
+            .pick(
+                "No JSON was found in the answer: neither the whole text, nor a ``` fence, nor an object inside the prose parses.",
+                "No se encontró JSON en la respuesta: no se puede leer ni el texto completo, ni un bloque ```, ni un objeto dentro del texto.",
             )
             .to_string(),
     };
@@ -1593,8 +1647,36 @@ mod tests {
             extract_json(prose),
             Found::Embedded(json!({"a": "}", "b": [1, {"c": 2}]}), 12)
         );
-        assert_eq!(extract_json("{not json} nope"), Found::Nothing);
+        assert_eq!(
+            extract_json("{not json} nope"),
+            Found::Nothing("key must be a string at line 1 column 2".into())
+        );
         assert_eq!(extract_json(" [1] "), Found::Plain(json!([1])));
+        // A json fence wins over an earlier fence in another language.
+        let two = "```python\nprint(1)\n```\nand\n```JSON\n{\"b\": 2}\n```";
+        assert_eq!(extract_json(two), Found::Fenced(json!({"b": 2})));
+    }
+
+    #[test]
+    fn a_broken_fence_is_json_invalid_never_a_nested_object() {
+        // The fenced answer has a trailing comma; the object inside it would parse on its own.
+        let raw = "Here:\n```json\n{\"answer\": \"Hi\", \"sources\": [{\"url\": \"u\"}],}\n```";
+        let found = extract_json(raw);
+        let Found::FencedInvalid(text, error) = &found else {
+            panic!("{found:?}")
+        };
+        assert!(text.starts_with("{\"answer\""));
+        assert_eq!(error, "trailing comma at line 1 column 44");
+        let Err(issues) = check(&chat_model(), raw, false).result else {
+            panic!("expected errors")
+        };
+        assert_eq!(issues.len(), 1);
+        assert_eq!(issues[0].kind, "json_invalid");
+        assert_eq!(
+            issues[0].msg,
+            "Invalid JSON: trailing comma at line 1 column 44"
+        );
+        assert_eq!(issues[0].input, json!(text));
     }
 
     #[test]
@@ -1666,6 +1748,33 @@ mod tests {
         .unwrap();
         let text = serde_json::to_string(&run(&request).unwrap()).unwrap();
         assert!(text.contains("json_invalid"));
-        assert!(text.contains("No se encontró ningún objeto JSON"));
+        assert!(text.contains("Invalid JSON: expected value at line 1 column 1"));
+        assert!(text.contains("No se encontró JSON en la respuesta"));
+    }
+
+    #[test]
+    fn literal_fields_report_literal_error() {
+        let contract = json!({"name": "Reply", "fields": {
+            "intent": {"type": "literal", "values": ["question", "complaint"]},
+            "tone": {"type": "enum", "values": ["calm"]}}});
+        let model = read_model(&contract, "", 0, Lang::En).unwrap();
+        let Err(issues) = check(&model, r#"{"intent": "Question", "tone": "angry"}"#, false).result
+        else {
+            panic!("expected errors")
+        };
+        let kinds: Vec<&str> = issues.iter().map(|i| i.kind).collect();
+        assert_eq!(kinds, ["literal_error", "enum"]);
+        assert_eq!(issues[0].msg, "Input should be 'question' or 'complaint'");
+        assert_eq!(
+            issues[0].ctx,
+            Some(json!({"expected": "'question' or 'complaint'"}))
+        );
+        // Strict mode changes nothing for a Literal of strings; a valid value passes as is.
+        let ok = check(&model, r#"{"intent": "complaint", "tone": "calm"}"#, true);
+        assert_eq!(ok.result.unwrap()["intent"], json!("complaint"));
+        assert_eq!(
+            describe_kind(&model.fields["intent"]),
+            "Literal['question', 'complaint']"
+        );
     }
 }

@@ -45,6 +45,14 @@ fn examples() -> Vec<(&'static str, Value)> {
             "strict-mode",
             json!({"raw_answer": "{\"answer\": \"Your order ships tomorrow.\", \"confidence\": \"0.9\", \"intent\": \"complaint\", \"sources\": [], \"tokens\": \"42\", \"escalate\": \"no\"}", "mode": "strict"}),
         ),
+        (
+            "literal-intent",
+            json!({"contract": {"name": "ChatResponse", "extra": "ignore", "fields": {"answer": {"type": "string", "min_length": 1}, "confidence": {"type": "number", "ge": 0, "le": 1}, "intent": {"type": "literal", "values": ["question", "complaint"]}, "sources": {"type": "list", "max_length": 5, "items": {"type": "object", "name": "Source", "fields": {"title": {"type": "string"}, "url": {"type": "string", "min_length": 1}}}}, "tokens": {"type": "integer", "required": false, "default": 0}, "escalate": {"type": "boolean", "default": false}}}, "raw_answer": "{\"answer\": \"Your order ships tomorrow.\", \"confidence\": 0.9, \"intent\": \"Complaint\", \"sources\": []}"}),
+        ),
+        (
+            "broken-fence",
+            json!({"raw_answer": "Sure! Here is the JSON you asked for:\n\n```json\n{\n  \"answer\": \"Refunds take 5 to 7 business days.\",\n  \"confidence\": 0.82,\n  \"intent\": \"question\",\n  \"sources\": [\n    {\n      \"title\": \"Refund policy\",\n      \"url\": \"https://example.com/refunds\"\n    }\n  ],\n}\n```\n\nLet me know if you need anything else."}),
+        ),
     ];
     examples
         .into_iter()
@@ -102,6 +110,8 @@ fn the_examples_answer_200_or_422_as_their_names_say() {
             ("invalid-answer", "422".to_string()),
             ("lax-coercion", "200".to_string()),
             ("strict-mode", "422".to_string()),
+            ("literal-intent", "422".to_string()),
+            ("broken-fence", "422".to_string()),
         ]
     );
 }
@@ -160,4 +170,33 @@ fn spanish_output_keeps_pydantics_messages_in_english() {
     assert!(stdout.contains("Field required"));
     assert!(stdout.contains("6 errores"));
     assert!(!stdout.contains("The errors, explained"));
+}
+
+#[test]
+fn a_broken_fence_is_json_invalid_and_a_literal_is_literal_error() {
+    let examples = examples();
+    let input = |name: &str| examples.iter().find(|(n, _)| *n == name).unwrap().1.clone();
+    let (code, stdout) =
+        run_lab(&json!({"lang": "en", "input": input("broken-fence")}).to_string());
+    assert_eq!(code, 0);
+    // One json_invalid for the fence's text — not the Source object nested inside it, which
+    // would have parsed and produced "missing" errors for answer, confidence and intent.
+    assert!(
+        stdout.contains("Invalid JSON: trailing comma at line 11 column 1"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("missing"), "{stdout}");
+    assert_eq!(
+        verdict(&stdout)["title"],
+        "422 Unprocessable Entity: 1 error"
+    );
+    let (code, stdout) =
+        run_lab(&json!({"lang": "en", "input": input("literal-intent")}).to_string());
+    assert_eq!(code, 0);
+    assert!(stdout.contains("literal_error"), "{stdout}");
+    assert!(
+        stdout.contains("\\\"type\\\": \\\"literal_error\\\""),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("\\\"type\\\": \\\"enum\\\""), "{stdout}");
 }

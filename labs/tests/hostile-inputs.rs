@@ -175,7 +175,9 @@ fn the_other_labs_answer_their_largest_inputs_within_the_limit() {
     let request = json!({"lang": "en", "input": {"line_items": csv, "strategy": "even"}});
     assert_answered(env!("CARGO_BIN_EXE_cost-allocation"), &request);
     // rate-limit: 5,000 timestamps, every one distinct.
-    let timestamps: Vec<String> = (0..5_000).map(|i| format!("{}.{:03}", i / 7, i % 1000)).collect();
+    let timestamps: Vec<String> = (0..5_000)
+        .map(|i| format!("{}.{:03}", i / 7, i % 1000))
+        .collect();
     let request = json!({"lang": "en", "input": {"preset": "custom", "timestamps": timestamps.join(","), "limit": 1000}});
     assert_answered(env!("CARGO_BIN_EXE_rate-limit"), &request);
     // token-budget: 50,000 characters of one repeated letter (one long BPE piece).

@@ -1,9 +1,9 @@
 lab-contract-check-title = Response contracts: validating a model's answer like FastAPI and Pydantic
 lab-contract-check-description = Check a language model's raw answer against a response contract. Valid answers come back as a typed object with 200 OK; invalid ones get the 422 error list FastAPI and Pydantic v2 would send.
 lab-contract-check-contract = Contract (JSON)
-lab-contract-check-contract-hint = Fields with a type (string, integer, number, boolean, enum, object, list), optional "default", "required", "nullable" and bounds (ge, gt, le, lt, min_length, max_length); "extra" is ignore, forbid or allow.
+lab-contract-check-contract-hint = Fields with a type (string, integer, number, boolean, enum, literal, object, list), optional "default", "required", "nullable" and bounds (ge, gt, le, lt, min_length, max_length); "extra" is ignore, forbid or allow.
 lab-contract-check-raw-answer = The model's raw answer
-lab-contract-check-raw-answer-hint = Plain JSON, JSON inside a ```json fence, or JSON surrounded by prose: the first JSON object found is validated.
+lab-contract-check-raw-answer-hint = Plain JSON, JSON inside a ```json fence, or JSON surrounded by prose. A fence is the answer: if its content is not JSON, the answer is json_invalid.
 lab-contract-check-mode = Validation mode
 lab-contract-check-mode-hint = Lax applies Pydantic's default coercions ("4" becomes 4, "yes" becomes true); strict accepts only values that already have the right JSON type.
 lab-contract-check-mode-lax = Lax (Pydantic's default)
@@ -13,3 +13,5 @@ lab-contract-check-example-fenced-answer = JSON in a code fence with prose aroun
 lab-contract-check-example-invalid-answer = An invalid answer: 422 with several errors
 lab-contract-check-example-lax-coercion = Numbers and booleans sent as strings, lax mode
 lab-contract-check-example-strict-mode = The same answer in strict mode
+lab-contract-check-example-literal-intent = A Literal field: literal_error, not enum
+lab-contract-check-example-broken-fence = A fence with broken JSON: json_invalid

@@ -1,9 +1,9 @@
 lab-contract-check-title = Contratos de respuesta: validar la respuesta de un modelo como FastAPI y Pydantic
 lab-contract-check-description = Comprueben la respuesta cruda de un modelo de lenguaje contra un contrato de respuesta. Las respuestas válidas vuelven como un objeto tipado con 200 OK; las inválidas reciben la lista de errores 422 que enviarían FastAPI y Pydantic v2.
 lab-contract-check-contract = Contrato (JSON)
-lab-contract-check-contract-hint = Campos con un tipo (string, integer, number, boolean, enum, object, list), y opcionalmente "default", "required", "nullable" y límites (ge, gt, le, lt, min_length, max_length); "extra" puede ser ignore, forbid o allow.
+lab-contract-check-contract-hint = Campos con un tipo (string, integer, number, boolean, enum, literal, object, list), y opcionalmente "default", "required", "nullable" y límites (ge, gt, le, lt, min_length, max_length); "extra" puede ser ignore, forbid o allow.
 lab-contract-check-raw-answer = Respuesta cruda del modelo
-lab-contract-check-raw-answer-hint = JSON solo, JSON dentro de un bloque ```json o JSON rodeado de texto: se valida el primer objeto JSON que se encuentre.
+lab-contract-check-raw-answer-hint = JSON sin adornos, JSON dentro de un bloque ```json o JSON rodeado de texto. Un bloque de código es la respuesta: si su contenido no es JSON, la respuesta es json_invalid.
 lab-contract-check-mode = Modo de validación
 lab-contract-check-mode-hint = El modo laxo aplica las conversiones por omisión de Pydantic ("4" pasa a 4, "yes" pasa a true); el estricto solo acepta valores que ya tienen el tipo JSON correcto.
 lab-contract-check-mode-lax = Laxo (el predeterminado de Pydantic)
@@ -13,3 +13,5 @@ lab-contract-check-example-fenced-answer = JSON en un bloque de código con text
 lab-contract-check-example-invalid-answer = Una respuesta inválida: 422 con varios errores
 lab-contract-check-example-lax-coercion = Números y booleanos enviados como texto, en modo laxo
 lab-contract-check-example-strict-mode = La misma respuesta en modo estricto
+lab-contract-check-example-literal-intent = Un campo Literal: literal_error, no enum
+lab-contract-check-example-broken-fence = Un bloque con JSON roto: json_invalid

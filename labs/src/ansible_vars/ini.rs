@@ -1009,6 +1009,9 @@ status_port=8081
         let inventory = parse_inventory(&text).unwrap();
         let groups = inventory.host_groups("h1");
         assert_eq!(groups.len(), 1 + 40 + 2 * 39);
-        assert_eq!(groups.last().map(|g| (g.name.as_str(), g.depth)), Some(("g0", 79)));
+        assert_eq!(
+            groups.last().map(|g| (g.name.as_str(), g.depth)),
+            Some(("g0", 79))
+        );
     }
 }
