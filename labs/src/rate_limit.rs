@@ -1,8 +1,8 @@
-//! The `rate-limit` lab: four rate-limiting algorithms replayed on one request timeline, plus the
+//! The `rate-limit` lab: five rate-limiting algorithms replayed on one request timeline, plus the
 //! progressive throttling that an anomaly score and a trust level add on top.
 //!
 //! This module owns the timelines (the presets and the parser for hand-written timestamps), the
-//! four algorithms, the "worst window" measure and the throttling policy. It knows nothing about
+//! five algorithms, the "worst window" measure and the throttling policy. It knows nothing about
 //! processes or aula: [`run`] turns a [`Request`] into [`Block`]s.
 //!
 //! Time is kept in whole milliseconds so that every decision is exact: a request at 60.2 s and a
@@ -10,9 +10,14 @@
 //! `W`:
 //!
 //! - **Fixed window, aligned to the clock**: windows `[0, W)`, `[W, 2W)`…; at most `L` accepted
-//!   requests per window. (Libraries such as Python's `limits` start a fixed window at the first
-//!   request instead; the boundary-burst lesson is about clock-aligned windows, so that is the
-//!   definition shown here, and the output says so.)
+//!   requests per window. Hammer's `fix_window` (Elixir) and async-limiter's `FixedWindow` (Ruby)
+//!   align to the clock this way, and the boundary-burst lesson is about this definition.
+//! - **Fixed window, from the first request**: the first request opens a window `[t, t + W)`, and
+//!   the first request at or after its end opens the next one; at most `L` accepted per window.
+//!   This is Python `limits`' `FixedWindowRateLimiter` (the counter's expiry is set by the first
+//!   hit) and express-rate-limit's memory store (a client's reset time is its first hit plus the
+//!   window). Its boundary moves with the traffic, so the boundary burst at `W` does not pass it,
+//!   but a burst at the end of its own window and another right after still do.
 //! - **Sliding log** (`limits` calls it a moving window): a request at `t` is accepted when fewer
 //!   than `L` accepted requests lie in `[t − W, t]`. Like `limits`, a request exactly `W` old still
 //!   counts.
@@ -53,18 +58,20 @@ pub const THRESHOLDS: [(&str, [f64; 4]); 3] = [
     ("high", [30.0, 55.0, 75.0, 90.0]),
 ];
 
-/// The four algorithms, in the order the output lists them.
+/// The five algorithms, in the order the output lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Algorithm {
     FixedWindow,
+    FirstRequestWindow,
     SlidingLog,
     SlidingCounter,
     TokenBucket,
 }
 
 impl Algorithm {
-    pub const ALL: [Algorithm; 4] = [
+    pub const ALL: [Algorithm; 5] = [
         Algorithm::FixedWindow,
+        Algorithm::FirstRequestWindow,
         Algorithm::SlidingLog,
         Algorithm::SlidingCounter,
         Algorithm::TokenBucket,
@@ -75,6 +82,10 @@ impl Algorithm {
             Algorithm::FixedWindow => lang.pick(
                 "Fixed window (clock-aligned)",
                 "Ventana fija (alineada al reloj)",
+            ),
+            Algorithm::FirstRequestWindow => lang.pick(
+                "Fixed window (from first request)",
+                "Ventana fija (desde la primera solicitud)",
             ),
             Algorithm::SlidingLog => lang.pick("Sliding log", "Registro deslizante"),
             Algorithm::SlidingCounter => {
@@ -96,6 +107,7 @@ pub struct Limit {
 pub fn simulate(algorithm: Algorithm, times: &[i64], limit: Limit) -> Vec<bool> {
     match algorithm {
         Algorithm::FixedWindow => fixed_window(times, limit),
+        Algorithm::FirstRequestWindow => first_request_window(times, limit),
         Algorithm::SlidingLog => sliding_log(times, limit),
         Algorithm::SlidingCounter => sliding_counter(times, limit),
         Algorithm::TokenBucket => token_bucket(times, limit),
@@ -115,6 +127,24 @@ fn fixed_window(times: &[i64], limit: Limit) -> Vec<bool> {
             if accept {
                 current.1 += 1;
             }
+            accept
+        })
+        .collect()
+}
+
+fn first_request_window(times: &[i64], limit: Limit) -> Vec<bool> {
+    // (start, accepted) of the open window; a request at or after start + W opens the next one,
+    // as `limits`' counter expires when its expiry time is reached.
+    let mut window: Option<(i64, u64)> = None;
+    times
+        .iter()
+        .map(|&t| {
+            let (start, count) = match window {
+                Some((start, count)) if t < start + limit.window_ms => (start, count),
+                _ => (t, 0),
+            };
+            let accept = count < limit.limit;
+            window = Some((start, count + u64::from(accept)));
             accept
         })
         .collect()
@@ -449,6 +479,11 @@ fn enforce(algorithm: Algorithm, hits: &[Hit], limit: Limit, per_agent: bool) ->
     }
 }
 
+/// The outcome of one algorithm, if it ran.
+fn find(outcomes: &[Outcome], algorithm: Algorithm) -> Option<&Outcome> {
+    outcomes.iter().find(|o| o.algorithm == algorithm)
+}
+
 /// Seconds with as many decimals as the milliseconds need.
 fn seconds(lang: Lang, ms: i64) -> String {
     let digits = if ms % 1000 == 0 {
@@ -517,7 +552,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
         blocks.push(outcome_table(
             lang.pick(
                 "Per-agent enforcement: each of the 50 agents has its own counter",
-                "Aplicación por agente: cada uno de los 50 agentes tiene su propio contador",
+                "Control por agente: cada uno de los 50 agentes tiene su propio contador",
             ),
             &per_agent,
             &window_text,
@@ -526,7 +561,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
         blocks.push(outcome_table(
             lang.pick(
                 "Aggregate enforcement: one counter shared by the whole fleet",
-                "Aplicación agregada: un solo contador compartido por toda la flota",
+                "Control agregado: un solo contador compartido por toda la flota",
             ),
             &shared,
             &window_text,
@@ -540,7 +575,12 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
             lang,
         ));
     }
-    blocks.push(chart(&scenario, &shared, per_agent.get(1), lang));
+    blocks.push(chart(
+        &scenario,
+        &shared,
+        find(&per_agent, Algorithm::SlidingLog),
+        lang,
+    ));
     blocks.push(verdict(&scenario, throttle, &shared, &per_agent, lang));
     Ok(blocks)
 }
@@ -587,8 +627,8 @@ fn describe_scenario(scenario: &Scenario, lang: Lang) -> String {
         lang.pick("Limit:", "Límite:"),
         per_window(lang, base.limit, base.window_ms),
         lang.pick(
-            "The fixed window shown here is aligned to the clock ([0, W), [W, 2W)…); some libraries, such as Python's limits, start a fixed window at the first request instead.",
-            "La ventana fija que se muestra está alineada al reloj ([0, W), [W, 2W)…); algunas bibliotecas, como limits de Python, la hacen empezar en la primera solicitud.",
+            "Two fixed windows are shown: one aligned to the clock ([0, W), [W, 2W)…, as in Hammer's fix_window or async-limiter), and one opened by the first request and again by the first request after it ends (as in Python's limits or express-rate-limit).",
+            "Se muestran dos ventanas fijas: una alineada al reloj ([0, W), [W, 2W)…, como fix_window de Hammer o async-limiter) y otra que abre la primera solicitud, y de nuevo la primera solicitud después de que termina (como limits de Python o express-rate-limit).",
         ),
     )
 }
@@ -785,7 +825,7 @@ fn verdict(
     let mut notes = Vec::new();
 
     // The sliding log is the reference: it is exact about the window.
-    let per_agent_leak = per_agent.get(1).filter(over);
+    let per_agent_leak = find(per_agent, Algorithm::SlidingLog).filter(over);
     if let Some(outcome) = per_agent_leak {
         notes.push(format!(
             "{} {} {} {} {} {window} s, {} {}. {}",
@@ -805,7 +845,8 @@ fn verdict(
             ),
         ));
     }
-    let fixed_leak = shared.first().filter(over);
+    let log_worst = find(shared, Algorithm::SlidingLog).map_or(0, |o| o.worst);
+    let fixed_leak = find(shared, Algorithm::FixedWindow).filter(over);
     if let Some(fixed) = fixed_leak {
         notes.push(format!(
             "{} {} {} {window} s ({} {}); {} {}.",
@@ -821,10 +862,40 @@ fn verdict(
                 "the sliding log never admitted more than",
                 "el registro deslizante nunca admitió más de",
             ),
-            count(lang, shared.get(1).map_or(0, |o| o.worst)),
+            count(lang, log_worst),
         ));
     }
-    let counter_leak = shared.get(2).filter(over);
+    let first_request = find(shared, Algorithm::FirstRequestWindow);
+    let first_request_leak = first_request.filter(over);
+    if let Some(first) = first_request_leak {
+        notes.push(format!(
+            "{} {} {} {window} s: {}",
+            lang.pick(
+                "The fixed window opened by the first request let",
+                "La ventana fija que abre la primera solicitud dejó pasar",
+            ),
+            count(lang, first.worst),
+            lang.pick("requests through within", "solicitudes en"),
+            lang.pick(
+                "its boundary moves with the traffic, but a burst at the end of one window and another at the start of the next still pass.",
+                "su borde se mueve con el tráfico, pero una ráfaga al final de una ventana y otra al comienzo de la siguiente igual pasan.",
+            ),
+        ));
+    } else if let (Some(_), Some(first)) = (fixed_leak, first_request) {
+        notes.push(format!(
+            "{} {} {}",
+            lang.pick(
+                "The fixed window opened by the first request (Python's limits, express-rate-limit) held this burst to",
+                "La ventana fija que abre la primera solicitud (limits de Python, express-rate-limit) contuvo esta ráfaga en",
+            ),
+            count(lang, first.worst),
+            lang.pick(
+                "requests: its window started with the first request, not at the clock's boundary — the same two bursts placed around its own boundary would pass.",
+                "solicitudes: su ventana empezó con la primera solicitud y no en el borde del reloj; las mismas dos ráfagas ubicadas alrededor de su propio borde pasarían.",
+            ),
+        ));
+    }
+    let counter_leak = find(shared, Algorithm::SlidingCounter).filter(over);
     if let Some(counter) = counter_leak {
         notes.push(format!(
             "{} {}.",
@@ -835,7 +906,7 @@ fn verdict(
             count(lang, counter.worst),
         ));
     }
-    let bucket_leak = shared.get(3).filter(over);
+    let bucket_leak = find(shared, Algorithm::TokenBucket).filter(over);
     if let Some(bucket) = bucket_leak {
         notes.push(format!(
             "{} {}.",
@@ -881,7 +952,7 @@ fn verdict(
             "Throttled: the anomaly score lowers the limit",
             "Limitado: la puntuación de anomalía reduce el límite",
         )
-    } else if fixed_leak.is_some() {
+    } else if fixed_leak.is_some() || first_request_leak.is_some() {
         (
             "warn",
             "The fixed window's boundary lets more than the limit through",
@@ -936,6 +1007,34 @@ mod tests {
         let decisions = simulate(Algorithm::FixedWindow, &burst(), MINUTE);
         assert_eq!(decisions.len(), 200);
         assert_eq!(accepted(&decisions), 200);
+    }
+
+    #[test]
+    fn the_first_request_window_opens_at_the_first_request() {
+        // The burst at 59.8 s opens [59.8, 119.8): the second burst at 60.2 s is blocked.
+        let decisions = simulate(Algorithm::FirstRequestWindow, &burst(), MINUTE);
+        assert_eq!(accepted(&decisions), 100);
+        assert!(decisions[100..].iter().all(|d| !*d));
+        // A request exactly one window after the opening one opens the next window, as
+        // `limits`' counter expires at its expiry time; blocked requests do not move it.
+        let two = Limit {
+            limit: 2,
+            window_ms: 10_000,
+        };
+        let times = [1_000, 2_000, 3_000, 10_999, 11_000, 11_500, 12_000, 21_000];
+        assert_eq!(
+            simulate(Algorithm::FirstRequestWindow, &times, two),
+            [true, true, false, false, true, true, false, true]
+        );
+        // Around its own boundary it lets twice the limit through, like any fixed window.
+        let edge = [0, 9_900, 10_000, 10_100];
+        let one = Limit {
+            limit: 2,
+            window_ms: 10_000,
+        };
+        let decisions = simulate(Algorithm::FirstRequestWindow, &edge, one);
+        assert_eq!(decisions, [true, true, true, true]);
+        assert_eq!(worst_window(&edge[1..], 10_000), 3);
     }
 
     #[test]
@@ -1008,6 +1107,7 @@ mod tests {
             assert!(per_agent.worst > 3000);
         }
         let shared = enforce(Algorithm::SlidingLog, &hits, MINUTE, false);
+        assert_eq!(shared.algorithm, Algorithm::SlidingLog);
         assert_eq!(shared.accepted_times.len(), 200);
         assert!(shared.worst <= 100);
     }

@@ -39,6 +39,13 @@ fn examples() -> Vec<(&'static str, Value)> {
                 "timestamps": "0, 1, 2, 3, 4, 9.5, 9.9, 10.1, 10.2, 10.3, 12, 15, 19.9, 20, 21"
             })),
         ),
+        (
+            "first-request-burst",
+            with(json!({
+                "preset": "custom", "limit": 5, "window": 10,
+                "timestamps": "3, 12.8, 12.9, 12.9, 12.9, 13.1, 13.1, 13.1, 13.1, 13.1"
+            })),
+        ),
     ]
 }
 
@@ -69,8 +76,13 @@ fn the_boundary_burst_passes_the_fixed_window_and_half_passes_the_sliding_log() 
         table["rows"][0],
         json!(["Fixed window (clock-aligned)", "200", "0", "200"])
     );
+    // The window that the first request opens (59.8 s → 119.8 s) blocks the second burst.
     assert_eq!(
         table["rows"][1],
+        json!(["Fixed window (from first request)", "100", "100", "100"])
+    );
+    assert_eq!(
+        table["rows"][2],
         json!(["Sliding log", "100", "100", "100"])
     );
 }
@@ -104,10 +116,37 @@ fn bad_input_exits_with_2_and_names_the_field() {
 fn spanish_output_is_spanish_with_spanish_numbers() {
     let (code, stdout) = run_lab(r#"{"lang": "es", "input": {"preset": "coordinated"}}"#);
     assert_eq!(code, 0);
-    assert!(stdout.contains("Aplicación por agente"));
+    assert!(stdout.contains("Control por agente"));
+    assert!(stdout.contains("Ventana fija (desde la primera solicitud)"));
     assert!(stdout.contains("8.000"));
     assert!(!stdout.contains("Per-agent"));
     let (code, stdout) = run_lab(r#"{"lang": "es", "input": {"trust": 3}}"#);
     assert_eq!(code, 2);
     assert!(stdout.contains("se esperaba un texto"));
+}
+
+#[test]
+fn a_burst_around_the_first_request_windows_boundary_passes_it() {
+    // The request at 3 s opens [3, 13): four more fit before 13 s, and the one at 13.1 s opens
+    // the next window, so 9 requests pass within 0.3 s. The clock-aligned window [10, 20) holds
+    // the same nine to 5.
+    let (_, stdout) = run_lab(
+        &json!({"lang": "en", "input": examples().into_iter().find(|(n, _)| *n == "first-request-burst").unwrap().1})
+            .to_string(),
+    );
+    let answer: Value = serde_json::from_str(&stdout).unwrap();
+    let table = answer["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["caption"] == "Decisions per algorithm")
+        .unwrap();
+    assert_eq!(
+        table["rows"][0],
+        json!(["Fixed window (clock-aligned)", "6", "4", "5"])
+    );
+    assert_eq!(
+        table["rows"][1],
+        json!(["Fixed window (from first request)", "10", "0", "9"])
+    );
 }

@@ -1,5 +1,5 @@
-lab-rate-limit-title = Rate limiting: four algorithms on one timeline
-lab-rate-limit-description = Replay a request timeline through a clock-aligned fixed window, a sliding log, a sliding-window counter and a token bucket, and see how progressive throttling lowers the limit for anomalous agents.
+lab-rate-limit-title = Rate limiting: five algorithms on one timeline
+lab-rate-limit-description = Replay a request timeline through a fixed window aligned to the clock, a fixed window opened by the first request, a sliding log, a sliding-window counter and a token bucket, and see how progressive throttling lowers the limit for anomalous agents.
 lab-rate-limit-preset = Traffic
 lab-rate-limit-preset-hint = The timelines scale with the limit and the window: the burst sits 0.2 s on each side of the first window boundary; steady and coordinated traffic send 80 % of the limit per window.
 lab-rate-limit-preset-boundary-burst = Boundary burst: a full limit just before and just after a window boundary
@@ -24,3 +24,4 @@ lab-rate-limit-example-steady-traffic = Steady traffic at 80 % of the limit
 lab-rate-limit-example-coordinated-agents = 50 coordinated agents: per-agent vs aggregate limits
 lab-rate-limit-example-throttled-agent = A low-trust agent with an anomaly score of 50
 lab-rate-limit-example-custom-timeline = A hand-written timeline: 5 requests per 10 s
+lab-rate-limit-example-first-request-burst = A burst around the boundary of a window opened by the first request

@@ -1,5 +1,5 @@
-lab-rate-limit-title = Limitación de tasa: cuatro algoritmos sobre una misma línea de tiempo
-lab-rate-limit-description = Reproduzcan una línea de tiempo de solicitudes con una ventana fija alineada al reloj, un registro deslizante, un contador de ventana deslizante y una cubeta de tokens, y vean cómo la limitación progresiva reduce el límite de los agentes con comportamiento anómalo.
+lab-rate-limit-title = Limitación de tasa: cinco algoritmos sobre una misma línea de tiempo
+lab-rate-limit-description = Reproduzcan una línea de tiempo de solicitudes con una ventana fija alineada al reloj, una ventana fija que abre la primera solicitud, un registro deslizante, un contador de ventana deslizante y una cubeta de tokens, y vean cómo la limitación progresiva reduce el límite de los agentes con comportamiento anómalo.
 lab-rate-limit-preset = Tráfico
 lab-rate-limit-preset-hint = Las líneas de tiempo se ajustan al límite y a la ventana: la ráfaga cae 0,2 s antes y 0,2 s después del primer borde de ventana; el tráfico constante y el coordinado envían el 80 % del límite por ventana.
 lab-rate-limit-preset-boundary-burst = Ráfaga en el borde: un límite completo justo antes y justo después del borde de una ventana
@@ -24,3 +24,4 @@ lab-rate-limit-example-steady-traffic = Tráfico constante al 80 % del límite
 lab-rate-limit-example-coordinated-agents = 50 agentes coordinados: límites por agente frente a límite agregado
 lab-rate-limit-example-throttled-agent = Un agente de confianza baja con puntuación de anomalía 50
 lab-rate-limit-example-custom-timeline = Una línea de tiempo escrita a mano: 5 solicitudes cada 10 s
+lab-rate-limit-example-first-request-burst = Una ráfaga alrededor del borde de una ventana que abrió la primera solicitud
