@@ -10,6 +10,11 @@ the outcomes must agree exactly:
   FastAPI's leading "body"), `msg`, `input` and `ctx`;
 - 200: the same typed object, compared as JSON text so that 1 and 1.0 differ.
 
+The lab finds the JSON first (the whole answer, a ``` fence, or an object in the prose); for
+answers that are not JSON the reference is `model_validate_json` of the text the lab took: the
+fence's content for a broken fence (`json_invalid`, never a nested object validated instead), the
+whole answer when there is no JSON at all.
+
 Extra keys in the answers are written in alphabetical order for the same reason as the fields.
 
 Run: `python3 -m pytest tests/differential/test_contract_check_pydantic.py` after `cargo build`
@@ -21,7 +26,7 @@ import os
 import subprocess
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, List, Literal, Optional
 
 import pytest
 from pydantic import ConfigDict, Field, ValidationError, create_model
@@ -48,6 +53,8 @@ def python_type(spec, name):
         base = bool
     elif kind == "enum":
         base = Enum(name.capitalize(), {v: v for v in spec["values"]}, type=str)
+    elif kind == "literal":
+        base = Literal[tuple(spec["values"])]
     elif kind == "object":
         base = build_model(spec)
     elif kind == "list":
@@ -153,6 +160,15 @@ NUMBERS = {
 }
 EXTRAS = {"name": "Loose", "extra": "allow", "fields": {"id": {"type": "integer"}}}
 ONE = {"name": "One", "fields": {"kind": {"type": "enum", "values": ["a", "it's", "c"]}}}
+LITERAL = {
+    "name": "Reply",
+    "fields": {
+        "intent": {"type": "literal", "values": ["question", "complaint"]},
+        "only": {"type": "literal", "values": ["it's"], "default": "it's"},
+        "tags": {"type": "list", "items": {"type": "literal", "values": ["a", 'b"c']}, "default": []},
+        "maybe": {"type": "literal", "values": ["x"], "nullable": True, "required": False},
+    },
+}
 
 GOOD = {"answer": "Hi", "confidence": 0.5, "intent": "question", "sources": []}
 
@@ -232,6 +248,16 @@ CASES = [
     # enum wording with three values and a quote
     (ONE, json.dumps({"kind": "b"}), False),
     (ONE, json.dumps({"kind": "it's"}), False),
+    # Literal[...] of strings: literal_error, exact match in lax and strict mode alike
+    (LITERAL, json.dumps({"intent": "question"}), False),
+    (LITERAL, json.dumps({"intent": "complaint", "only": "it's", "tags": ["a", 'b"c']}), True),
+    (LITERAL, json.dumps({"intent": "Question"}), False),
+    (LITERAL, json.dumps({"intent": "Question"}), True),
+    (LITERAL, json.dumps({"intent": 1, "only": "its"}), False),
+    (LITERAL, json.dumps({"intent": None, "tags": ["a", "b", "c"]}), False),
+    (LITERAL, json.dumps({"intent": True, "maybe": None}), False),
+    (LITERAL, json.dumps({"intent": ["question"], "maybe": "y"}), False),
+    (LITERAL, json.dumps({}), False),
 ]
 
 
@@ -274,3 +300,43 @@ LISTS = {
 def test_list_lengths_are_checked_when_pydantic_checks_them(items):
     answer = json.dumps({"l": items})
     assert same(lab_outcome(LISTS, answer, False), pydantic_outcome(LISTS, answer, False))
+
+
+BROKEN = [
+    '{"answer": "Hi", "confidence": 0.5, "intent": "question", "sources": [],}',
+    '{"answer": "Hi", "confidence": 0.5, "intent": "question", "sources": [{"title": "a", "url": "u"}]',
+    "{'answer': 'Hi'}",
+    '{answer: "Hi"}',
+    '{"answer" "Hi"}',
+    '{"answer": "Hi" "confidence": 1}',
+    '{"answer": "Hi", "sources": [{"title": "a", "url": "u"},]}',
+    '{"answer": "Hi"} and more',
+    '{"answer": "tab\there"}',
+    '{"answer": "bad \\x escape"}',
+    '{"answer": tru}',
+    '{"confidence": 01}',
+    '{"confidence": -}',
+    '{\n  "answer": "Hi",\n  "sources": [\n    {"title": "a", "url": "u"}\n  ],\n}',
+    '"unterminated',
+    '[1, 2,',
+]
+
+
+@pytest.mark.parametrize("broken", BROKEN)
+def test_a_broken_fence_is_json_invalid_like_pydantic(broken):
+    # The fence's content is what the lab validates; it must not fall back to an object
+    # nested inside it (several of these contain a valid {"title": ..., "url": ...}).
+    expected = pydantic_outcome(CHAT, broken, False)
+    assert expected[0] == 422 and expected[1][0]["type"] == "json_invalid"
+    for wrapped in (f"```json\n{broken}\n```", f"Here you go:\n```\n{broken}\n```\nBye."):
+        actual = lab_outcome(CHAT, wrapped, False)
+        assert same(actual, expected), f"{wrapped}\nlab      {actual}\npydantic {expected}"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    ["Sorry, I cannot help with that.", "", "   ", "{not json} nope", "Maybe [1, 2"],
+)
+def test_an_answer_without_json_is_json_invalid_like_pydantic(answer):
+    expected = pydantic_outcome(CHAT, answer, False)
+    assert same(lab_outcome(CHAT, answer, False), expected), answer

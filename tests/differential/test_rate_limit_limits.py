@@ -1,8 +1,10 @@
 """Differential tests: the `rate-limit` lab against the Python `limits` library (5.x).
 
-The lab's sliding log is what `limits` calls a moving window, and its sliding-window counter is
-`limits`' `SlidingWindowCounterRateLimiter`; both are replayed here with `MemoryStorage` on the same
-timelines and must take the same decisions, request by request.
+The lab's sliding log is what `limits` calls a moving window, its sliding-window counter is
+`limits`' `SlidingWindowCounterRateLimiter`, and its fixed window "from first request" is `limits`'
+`FixedWindowRateLimiter` (the counter's expiry is set by the first hit, so the window opens at the
+first request and again at the first request after it expires); all three are replayed here with
+`MemoryStorage` on the same timelines and must take the same decisions, request by request.
 
 `limits` reads the clock through `time.time()` (in `limits.storage.memory` and in the strategies),
 so the tests drive time by monkeypatching `time.time`. The fake clock starts at a multiple of the
@@ -16,9 +18,9 @@ where every float operation `limits` does is exact, so ties (a request exactly o
 estimate that is exactly a whole number) are decided the same way on both sides instead of by
 rounding.
 
-Fixed windows are *not* compared decision by decision: `limits`' fixed window starts at the first
-request, while the lab's is aligned to the clock (the boundary-burst lesson). The last test pins
-that difference on the boundary burst, so the comment stays true.
+The lab's other fixed window, aligned to the clock (the boundary-burst lesson), has no `limits`
+counterpart; the last tests pin that `limits`' fixed window is the first-request one and not the
+clock-aligned one, on the boundary burst and on a burst around the first request's own boundary.
 
 Run: `python3 -m pytest tests/differential/test_rate_limit_limits.py` after `cargo build`
 (`AULA_LAB_BIN_DIR` overrides the binaries' folder, default `target/debug`).
@@ -49,6 +51,7 @@ LAB = BIN_DIR / "rate-limit"
 LAB_SERIES = {
     MovingWindowRateLimiter: "Sliding log",
     SlidingWindowCounterRateLimiter: "Sliding-window counter",
+    FixedWindowRateLimiter: "Fixed window (from first request)",
 }
 
 
@@ -148,12 +151,22 @@ def test_boundary_burst_matches_limits(monkeypatch):
     assert lab_cumulative(answer, "Sliding-window counter")[60.2] == 101
 
 
-def test_fixed_windows_differ_by_definition(monkeypatch):
-    # Not a comparison of equals: `limits` opens its fixed window at the first request
-    # (59.8 s → 119.8 s) and blocks the second burst, while the lab's clock-aligned window
-    # resets at 60 s and lets all 200 through. This pins why fixed windows are not compared.
+def test_limits_fixed_window_opens_at_the_first_request_not_at_the_clock(monkeypatch):
+    # The boundary burst: `limits` opens its window at 59.8 s (→ 119.8 s) and blocks the second
+    # burst, like the lab's first-request window; the clock-aligned window resets at 60 s and
+    # lets all 200 through.
     timestamps = [59.8] * 100 + [60.2] * 100
+    answer = run_lab(timestamps, 100, 60)
     theirs = limits_cumulative(FixedWindowRateLimiter, timestamps, 100, 60, monkeypatch)
-    ours = lab_cumulative(run_lab(timestamps, 100, 60), "Fixed window (clock-aligned)")
     assert theirs[60.2] == 100
-    assert ours[60.2] == 200
+    assert lab_cumulative(answer, "Fixed window (from first request)")[60.2] == 100
+    assert lab_cumulative(answer, "Fixed window (clock-aligned)")[60.2] == 200
+    # Around the first-request window's own boundary (opened at 3 s, so it ends at 13 s) the
+    # same shape passes `limits` and is held by the clock-aligned window [10, 20). (Every time
+    # here, and each plus 10, is exact in binary, so no rounding decides the tie at 13 s.)
+    timestamps = [3.0, 12.75, 12.875, 12.875, 12.875] + [13.125] * 5
+    answer = run_lab(timestamps, 5, 10)
+    theirs = limits_cumulative(FixedWindowRateLimiter, timestamps, 5, 10, monkeypatch)
+    assert theirs[13.125] == 10
+    assert lab_cumulative(answer, "Fixed window (from first request)")[13.125] == 10
+    assert lab_cumulative(answer, "Fixed window (clock-aligned)")[13.125] == 6
