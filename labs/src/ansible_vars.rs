@@ -6,13 +6,21 @@
 //! `ansible_group_priority`, then name), inventory host variables, play `vars`, play
 //! `vars_files`, and extra vars (`-e`). It resolves every variable for one host, says which
 //! source won and which lost, and renders a message template with the result, failing with
-//! ansible-core's own words when a variable is undefined.
+//! ansible-core's own words when a variable is undefined. An optional `when:` is evaluated first,
+//! by ansible-core 2.19+'s rule: the result must be a boolean, unless the
+//! `ALLOW_BROKEN_CONDITIONALS` option brings back truthiness. Messages follow ansible-core 2.20.
+//!
+//! The inputs stand for the files of a small project, which is also how ansible-core names a
+//! value's origin: `inventory.ini`, `roles/lab/defaults/main.yml`, the play in `site.yml`, its
+//! `vars.yml`, the `-e` option and the task in `roles/lab/tasks/main.yml` (the differential
+//! test writes exactly that project).
 //!
 //! The pieces it leans on live in child modules: [`value`] (Python's types), [`yaml`] (YAML 1.1
 //! typing as PyYAML does it), [`ini`] (the INI inventory plugin) and [`template`] (the Jinja2
 //! subset). `tests/differential/test_ansible_vars.py` compares the answers with real
 //! `ansible-playbook` runs.
 
+mod condition;
 mod ini;
 mod template;
 mod value;
@@ -22,13 +30,13 @@ use std::collections::BTreeMap;
 
 use crate::protocol::{Block, Fields, InputError, Lang, Request};
 
+use self::condition::Decision;
 use self::ini::Inventory;
 use self::template::Scope;
 use self::value::{Value, dict_set};
 
-/// ansible-core 2.16–2.17 prefixes an undefined-variable failure in a task with this sentence
-/// (the doubled period is theirs).
-const UNDEFINED_PREFIX: &str = "The task includes an option with an undefined variable.. ";
+/// ansible-core 2.19+ prefixes a failure of the lab's `debug` task's message with this.
+const UNDEFINED_PREFIX: &str = "Task failed: Finalization of task args for 'ansible.builtin.debug' failed: Error while resolving value for 'msg': ";
 
 /// Runs the lab: reads the sources, resolves every variable for the host, renders the message.
 pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
@@ -41,6 +49,8 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
     let vars_files = yaml_field(&fields, "vars_files", lang)?;
     let extra_vars = parse_extra_vars(&fields.string("extra_vars", "")?, lang)?;
     let message = fields.string("message", "")?;
+    let when = fields.string("when", "")?.trim().to_string();
+    let allow_broken = fields.boolean("allow_broken_conditionals", false)?;
 
     let groups = inventory.host_groups(&host);
     let mut layers = vec![Layer {
@@ -82,7 +92,22 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
     let resolved = resolve(&layers);
     let scope = HostScope {
         vars: &resolved,
+        layers: &layers,
         magic: magic_variables(&host, &groups),
+    };
+    let decision = if when.is_empty() {
+        None
+    } else {
+        Some(condition::decide(&when, &scope).map_err(|e| {
+            InputError::new(
+                "input.when",
+                format!(
+                    "{} {}",
+                    lang.pick("cannot evaluate:", "no se puede evaluar:"),
+                    e.0
+                ),
+            )
+        })?)
     };
     let rendered = template::render(&message, &scope).map_err(|e| {
         InputError::new(
@@ -95,7 +120,10 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
         )
     })?;
 
-    let mut blocks = message_blocks(&rendered, &host, lang);
+    let mut blocks = match &decision {
+        None => message_blocks(&rendered, &host, lang),
+        Some(decision) => when_blocks(decision, &when, allow_broken, &rendered, &host, lang),
+    };
     blocks.push(variables_table(&resolved, &layers, &host, lang));
     blocks.push(Block::Text {
         text: group_order_text(&host, &groups, lang),
@@ -146,6 +174,20 @@ impl Source {
             Source::PlayVars => lang.pick("play vars", "vars del play").into(),
             Source::VarsFiles => "vars_files".into(),
             Source::ExtraVars => "extra vars (-e)".into(),
+        }
+    }
+}
+
+impl Source {
+    /// The file of the modelled project this source stands for, as ansible-core names a value's
+    /// origin in its errors.
+    fn file(&self) -> &'static str {
+        match self {
+            Source::RoleDefaults => "roles/lab/defaults/main.yml",
+            Source::Group(_) | Source::HostVars => "inventory.ini",
+            Source::PlayVars => "site.yml",
+            Source::VarsFiles => "vars.yml",
+            Source::ExtraVars => "<CLI option '-e'>",
         }
     }
 }
@@ -205,6 +247,7 @@ fn magic_variables(host: &str, groups: &[ini::Membership]) -> Vec<(String, Value
 
 struct HostScope<'a> {
     vars: &'a BTreeMap<String, Resolution>,
+    layers: &'a [Layer],
     magic: Vec<(String, Value)>,
 }
 
@@ -215,6 +258,11 @@ impl Scope for HostScope<'_> {
             .and_then(|r| r.winner())
             .map(|(_, v)| v)
             .or_else(|| self.magic.iter().find(|(k, _)| k == name).map(|(_, v)| v))
+    }
+
+    fn origin(&self, name: &str) -> Option<String> {
+        let (layer, _) = self.vars.get(name)?.winner()?;
+        Some(self.layers.get(*layer)?.source.file().to_string())
     }
 }
 
@@ -423,23 +471,182 @@ fn message_blocks(rendered: &template::Rendered, host: &str, lang: Lang) -> Vec<
                     )
                 ),
             },
-            Block::Code {
-                language: "text".into(),
-                code: format!(
-                    "fatal: [{host}]: FAILED! => {{\"msg\": \"{UNDEFINED_PREFIX}{}\"}}",
-                    reason.replace('"', "\\\"")
-                ),
-            },
+            fatal(host, &format!("{UNDEFINED_PREFIX}{reason}")),
             Block::Text {
                 text: lang
                     .pick(
-                        "That is the ansible-core 2.17 wording, shortened: the real message goes on to name the file and line of the task.",
-                        "Esa es la redacción de ansible-core 2.17, abreviada: el mensaje real sigue con el archivo y la línea de la tarea.",
+                        "That is the ansible-core 2.20 wording; on the terminal Ansible also shows the file, line and column of the task and of the template.",
+                        "Esa es la redacción de ansible-core 2.20; en la terminal Ansible también muestra el archivo, la línea y la columna de la tarea y de la plantilla.",
                     )
                     .into(),
             },
         ],
     }
+}
+
+/// ansible-playbook's line for a failed task: `fatal: [web1]: FAILED! => {"msg": "…"}`.
+fn fatal(host: &str, message: &str) -> Block {
+    Block::Code {
+        language: "text".into(),
+        code: format!(
+            "fatal: [{host}]: FAILED! => {{\"msg\": {}}}",
+            serde_json::Value::from(message)
+        ),
+    }
+}
+
+/// The task with a `when:`: it runs, is skipped, or fails on the conditional itself.
+fn when_blocks(
+    decision: &Decision,
+    when: &str,
+    allow_broken: bool,
+    rendered: &template::Rendered,
+    host: &str,
+    lang: Lang,
+) -> Vec<Block> {
+    let runs = |blocks: Vec<Block>, extra: Option<Block>| {
+        let mut out = vec![Block::Text {
+            text: format!(
+                "when: {when} → True. {}",
+                lang.pick("The task runs.", "La tarea se ejecuta.")
+            ),
+        }];
+        out.extend(extra);
+        out.extend(blocks);
+        out
+    };
+    let skipped = |extra: Option<Block>| {
+        let mut out = vec![Block::Verdict {
+            status: "info".into(),
+            title: lang
+                .pick(
+                    "Task skipped: Conditional result was False",
+                    "Tarea omitida: Conditional result was False",
+                )
+                .into(),
+            detail: format!(
+                "when: {when} → False. {}",
+                lang.pick(
+                    "Ansible skips the task, so the message below is never printed.",
+                    "Ansible omite la tarea, así que el mensaje de abajo nunca se imprime.",
+                )
+            ),
+        }];
+        out.extend(extra);
+        out.push(Block::Code {
+            language: "text".into(),
+            code: format!("skipping: [{host}]"),
+        });
+        out
+    };
+    match decision {
+        Decision::Bool(true) => runs(message_blocks(rendered, host, lang), None),
+        Decision::Bool(false) => skipped(None),
+        Decision::Failed(message) => vec![
+            Block::Verdict {
+                status: "fail".into(),
+                title: format!(
+                    "{} {message}",
+                    lang.pick("Task fails:", "La tarea falla:")
+                ),
+                detail: format!(
+                    "when: {when}. {}",
+                    lang.pick(
+                        "The conditional itself cannot be evaluated. Guard optional variables with `is defined` or `| default(…)`.",
+                        "No se puede evaluar la condición misma. Protejan las variables opcionales con `is defined` o `| default(…)`.",
+                    )
+                ),
+            },
+            fatal(host, &format!("Task failed: {message}")),
+        ],
+        Decision::NotBoolean(value, origin) => {
+            let message = Decision::not_boolean_message(value, origin);
+            let history = format!(
+                "{} {} {}",
+                lang.pick(
+                    "Before ansible-core 2.19, Python's truthiness decided instead: this value counts as",
+                    "Antes de ansible-core 2.19 decidía la veracidad de Python: este valor cuenta como",
+                ),
+                if value.truthy() { "True" } else { "False" },
+                if value.truthy() {
+                    lang.pick(
+                        "(a non-empty string such as \"false\" or \"FALSE\" is true), so the task would have run.",
+                        "(un texto no vacío como \"false\" o \"FALSE\" es verdadero), así que la tarea se habría ejecutado.",
+                    )
+                } else {
+                    lang.pick(
+                        "so the task would have been skipped.",
+                        "así que la tarea se habría omitido.",
+                    )
+                },
+            );
+            if allow_broken {
+                let warning = Block::Code {
+                    language: "text".into(),
+                    code: format!(
+                        "[DEPRECATION WARNING]: {message} This feature will be removed from ansible-core version 2.23.\nBroken conditionals are currently allowed because the `ALLOW_BROKEN_CONDITIONALS` configuration option is enabled."
+                    ),
+                };
+                let note = Block::Verdict {
+                    status: "warn".into(),
+                    title: lang
+                        .pick(
+                            "A broken conditional, allowed for now",
+                            "Una condición rota, permitida por ahora",
+                        )
+                        .into(),
+                    detail: format!(
+                        "{} {}",
+                        lang.pick(
+                            "ALLOW_BROKEN_CONDITIONALS is on, so truthiness decides, with a deprecation warning; the option goes away in ansible-core 2.23.",
+                            "ALLOW_BROKEN_CONDITIONALS está activado, así que decide la veracidad, con un aviso de obsolescencia; la opción desaparece en ansible-core 2.23.",
+                        ),
+                        compare_fix(lang),
+                    ),
+                };
+                let mut out = vec![note, warning];
+                if value.truthy() {
+                    out.extend(runs(message_blocks(rendered, host, lang), None));
+                } else {
+                    out.extend(skipped(None));
+                }
+                return out;
+            }
+            vec![
+                Block::Verdict {
+                    status: "fail".into(),
+                    title: lang
+                        .pick(
+                            "Task fails: Conditionals must have a boolean result",
+                            "La tarea falla: Conditionals must have a boolean result",
+                        )
+                        .into(),
+                    detail: format!(
+                        "when: {when} → {} ({}). {history} {}",
+                        value.to_json(),
+                        value.type_name(),
+                        compare_fix(lang),
+                    ),
+                },
+                fatal(host, &format!("Task failed: {message}")),
+                Block::Text {
+                    text: lang
+                        .pick(
+                            "Ansible names the file and line the value came from; the lab names the input as a file of the project it models. Broken conditionals can be temporarily allowed with the ALLOW_BROKEN_CONDITIONALS configuration option (until ansible-core 2.23).",
+                            "Ansible indica el archivo y la línea de donde vino el valor; el laboratorio indica la entrada como un archivo del proyecto que modela. Las condiciones rotas se pueden permitir temporalmente con la opción de configuración ALLOW_BROKEN_CONDITIONALS (hasta ansible-core 2.23).",
+                        )
+                        .into(),
+                },
+            ]
+        }
+    }
+}
+
+fn compare_fix(lang: Lang) -> &'static str {
+    lang.pick(
+        "Make the result a boolean: compare (== 'yes', | length > 0), test (is defined), or convert with | bool.",
+        "Hagan que el resultado sea booleano: comparen (== 'yes', | length > 0), prueben (is defined) o conviertan con | bool.",
+    )
 }
 
 fn variables_table(
@@ -673,9 +880,105 @@ status_port=8081
         let Block::Code { code, .. } = &blocks[1] else {
             panic!()
         };
-        assert!(code.contains(
-            "The task includes an option with an undefined variable.. 'app_port' is undefined"
-        ));
+        assert_eq!(
+            code,
+            "fatal: [web1]: FAILED! => {\"msg\": \"Task failed: Finalization of task args for 'ansible.builtin.debug' failed: Error while resolving value for 'msg': 'app_port' is undefined\"}"
+        );
+    }
+
+    fn run_when(when: &str, extra: serde_json::Value) -> Vec<Block> {
+        let mut input = json!({
+            "inventory": "[web]\nweb1\n[web:vars]\nmaintenance=\"FALSE\"\n", "host": "web1",
+            "message": "Deploying", "when": when,
+        });
+        for (k, v) in extra.as_object().unwrap() {
+            input[k] = v.clone();
+        }
+        let request = parse_request(&json!({"lang": "en", "input": input}).to_string()).unwrap();
+        run(&request).unwrap()
+    }
+
+    #[test]
+    fn a_conditional_must_be_a_boolean() {
+        let blocks = run_when("maintenance", json!({}));
+        let Block::Verdict {
+            status,
+            title,
+            detail,
+        } = &blocks[0]
+        else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(status, "fail");
+        assert_eq!(title, "Task fails: Conditionals must have a boolean result");
+        assert!(detail.contains("would have run"), "{detail}");
+        let Block::Code { code, .. } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            code,
+            "fatal: [web1]: FAILED! => {\"msg\": \"Task failed: Conditional result (True) was derived from value of type 'str' at 'inventory.ini'. Conditionals must have a boolean result.\"}"
+        );
+        // The value from -e names the command line, quoted as Python quotes it.
+        let blocks = run_when("maintenance", json!({"extra_vars": "maintenance=false"}));
+        let Block::Code { code, .. } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert!(code.contains("at \\\"<CLI option '-e'>\\\"."), "{code}");
+    }
+
+    #[test]
+    fn a_boolean_conditional_runs_or_skips_the_task() {
+        let blocks = run_when("maintenance | bool", json!({}));
+        let Block::Verdict { status, title, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(
+            (status.as_str(), title.as_str()),
+            ("info", "Task skipped: Conditional result was False")
+        );
+        assert!(
+            blocks
+                .iter()
+                .any(|b| matches!(b, Block::Code { code, .. } if code == "skipping: [web1]"))
+        );
+        let blocks = run_when("maintenance == 'FALSE'", json!({}));
+        assert!(blocks.iter().any(|b| matches!(b, Block::Verdict { status, detail, .. } if status == "pass" && detail == "Deploying")));
+    }
+
+    #[test]
+    fn allow_broken_conditionals_brings_back_truthiness_with_a_warning() {
+        let blocks = run_when("maintenance", json!({"allow_broken_conditionals": true}));
+        let Block::Verdict { status, .. } = &blocks[0] else {
+            panic!("{blocks:?}")
+        };
+        assert_eq!(status, "warn");
+        let Block::Code { code, .. } = &blocks[1] else {
+            panic!("{blocks:?}")
+        };
+        assert!(
+            code.starts_with("[DEPRECATION WARNING]: Conditional result (True)"),
+            "{code}"
+        );
+        // "FALSE" is a non-empty string: the task runs.
+        assert!(blocks.iter().any(|b| matches!(b, Block::Verdict { status, detail, .. } if status == "pass" && detail == "Deploying")));
+    }
+
+    #[test]
+    fn an_unsupported_conditional_is_an_input_error() {
+        let request = parse_request(
+            &json!({"lang": "es", "input": {"inventory": "[web]\nweb1\n", "host": "web1",
+                    "message": "x", "when": "port + 1"}})
+            .to_string(),
+        )
+        .unwrap();
+        let error = run(&request).unwrap_err();
+        assert_eq!(error.field, "input.when");
+        assert!(
+            error.message.starts_with("no se puede evaluar:"),
+            "{}",
+            error.message
+        );
     }
 
     #[test]

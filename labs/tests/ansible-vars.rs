@@ -75,6 +75,26 @@ fn examples() -> Vec<(&'static str, Value)> {
                 json!({"vars_files": "", "message": "{{ status_title }}: questions to {{ support_email }}"}),
             ),
         ),
+        (
+            "non-boolean-conditional",
+            with(
+                json!({"extra_vars": "status_port=7000 maintenance=false", "when": "maintenance"}),
+            ),
+        ),
+        (
+            "bool-filter-conditional",
+            with(
+                json!({"extra_vars": "status_port=7000 maintenance=false", "when": "maintenance | bool"}),
+            ),
+        ),
+        (
+            "broken-conditionals-allowed",
+            with(json!({
+                "extra_vars": "status_port=7000 maintenance=false",
+                "when": "maintenance",
+                "allow_broken_conditionals": true
+            })),
+        ),
     ]
 }
 
@@ -135,6 +155,27 @@ fn the_examples_teach_what_their_names_say() {
             .as_str()
             .unwrap()
             .contains("'support_email' is undefined")
+    );
+}
+
+#[test]
+fn the_conditional_examples_fail_skip_and_run() {
+    // -e maintenance=false is the string "false": an error since ansible-core 2.19, true before.
+    let (_, answer) = run(&json!({"lang": "en", "input": examples()[3].1}));
+    assert_eq!(answer["blocks"][0]["status"], "fail");
+    assert!(
+        answer["blocks"][1]["code"]
+            .as_str()
+            .unwrap()
+            .contains("Conditionals must have a boolean result")
+    );
+    let (_, answer) = run(&json!({"lang": "en", "input": examples()[4].1}));
+    assert_eq!(answer["blocks"][1]["code"], "skipping: [web1]");
+    let (_, answer) = run(&json!({"lang": "en", "input": examples()[5].1}));
+    assert_eq!(answer["blocks"][0]["status"], "warn");
+    assert_eq!(
+        answer["blocks"][3]["detail"],
+        "Service status on port 7000, timezone America/Bogota"
     );
 }
 

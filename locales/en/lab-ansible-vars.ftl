@@ -13,7 +13,14 @@ lab-ansible-vars-vars-files-hint = The contents of the play's vars file, as a YA
 lab-ansible-vars-extra-vars = Extra vars (-e)
 lab-ansible-vars-extra-vars-hint = As ansible-playbook -e takes them: key=value pairs (always strings) or a JSON object (types kept). They beat everything.
 lab-ansible-vars-message = Message template
-lab-ansible-vars-message-hint = A debug message with variables in double braces. Supports names, name.key, name['key'] and the filters default, int, string, lower and upper.
+lab-ansible-vars-message-hint = A debug message with variables in double braces. Supports names, name.key, name['key'] and the filters default, int, string, lower, upper, bool and length.
 lab-ansible-vars-example-extra-vars-win = Extra vars win over every other source
 lab-ansible-vars-example-host-beats-group = A host variable beats its groups
 lab-ansible-vars-example-undefined-variable = An undefined variable stops the task
+lab-ansible-vars-when = Task condition (when:)
+lab-ansible-vars-when-hint = Optional. Since ansible-core 2.19 the result must be a boolean: compare (==, !=, <, in), test (is defined) or convert with | bool. A string such as "false" no longer counts as false: it is an error.
+lab-ansible-vars-allow-broken = ALLOW_BROKEN_CONDITIONALS
+lab-ansible-vars-allow-broken-hint = Brings back the pre-2.19 rule (Python's truthiness decides) with a deprecation warning. The option goes away in ansible-core 2.23.
+lab-ansible-vars-example-non-boolean-conditional = A conditional that is not a boolean fails the task
+lab-ansible-vars-example-bool-filter-conditional = With | bool, "false" is false and the task is skipped
+lab-ansible-vars-example-broken-conditionals-allowed = ALLOW_BROKEN_CONDITIONALS: "false" counts as true again

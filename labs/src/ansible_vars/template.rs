@@ -24,6 +24,12 @@ pub(crate) type Rendered = Result<String, String>;
 /// Looks a top-level name up.
 pub(crate) trait Scope {
     fn lookup(&self, name: &str) -> Option<&Value>;
+
+    /// Where the name's value was defined, as ansible-core names it in errors (a file, or
+    /// `<CLI option '-e'>`); `None` when unknown.
+    fn origin(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 /// Ansible gives up after this many nested templates, calling it a recursive loop.
@@ -32,9 +38,13 @@ const MAX_DEPTH: usize = 20;
 pub(crate) const MAX_RENDERED: usize = 100_000;
 
 /// What a render has produced so far, in characters, across every nested template.
-struct Budget(usize);
+pub(crate) struct Budget(usize);
 
 impl Budget {
+    pub(crate) fn new() -> Self {
+        Budget(0)
+    }
+
     fn spend(&mut self, text: &str) -> Result<(), SyntaxError> {
         self.0 = self.0.saturating_add(text.len());
         if self.0 > MAX_RENDERED {
@@ -47,7 +57,7 @@ impl Budget {
 }
 
 pub(crate) fn render(template: &str, scope: &dyn Scope) -> Result<Rendered, SyntaxError> {
-    render_at(template, scope, 0, &mut Budget(0))
+    render_at(template, scope, 0, &mut Budget::new())
 }
 
 fn render_at(
@@ -183,7 +193,12 @@ impl Cursor<'_> {
     }
 }
 
-const SUPPORTED: &str = "this lab understands {{ name }}, name.key, name['key'], name[0] and the filters default, int, string, lower and upper";
+const SUPPORTED: &str = "this lab understands {{ name }}, name.key, name['key'], name[0] and the filters default, int, string, lower, upper, bool and length";
+
+/// The filters the lab implements, in templates and conditionals alike.
+pub(crate) const FILTERS: [&str; 8] = [
+    "default", "d", "int", "string", "lower", "upper", "bool", "length",
+];
 
 fn parse_expression(text: &str) -> Result<Expression, SyntaxError> {
     let unsupported = || SyntaxError(format!("{{{{{text}}}}}: {SUPPORTED}"));
@@ -209,10 +224,7 @@ fn parse_expression(text: &str) -> Result<Expression, SyntaxError> {
     let mut filters = Vec::new();
     while cursor.eat('|') {
         let filter = cursor.name().ok_or_else(unsupported)?;
-        if !matches!(
-            filter.as_str(),
-            "default" | "d" | "int" | "string" | "lower" | "upper"
-        ) {
+        if !FILTERS.contains(&filter.as_str()) {
             return Err(unsupported());
         }
         let mut args = Vec::new();
@@ -238,19 +250,6 @@ fn parse_expression(text: &str) -> Result<Expression, SyntaxError> {
         path,
         filters,
     })
-}
-
-/// Jinja2's `Undefined`: why a lookup produced nothing.
-fn undefined_message(object: Option<&Value>, key: &Key, name: &str) -> String {
-    match (object, key) {
-        (None, _) => format!("'{name}' is undefined"),
-        (Some(object), Key::Name(attr)) => {
-            format!("'{}' has no attribute '{attr}'", object.jinja_object_name())
-        }
-        (Some(object), Key::Index(i)) => {
-            format!("{} has no element {i}", object.jinja_object_name())
-        }
-    }
 }
 
 /// Renders string values that are themselves templates, inside containers too.
@@ -294,54 +293,88 @@ fn evaluate(
     depth: usize,
     budget: &mut Budget,
 ) -> Result<Result<Value, String>, SyntaxError> {
-    // Look up the name and the path; an undefined result is kept as its message so that
-    // `default` can still replace it.
-    let mut current: Result<Value, String> = match scope.lookup(&expression.name) {
+    let mut current = lookup(&expression.name, &expression.path, scope, depth, budget)?;
+    for (filter, args) in &expression.filters {
+        current = apply_filter(filter, args, current);
+    }
+    Ok(current)
+}
+
+/// Looks `name` and then `path` up, rendering values that are templates; an undefined result
+/// is kept as ansible-core's message (`'x' is undefined`, `object of type 'dict' has no
+/// attribute 'zone'`) so that `default` and `is defined` can still replace it.
+pub(crate) fn lookup(
+    name: &str,
+    path: &[Key],
+    scope: &dyn Scope,
+    depth: usize,
+    budget: &mut Budget,
+) -> Result<Result<Value, String>, SyntaxError> {
+    let mut current: Result<Value, String> = match scope.lookup(name) {
         Some(value) => resolve(value, scope, depth, budget)?,
-        None => Err(format!("'{}' is undefined", expression.name)),
+        None => Err(format!("'{name}' is undefined")),
     };
-    for key in &expression.path {
+    for key in path {
         current = match current {
             Ok(object) => match object.get(key) {
                 Some(v) => Ok(v.clone()),
-                None => Err(undefined_message(Some(&object), key, &expression.name)),
+                None => Err(object.missing_message(key)),
             },
             Err(e) => Err(e),
-        };
-    }
-    for (filter, args) in &expression.filters {
-        current = match (filter.as_str(), current) {
-            ("default" | "d", current) => {
-                let fallback = args.first().cloned().unwrap_or(Value::Str(String::new()));
-                let only_if_falsy = matches!(args.get(1), Some(Value::Bool(true)));
-                match current {
-                    Err(_) => Ok(fallback),
-                    Ok(v) if only_if_falsy && !truthy(&v) => Ok(fallback),
-                    Ok(v) => Ok(v),
-                }
-            }
-            (_, Err(e)) => Err(e),
-            ("int", Ok(v)) => Ok(Value::Int(to_int(&v))),
-            ("string", Ok(Value::None)) => Ok(Value::Str("None".into())),
-            ("string", Ok(v)) => Ok(Value::Str(v.to_template_text())),
-            ("lower", Ok(v)) => Ok(Value::Str(v.to_template_text().to_lowercase())),
-            ("upper", Ok(v)) => Ok(Value::Str(v.to_template_text().to_uppercase())),
-            (_, Ok(v)) => Ok(v),
         };
     }
     Ok(current)
 }
 
-fn truthy(value: &Value) -> bool {
-    match value {
-        Value::None => false,
-        Value::Bool(b) => *b,
-        Value::Int(i) => *i != 0,
-        Value::Float(f) => *f != 0.0,
-        Value::Str(s) | Value::Date(s) => !s.is_empty(),
-        Value::List(items) => !items.is_empty(),
-        Value::Dict(entries) => !entries.is_empty(),
+/// One filter of [`FILTERS`] applied to a value (or to an undefined one, which only `default`
+/// replaces). A filter's own failure (`length` of a number) is returned as its message.
+pub(crate) fn apply_filter(
+    filter: &str,
+    args: &[Value],
+    current: Result<Value, String>,
+) -> Result<Value, String> {
+    match (filter, current) {
+        ("default" | "d", current) => {
+            let fallback = args.first().cloned().unwrap_or(Value::Str(String::new()));
+            let only_if_falsy = matches!(args.get(1), Some(Value::Bool(true)));
+            match current {
+                Err(_) => Ok(fallback),
+                Ok(v) if only_if_falsy && !v.truthy() => Ok(fallback),
+                Ok(v) => Ok(v),
+            }
+        }
+        (_, Err(e)) => Err(e),
+        ("int", Ok(v)) => Ok(Value::Int(to_int(&v))),
+        ("string", Ok(Value::None)) => Ok(Value::Str("None".into())),
+        ("string", Ok(v)) => Ok(Value::Str(v.to_template_text())),
+        ("lower", Ok(v)) => Ok(Value::Str(v.to_template_text().to_lowercase())),
+        ("upper", Ok(v)) => Ok(Value::Str(v.to_template_text().to_uppercase())),
+        ("bool", Ok(v)) => Ok(Value::Bool(to_bool(&v))),
+        ("length", Ok(v)) => match &v {
+            Value::Str(s) | Value::Date(s) => Ok(Value::Int(s.chars().count() as i64)),
+            Value::List(items) => Ok(Value::Int(items.len() as i64)),
+            Value::Dict(entries) => Ok(Value::Int(entries.len() as i64)),
+            other => Err(format!(
+                "object of type '{}' has no len()",
+                other.type_name()
+            )),
+        },
+        (_, Ok(v)) => Ok(v),
     }
+}
+
+/// ansible-core's `bool` filter: `yes`, `on`, `1`, `true` (any case, and the integers 1 and
+/// `True`) are true; `no`, `off`, `0`, `false` are false; anything else is `value == 1` (with a
+/// deprecation warning since 2.19).
+fn to_bool(value: &Value) -> bool {
+    let text = match value {
+        Value::Str(s) => s.to_lowercase(),
+        Value::Bool(b) => if *b { "true" } else { "false" }.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Float(f) => return *f == 1.0,
+        _ => return false,
+    };
+    matches!(text.as_str(), "1" | "on" | "yes" | "true")
 }
 
 /// Jinja2's `int` filter: `int(x)`, else `int(float(x))`, else 0.
@@ -421,7 +454,11 @@ mod tests {
         assert_eq!(undefined("{{ app_port }}"), "'app_port' is undefined");
         assert_eq!(
             undefined("{{ cfg.zone }}"),
-            "'dict object' has no attribute 'zone'"
+            "object of type 'dict' has no attribute 'zone'"
+        );
+        assert_eq!(
+            undefined("{{ app.x }}"),
+            "object of type 'str' has no attribute 'x'"
         );
         assert_eq!(undefined("{{ missing.key }}"), "'missing' is undefined");
         assert!(undefined("{{ loop }}").starts_with("recursive loop detected"));

@@ -126,17 +126,28 @@ impl Value {
         }
     }
 
-    /// How Jinja2 names this object in "has no attribute" errors.
-    pub(crate) fn jinja_object_name(&self) -> &'static str {
+    /// ansible-core 2.19+'s words for a lookup that finds nothing inside this value:
+    /// `object of type 'dict' has no attribute 'zone'` (an index prints unquoted).
+    pub(crate) fn missing_message(&self, key: &Key) -> String {
+        match key {
+            Key::Name(attr) => format!(
+                "object of type '{}' has no attribute '{attr}'",
+                self.type_name()
+            ),
+            Key::Index(i) => format!("object of type '{}' has no attribute {i}", self.type_name()),
+        }
+    }
+
+    /// Python's truthiness: what `bool(value)` says.
+    pub(crate) fn truthy(&self) -> bool {
         match self {
-            Value::Dict(_) => "dict object",
-            Value::List(_) => "list object",
-            Value::Str(_) => "str object",
-            Value::Int(_) => "int object",
-            Value::Float(_) => "float object",
-            Value::Bool(_) => "bool object",
-            Value::None => "None",
-            Value::Date(_) => "datetime.date object",
+            Value::None => false,
+            Value::Bool(b) => *b,
+            Value::Int(i) => *i != 0,
+            Value::Float(f) => *f != 0.0,
+            Value::Str(s) | Value::Date(s) => !s.is_empty(),
+            Value::List(items) => !items.is_empty(),
+            Value::Dict(entries) => !entries.is_empty(),
         }
     }
 }
