@@ -565,7 +565,7 @@ fn when_blocks(
                 "{} {} {}",
                 lang.pick(
                     "Before ansible-core 2.19, Python's truthiness decided instead: this value counts as",
-                    "Antes de ansible-core 2.19 decidía la veracidad de Python: este valor cuenta como",
+                    "Antes de ansible-core 2.19 decidía el valor de verdad de Python: este valor cuenta como",
                 ),
                 if value.truthy() { "True" } else { "False" },
                 if value.truthy() {
@@ -599,7 +599,7 @@ fn when_blocks(
                         "{} {}",
                         lang.pick(
                             "ALLOW_BROKEN_CONDITIONALS is on, so truthiness decides, with a deprecation warning; the option goes away in ansible-core 2.23.",
-                            "ALLOW_BROKEN_CONDITIONALS está activado, así que decide la veracidad, con un aviso de obsolescencia; la opción desaparece en ansible-core 2.23.",
+                            "ALLOW_BROKEN_CONDITIONALS está activado, así que decide el valor de verdad, con un aviso de obsolescencia; la opción desaparece en ansible-core 2.23.",
                         ),
                         compare_fix(lang),
                     ),

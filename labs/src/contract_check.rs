@@ -1194,7 +1194,7 @@ fn explain(kind: &str, lang: Lang) -> &'static str {
         ),
         "json_invalid" => lang.pick(
             "The text is not JSON; ctx.error says where the parser stopped (line and column).",
-            "El texto no es JSON; ctx.error indica dónde se detuvo el lector (línea y columna).",
+            "El texto no es JSON; ctx.error indica dónde se detuvo el analizador (línea y columna).",
         ),
         _ => lang.pick(
             "See Pydantic's error types.",

@@ -20,7 +20,7 @@ lab-ansible-vars-example-undefined-variable = Una variable no definida detiene l
 lab-ansible-vars-when = Condición de la tarea (when:)
 lab-ansible-vars-when-hint = Opcional. Desde ansible-core 2.19 el resultado debe ser booleano: comparen (==, !=, <, in), prueben (is defined) o conviertan con | bool. Un texto como "false" ya no cuenta como falso: es un error.
 lab-ansible-vars-allow-broken = ALLOW_BROKEN_CONDITIONALS
-lab-ansible-vars-allow-broken-hint = Recupera la regla anterior a 2.19 (decide la veracidad de Python) con un aviso de obsolescencia. La opción desaparece en ansible-core 2.23.
+lab-ansible-vars-allow-broken-hint = Recupera la regla anterior a 2.19 (decide el valor de verdad de Python) con un aviso de obsolescencia. La opción desaparece en ansible-core 2.23.
 lab-ansible-vars-example-non-boolean-conditional = Una condición que no es booleana hace fallar la tarea
 lab-ansible-vars-example-bool-filter-conditional = Con | bool, "false" es falso y la tarea se omite
 lab-ansible-vars-example-broken-conditionals-allowed = ALLOW_BROKEN_CONDITIONALS: "false" vuelve a contar como verdadero
