@@ -545,19 +545,6 @@ impl Validator {
         };
         let before = self.issues.len();
         let mut out = Map::new();
-        // Pydantic's JSON mode reports unknown keys before the fields' own errors.
-        if model.extra == Extra::Forbid {
-            for (key, value) in sorted_entries(map) {
-                if !model.fields.contains_key(key) {
-                    self.issue(
-                        "extra_forbidden",
-                        &child(loc, key),
-                        "Extra inputs are not permitted".to_string(),
-                        value,
-                    );
-                }
-            }
-        }
         for (name, spec) in &model.fields {
             let field_loc = child(loc, name);
             match map.get(name) {
@@ -576,6 +563,20 @@ impl Validator {
                     if let Some(v) = self.value(spec, value, &field_loc) {
                         out.insert(name.clone(), v);
                     }
+                }
+            }
+        }
+        // Pydantic 2.14 reports unknown keys after the fields' own errors (2.13 and earlier
+        // listed them first).
+        if model.extra == Extra::Forbid {
+            for (key, value) in sorted_entries(map) {
+                if !model.fields.contains_key(key) {
+                    self.issue(
+                        "extra_forbidden",
+                        &child(loc, key),
+                        "Extra inputs are not permitted".to_string(),
+                        value,
+                    );
                 }
             }
         }
@@ -1750,6 +1751,17 @@ mod tests {
         assert!(text.contains("json_invalid"));
         assert!(text.contains("Invalid JSON: expected value at line 1 column 1"));
         assert!(text.contains("No se encontró JSON en la respuesta"));
+    }
+
+    #[test]
+    fn unknown_keys_are_reported_after_the_fields_like_pydantic_2_14() {
+        let contract = json!({"extra": "forbid", "fields": {"a": {"type": "string"}}});
+        let model = read_model(&contract, "", 0, Lang::En).unwrap();
+        let Err(issues) = check(&model, r#"{"aaa": 1, "a": 5}"#, false).result else {
+            panic!("expected errors")
+        };
+        let kinds: Vec<&str> = issues.iter().map(|i| i.kind).collect();
+        assert_eq!(kinds, ["string_type", "extra_forbidden"]);
     }
 
     #[test]
