@@ -5,8 +5,10 @@
 //! it (which resolves every `@/` link and reports drafts linked from published pages), and then
 //! runs the checks that `build` does not: `#anchors` and site paths against the rendered output,
 //! translations missing, stale or linked inconsistently, Fluent keys per language, and every
-//! example of every lab against its expected answer. Each check is a function of the loaded
-//! project (and, for links, the build's output) returning [`Diagnostics`] with a `group`.
+//! example of every lab against its expected answer, and articles whose `verified` date is older
+//! than `[check] verified_max_age_days`. Each check is a function of the loaded project (and, for
+//! links, the build's output; for ages, today's date, read once in [`check_site`]) returning
+//! [`Diagnostics`] with a `group`.
 //!
 //! Only the lab check starts processes (through the lab runner); nothing here writes files or
 //! prints: `cmd::check` does the printing.
@@ -28,6 +30,7 @@ use crate::translations::{self, State};
 pub(crate) const GROUPS: &[&str] = &[
     "config",
     "front matter",
+    "verified",
     "links",
     "translations",
     "fluent",
@@ -54,6 +57,12 @@ pub(crate) fn check_site(root: &Path) -> Diagnostics {
     problems.extend(translation_problems(&project));
     problems.extend(fluent(&project));
     problems.extend(labs(&project));
+    // Today in UTC (jiff is built without the system time zone database); a day's difference
+    // near midnight does not matter for an age counted in months.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    problems.extend(verified_ages(&project, today));
     regroup(problems)
 }
 
@@ -339,6 +348,48 @@ fn key_position(page: &Page, key: &str) -> (usize, usize) {
         offset += line.len();
     }
     (1, 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Verified against
+
+/// A warning for each article whose claims were last checked (`verified.date`) more than
+/// `[check] verified_max_age_days` before `today`: tools move on, and the page says when it was
+/// checked, so the author should check again. Fallback pages repeat their original's date and are
+/// reported at the original.
+pub(crate) fn verified_ages(project: &Project, today: jiff::civil::Date) -> Diagnostics {
+    let max_age = project.config.verified_max_age_days;
+    let mut problems = Diagnostics::default();
+    for page in &project.content.pages {
+        let Some(verified) = page.front.verified.as_ref() else {
+            continue;
+        };
+        if page.fallback_from.is_some() {
+            continue;
+        }
+        let Ok(span) = verified.date.until(today) else {
+            continue;
+        };
+        let age = i64::from(span.get_days());
+        if age <= max_age {
+            continue;
+        }
+        let (line, column) = key_position(page, "verified");
+        problems.push(
+            Diagnostic::warning(
+                &page.path,
+                format!(
+                    "verified against {} on {}, {age} days ago (more than verified_max_age_days = {max_age})",
+                    verified.tools.join(", "),
+                    verified.date
+                ),
+            )
+            .at(line, column)
+            .hint("check the article's claims against the current versions, then update `verified` (date and tools)")
+            .group("verified"),
+        );
+    }
+    problems
 }
 
 // ---------------------------------------------------------------------------------------------

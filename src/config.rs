@@ -29,6 +29,15 @@ struct RawConfig {
     labs: RawLabs,
     #[serde(default)]
     search: RawSearch,
+    #[serde(default)]
+    check: RawCheck,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    /// After how many days an article's `verified` date is old enough for `aula check` to warn.
+    verified_max_age_days: Option<i64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -72,7 +81,14 @@ pub(crate) struct Config {
     pub(crate) lab_bin_dir: Option<PathBuf>,
     /// Build a search index and show the search box (`[search] enabled`, on by default).
     pub(crate) search: bool,
+    /// `aula check` warns about articles verified longer ago than this many days
+    /// (`[check] verified_max_age_days`, 180 by default).
+    pub(crate) verified_max_age_days: i64,
 }
+
+/// How old an article's `verified` date may be before `aula check` warns: about six months, the
+/// pace at which the course's tools (ansible-core, cloud SDKs and APIs) ship a release.
+pub(crate) const DEFAULT_VERIFIED_MAX_AGE_DAYS: i64 = 180;
 
 impl Config {
     /// Reads and validates `<root>/aula.toml`.
@@ -156,6 +172,15 @@ impl Config {
                 );
             }
         }
+        if let Some(days) = raw.check.verified_max_age_days
+            && days < 1
+        {
+            problem(
+                "verified_max_age_days",
+                format!("`verified_max_age_days` is {days}"),
+                "write a number of days of at least 1, e.g. verified_max_age_days = 180",
+            );
+        }
         if problems.has_errors() {
             return Err(problems);
         }
@@ -177,6 +202,10 @@ impl Config {
             lab_manifests: root.join(raw.labs.manifests.as_deref().unwrap_or("labs/manifests")),
             lab_bin_dir: raw.labs.bin_dir.map(|dir| root.join(dir)),
             search: raw.search.enabled.unwrap_or(true),
+            verified_max_age_days: raw
+                .check
+                .verified_max_age_days
+                .unwrap_or(DEFAULT_VERIFIED_MAX_AGE_DAYS),
         })
     }
 
@@ -242,6 +271,19 @@ sections = ["finops"]
         let message = errors.iter().next().unwrap().to_string();
         assert!(message.starts_with("aula.toml:6:1: error:"), "{message}");
         assert!(message.contains("colour"), "{message}");
+    }
+
+    #[test]
+    fn the_verified_age_has_a_default_and_must_be_positive() {
+        let config = Config::parse(Path::new("/site"), GOOD).unwrap();
+        assert_eq!(config.verified_max_age_days, DEFAULT_VERIFIED_MAX_AGE_DAYS);
+        let text = format!("{GOOD}[check]\nverified_max_age_days = 30\n");
+        let config = Config::parse(Path::new("/site"), &text).unwrap();
+        assert_eq!(config.verified_max_age_days, 30);
+        let text = format!("{GOOD}[check]\nverified_max_age_days = 0\n");
+        let errors = Config::parse(Path::new("/site"), &text).unwrap_err();
+        let message = errors.iter().next().unwrap().to_string();
+        assert!(message.starts_with("aula.toml:7:1: error:"), "{message}");
     }
 
     #[test]

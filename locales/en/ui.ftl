@@ -48,9 +48,23 @@ feed-title = Atom feed
 not-found-title = Page not found
 not-found-body = There is no page at this address. It may have moved, or the link may be mistyped.
 not-found-home = Go to the home page
-fallback-notice = This article has not been translated into English yet. You are reading the original in { $language }.
+# The other language is named in the reader's language ($lang is its code; $language its own name,
+# used for languages this file does not name).
+fallback-notice = This article has not been translated into English yet. You are reading the original in { $lang ->
+    [es] Spanish
+    [en] English
+   *[other] { $language }
+}.
 fallback-original = Read the original
-stale-notice = The original of this translation ({ $language }) has changed since it was translated; some parts may be out of date.
+stale-notice = The original of this translation (in { $lang ->
+    [es] Spanish
+    [en] English
+   *[other] { $language }
+}) has changed since it was translated; some parts may be out of date.
+# The course's structure (templates/partials/course-intro.html).
+verified-against = Verified against { $tools } on { $date }.
+learn-title = You will learn
+prerequisites-title = Before you start
 stale-original = See the updated original
 progress-mark-read = Mark as read
 progress-read = Read

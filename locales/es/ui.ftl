@@ -48,9 +48,23 @@ feed-title = Feed Atom
 not-found-title = Página no encontrada
 not-found-body = No hay ninguna página en esta dirección. Puede que se haya movido o que el enlace tenga un error.
 not-found-home = Ir a la página de inicio
-fallback-notice = Este artículo aún no está traducido al español. Están leyendo el original en { $language }.
+# El otro idioma se nombra en el idioma de quien lee ($lang es su código; $language, su nombre
+# propio, para idiomas que este archivo no nombra).
+fallback-notice = Este artículo aún no está traducido al español. Están leyendo el original en { $lang ->
+    [en] inglés
+    [es] español
+   *[other] { $language }
+}.
 fallback-original = Leer el original
-stale-notice = El original de esta traducción ({ $language }) cambió después de traducirse; algunas partes pueden estar desactualizadas.
+stale-notice = El original de esta traducción (en { $lang ->
+    [en] inglés
+    [es] español
+   *[other] { $language }
+}) cambió después de traducirse; algunas partes pueden estar desactualizadas.
+# La estructura del curso (templates/partials/course-intro.html).
+verified-against = Verificado con { $tools } el { $date }.
+learn-title = Lo que van a aprender
+prerequisites-title = Antes de empezar
 stale-original = Ver el original actualizado
 progress-mark-read = Marcar como leído
 progress-read = Leído
@@ -74,7 +88,7 @@ home-intro-title = Sobre este curso
 not-found-search = Busquen en el curso aquí arriba o elijan un paso de la ruta de aprendizaje:
 search-label = Buscar en el curso
 search-placeholder = Buscar…
-search-no-results = No hay resultados para «{ $query }».
+search-no-results = No hay resultados para "{ $query }".
 copy-code = Copiar
 copied-code = Copiado
 code-language = Código: { $language }

@@ -31,6 +31,29 @@ struct RawFrontMatter {
     /// default language) and a short hash of the original's body when the translation was made.
     source_lang: Option<String>,
     source_hash: Option<String>,
+    /// The course's structure: what a reader will learn, what they should know first, and the
+    /// tool versions and date the article's claims were last checked against.
+    #[serde(default)]
+    learn: Vec<String>,
+    #[serde(default)]
+    prerequisites: Vec<String>,
+    verified: Option<RawVerified>,
+}
+
+/// `verified = { date = 2026-12-07, tools = ["ansible-core 2.20"] }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVerified {
+    date: Option<String>,
+    #[serde(default)]
+    tools: Vec<String>,
+}
+
+/// When, and against which tool versions, an article's claims were last checked.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Verified {
+    pub(crate) date: jiff::civil::Date,
+    pub(crate) tools: Vec<String>,
 }
 
 /// Validated front matter.
@@ -48,6 +71,9 @@ pub(crate) struct FrontMatter {
     pub(crate) level: Option<Level>,
     pub(crate) source_lang: Option<String>,
     pub(crate) source_hash: Option<String>,
+    pub(crate) learn: Vec<String>,
+    pub(crate) prerequisites: Vec<String>,
+    pub(crate) verified: Option<Verified>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -266,6 +292,43 @@ fn validate(
     };
     let date = date_of("date", raw.date);
     let updated = date_of("updated", raw.updated);
+    let verified = match raw.verified {
+        None => None,
+        Some(RawVerified { date: None, .. }) => {
+            problems.push(at_key(
+                "verified",
+                "`verified` has no `date`".into(),
+                "write when the article was checked: verified = { date = 2026-12-07, tools = [\"…\"] }",
+            ));
+            None
+        }
+        Some(RawVerified {
+            date: Some(text),
+            tools,
+        }) => {
+            let date = parse_date(&text);
+            if date.is_none() {
+                problems.push(at_key(
+                    "verified",
+                    format!("`verified.date` is not a date: `{text}`"),
+                    "write dates as YYYY-MM-DD, e.g. 2026-12-07",
+                ));
+            }
+            let tools: Vec<String> = tools
+                .into_iter()
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            if tools.is_empty() {
+                problems.push(at_key(
+                    "verified",
+                    "`verified` names no tools".into(),
+                    "list the tools and versions the claims were checked against, e.g. tools = [\"ansible-core 2.20\"]",
+                ));
+            }
+            date.map(|date| Verified { date, tools })
+        }
+    };
     let level = match raw.level.as_deref() {
         None => None,
         Some("beginner") => Some(Level::Beginner),
@@ -308,7 +371,19 @@ fn validate(
         level,
         source_lang: raw.source_lang,
         source_hash: raw.source_hash,
+        learn: non_empty(raw.learn),
+        prerequisites: non_empty(raw.prerequisites),
+        verified,
     })
+}
+
+/// The items of a list that say something.
+fn non_empty(items: Vec<String>) -> Vec<String> {
+    items
+        .into_iter()
+        .map(|item| item.trim().to_string())
+        .filter(|item| !item.is_empty())
+        .collect()
 }
 
 /// `2026-11-27`, or an RFC 3339 date-time of which the date is kept.
@@ -482,6 +557,38 @@ mod tests {
         assert!(error.starts_with(":3:1:"), "{error}");
         assert!(error.contains("unknown front matter key"), "{error}");
         assert!(error.contains("titel"), "{error}");
+    }
+
+    #[test]
+    fn the_course_structure_is_read_from_toml_and_yaml_alike() {
+        let toml = "+++\ntitle = \"x\"\nlearn = [\"a\", \" \"]\nprerequisites = [\"b\"]\nverified = { date = 2026-12-07, tools = [\"ansible-core 2.20\"] }\n+++\n";
+        let yaml = "---\ntitle: x\nlearn: [a]\nprerequisites: [b]\nverified:\n  date: 2026-12-07\n  tools: [ansible-core 2.20]\n---\n";
+        let front = parse_source(toml).unwrap();
+        assert_eq!(front, parse_source(yaml).unwrap());
+        assert_eq!(front.learn, ["a"]);
+        assert_eq!(front.prerequisites, ["b"]);
+        let verified = front.verified.unwrap();
+        assert_eq!(verified.date.to_string(), "2026-12-07");
+        assert_eq!(verified.tools, ["ansible-core 2.20"]);
+    }
+
+    #[test]
+    fn a_verified_line_without_a_date_or_tools_is_an_error_at_its_key() {
+        let errors =
+            parse_source("+++\ntitle = \"x\"\nverified = { date = \"soon\" }\n+++\n").unwrap_err();
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert!(
+            text[0].starts_with(":3:1: error: `verified.date` is not a date"),
+            "{text:?}"
+        );
+        assert!(
+            text[1].starts_with(":3:1: error: `verified` names no tools"),
+            "{text:?}"
+        );
+        let error =
+            first_error("+++\ntitle = \"x\"\nverified = { tools = [\"a\"], when = 1 }\n+++\n");
+        assert!(error.starts_with(":3:1:"), "{error}");
+        assert!(error.contains("when"), "{error}");
     }
 
     #[test]

@@ -141,6 +141,11 @@ pub(super) fn page_context(
         "fallback": fallback_notice(project, page),
         "stale": stale_notice(project, page),
         "source": page.path.to_string_lossy(),
+        // The course's structure (README, "Write an article"): front matter, headed by the
+        // templates in the reader's language.
+        "learn": page.front.learn,
+        "prerequisites": page.front.prerequisites,
+        "verified": page.front.verified.as_ref().map(|v| json!({"date": v.date.to_string(), "date_display": project.locales.format_date(lang, v.date), "tools": v.tools})),
     });
     merge(&mut page_value, extra);
     let section_page = page
