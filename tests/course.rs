@@ -345,6 +345,19 @@ fn the_built_pages_are_in_their_language_and_show_the_recorded_lab_output() {
             page_path.display(),
             article.lang
         );
+        // The verified line and the learning goals come from front matter, under the title.
+        for (key, part) in [
+            ("verified", "<p class=\"verified\""),
+            ("learn", "id=\"learn-title\""),
+            ("prerequisites", "id=\"prerequisites-title\""),
+        ] {
+            assert_eq!(
+                page.contains(part),
+                article.front.contains_key(key),
+                "{}: `{key}` in the front matter and {part} on the page go together",
+                page_path.display()
+            );
+        }
         let text = unescape_html(&page);
         let (_, fences) = split_fences(&article.body);
         for (id, example) in lab_embeds(&fences) {

@@ -63,7 +63,7 @@ const QUERIES = [
   ['es', 'políticas adjuntas', ES_IAM],
   ['es', 'comodines', ES_IAM],
   ['es', 'privilegio mínimo', ES_IAM],
-  ['es', 'precedencia', ES_ANSIBLE, { anchor: 'precedence' }],
+  ['es', 'precedencia', ES_ANSIBLE, { anchor: 'precedencia' }],
   ['es', 'preced', ES_ANSIBLE], // a prefix, while typing
   ['es', 'inventario', ES_ANSIBLE],
   ['es', 'booleanos', ES_ANSIBLE],
