@@ -1,7 +1,10 @@
 //! The bundled course at the repository root: articles in six sections, each in English and
 //! Spanish, each long enough to be worth reading, each paired with its translation, each
 //! embedding its section's lab, and each built into a page in its own language that shows the
-//! lab's recorded output.
+//! lab's recorded output, and each taught like a course (README, "Write an article"): what the
+//! reader will learn, prerequisites, the tool versions and date it was verified against,
+//! self-check questions with their answers in `<details>`, two lab challenges with their expected
+//! outcome, and links to the official documentation it relies on.
 //!
 //! The build goes to a temporary folder; lab binaries are looked up next to the aula binary, so
 //! run `cargo build` (which builds every lab) before `cargo test --test course`.
@@ -382,6 +385,113 @@ fn the_built_pages_are_in_their_language_and_show_the_recorded_lab_output() {
             }
         }
     }
+}
+
+/// The headings of the three Markdown parts of the course structure, per language.
+fn structure_headings(lang: &str) -> [&'static str; 3] {
+    match lang {
+        "es" => [
+            "## Pónganse a prueba",
+            "## Prueben en el laboratorio",
+            "## Documentación oficial",
+        ],
+        _ => [
+            "## Check yourself",
+            "## Try this in the lab",
+            "## Official documentation",
+        ],
+    }
+}
+
+/// The text of the `##` section that starts with `heading`, up to the next `##` heading.
+fn section<'a>(body: &'a str, heading: &str) -> Option<&'a str> {
+    let start = body.find(&format!("\n{heading}"))? + 1;
+    let rest = &body[start..];
+    let end = rest[heading.len()..]
+        .find("\n## ")
+        .map_or(rest.len(), |i| i + heading.len() + 1);
+    Some(&rest[..end])
+}
+
+#[test]
+fn every_article_teaches_like_a_course() {
+    let mut problems = Vec::new();
+    for article in articles() {
+        let name = article.relative();
+        let list = |key: &str| -> usize {
+            article
+                .front
+                .get(key)
+                .and_then(|v| v.as_array())
+                .map_or(0, |items| items.len())
+        };
+        if !(2..=5).contains(&list("learn")) {
+            problems.push(format!("{name}: `learn` needs 2 to 5 items"));
+        }
+        if list("prerequisites") == 0 {
+            problems.push(format!("{name}: no `prerequisites`"));
+        }
+        let verified = article.front.get("verified").and_then(|v| v.as_table());
+        let has_date = verified.is_some_and(|v| v.get("date").is_some_and(|d| d.is_datetime()));
+        let tools = verified
+            .and_then(|v| v.get("tools"))
+            .and_then(|t| t.as_array())
+            .map_or(0, |t| t.len());
+        if !has_date || tools == 0 {
+            problems.push(format!("{name}: `verified` needs a date and tools"));
+        }
+        let [check, lab, docs] = structure_headings(article.lang);
+        match section(&article.body, check) {
+            Some(text) => {
+                let answers = text.matches("<details>").count();
+                if !(3..=5).contains(&answers) {
+                    problems.push(format!(
+                        "{name}: {answers} self-check answers in <details>, expected 3 to 5"
+                    ));
+                }
+            }
+            None => problems.push(format!("{name}: no `{check}` section")),
+        }
+        let expected = if article.lang == "es" {
+            "Resultado esperado:"
+        } else {
+            "Expected:"
+        };
+        match section(&article.body, lab) {
+            Some(text) => {
+                let challenges = text
+                    .lines()
+                    .filter(|l| {
+                        l.starts_with("1. ") || l.starts_with("2. ") || l.starts_with("3. ")
+                    })
+                    .count();
+                // A challenge's text may wrap anywhere, "Resultado esperado:" included.
+                let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if challenges != 2 || flat.matches(expected).count() != 2 {
+                    problems.push(format!(
+                        "{name}: `{lab}` needs exactly two numbered challenges, each with `{expected}`"
+                    ));
+                }
+            }
+            None => problems.push(format!("{name}: no `{lab}` section")),
+        }
+        match section(&article.body, docs) {
+            Some(text) if text.matches("](https://").count() >= 2 => {}
+            Some(_) => problems.push(format!("{name}: `{docs}` needs at least two links")),
+            None => problems.push(format!("{name}: no `{docs}` section")),
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn a_section_ends_at_the_next_level_two_heading() {
+    let body = "intro\n\n## Check yourself {#c}\n\n1. Q\n\n### Sub\n\nmore\n\n## Next\n\nx\n";
+    let text = section(body, "## Check yourself").unwrap();
+    assert!(text.starts_with("## Check yourself"));
+    assert!(text.contains("### Sub"));
+    assert!(!text.contains("## Next"));
+    assert!(section(body, "## Missing").is_none());
 }
 
 #[test]
