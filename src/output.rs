@@ -83,11 +83,6 @@ impl OutputStore {
         }
     }
 
-    /// Keeps only the files whose path passes `keep` (of an in-memory store).
-    pub(crate) fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
-        self.files.retain(|path, _| keep(path));
-    }
-
     /// A file kept in memory; `None` for one written to the staging folder.
     pub(crate) fn get(&self, path: &str) -> Option<&[u8]> {
         self.files.get(path)?.as_deref()

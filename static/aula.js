@@ -1,6 +1,7 @@
 // aula.js — everything the reader's browser does, without a framework and without innerHTML:
-// the theme toggle, code-block toolbars, reading progress (localStorage) and search (Pagefind).
-// The lab widget is static/lab.js; it uses the few helpers this file shares as `window.aula`.
+// the theme toggle, code-block toolbars, reading progress (localStorage) and search (search.js,
+// aula's own index). The lab widget is static/lab.js; it uses the few helpers this file shares as
+// `window.aula`.
 //
 // UI strings come from the page: `data-s-*` attributes on <body> (site-wide). They are Fluent
 // output; placeholders such as `{ $limit }` or `{count}` are filled in here by `fill`. Nothing a
@@ -342,24 +343,6 @@
 
   /* ----------------------------------------------------------------- search */
 
-  /** Pagefind excerpts are text with <mark> around matches; rebuild them as DOM. */
-  function excerptNodes(excerpt) {
-    var entities = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
-    var decode = function (text) {
-      return text.replace(/&(#x[0-9a-f]+|#\d+|\w+);/gi, function (whole, name) {
-        if (name.charAt(0) === "#") {
-          var code = name.charAt(1).toLowerCase() === "x" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-          return isFinite(code) ? String.fromCodePoint(code) : whole;
-        }
-        return Object.prototype.hasOwnProperty.call(entities, name) ? entities[name] : whole;
-      }).replace(/<[^>]*>/g, "");
-    };
-    var parts = String(excerpt || "").split(/<mark>|<\/mark>/);
-    return parts.map(function (part, i) {
-      return i % 2 ? el("mark", null, decode(part)) : document.createTextNode(decode(part));
-    });
-  }
-
   function initSearch() {
     var form = document.querySelector("[data-search]");
     var panel = document.getElementById("search-results");
@@ -367,21 +350,21 @@
     var input = form.querySelector("input");
     var status = panel.querySelector(".search-status");
     var list = panel.querySelector(".search-list");
-    var pagefind = null;
+    var index = null;
     var sequence = 0;
     var timer = 0;
     form.hidden = false;
 
+    // The client (search.js) and the index of the page's language load on first use.
     function load() {
-      if (!pagefind) {
-        pagefind = import("/pagefind/pagefind.js").then(function (module) {
-          return Promise.resolve(module.options({ excerptLength: 22 })).then(function () {
-            return Promise.resolve(module.init()).then(function () { return module; });
-          });
+      if (!index) {
+        var lang = document.documentElement.lang || "en";
+        index = import("/search.js").then(function (module) {
+          return module.createSearch("/search/" + encodeURIComponent(lang) + "/");
         });
-        pagefind.catch(function () { pagefind = null; });
+        index.catch(function () { index = null; });
       }
-      return pagefind;
+      return index;
     }
 
     function close() {
@@ -398,28 +381,20 @@
       }
       panel.hidden = false;
       status.textContent = ui("searchLoading");
-      load().then(function (module) {
-        return module.search(query);
-      }).then(function (found) {
-        if (mine !== sequence || !found) return null;
-        return Promise.all(found.results.slice(0, 10).map(function (r) { return r.data(); }));
+      load().then(function (client) {
+        return client.search(query, 10);
       }).then(function (items) {
-        if (mine !== sequence || !items) return;
+        if (mine !== sequence) return;
         list.textContent = "";
         items.forEach(function (item) {
           var li = el("li");
           var a = el("a");
-          // The section (under a heading with an anchor) that matched most, if any.
-          var best = item;
-          var bestScore = 0;
-          (item.sub_results || []).forEach(function (sub) {
-            var score = (sub.weighted_locations || []).reduce(function (sum, w) { return sum + (w.balanced_score || 0); }, 0);
-            if (score > bestScore && sub.url.indexOf("#") >= 0) { best = sub; bestScore = score; }
-          });
-          a.href = best.url;
-          a.appendChild(el("span", "result-title", (item.meta && item.meta.title) || item.url));
+          a.href = item.url;
+          a.appendChild(el("span", "result-title", item.title || item.url));
           var excerpt = el("span", "result-excerpt");
-          excerpt.append.apply(excerpt, excerptNodes(best.excerpt));
+          item.excerpt.forEach(function (part) {
+            excerpt.appendChild(part.mark ? el("mark", null, part.text) : document.createTextNode(part.text));
+          });
           a.appendChild(excerpt);
           li.appendChild(a);
           list.appendChild(li);

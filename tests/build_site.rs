@@ -264,7 +264,7 @@ fn search_is_on_by_default_and_off_with_the_flag_or_the_setting() {
     let has_search = |site: &Site| {
         let page = site.read("en/agent-security/windows/index.html");
         let form = page.contains("data-search");
-        let index = site.exists("pagefind/pagefind-entry.json");
+        let index = site.exists("search/en/meta.json");
         assert_eq!(
             form, index,
             "the search box shows exactly when there is an index"
