@@ -69,7 +69,8 @@ const QUERIES = [
   ['es', 'booleanos', ES_ANSIBLE],
   ['es', 'etiquetado', ES_FINOPS],
   ['es', 'etiquetas', ES_FINOPS],
-  ['es', 'costos compartidos', ES_FINOPS, { anchor: 'costos-compartidos' }],
+  ['es', 'costos compartidos', ES_FINOPS],
+  ['es', 'economía unitaria', ES_FINOPS, { anchor: 'economia-unitaria' }],
   ['es', 'embajadores', ES_FINOPS],
   ['es', 'cuotas', ES_AZURE],
   ['es', 'despliegue', ES_AZURE], // singular: the page says "despliegues"
