@@ -279,11 +279,10 @@ impl Language {
         order.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         // Per stem: (page, weighted count, best section).
         let mut postings: Vec<Vec<(u32, u32, u16)>> = vec![Vec::new(); stems.len()];
-        let mut live = 0u32;
+        let live = u32::try_from(order.len()).unwrap_or(u32::MAX);
         let mut total_length = 0u64;
         let mut per_stem: Vec<(u32, u16, u16)> = Vec::new();
         for (page, record) in order.iter().enumerate() {
-            live += 1;
             total_length += u64::from(record.length);
             per_stem.clear();
             per_stem.extend(
