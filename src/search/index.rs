@@ -468,11 +468,11 @@ mod tests {
         let chunk = shard["c"][stem].as_u64().unwrap();
         let bytes = file(files, &format!("p/{chunk}.bin"));
         let mut at = 0;
-        let mut next = || {
+        let next = |at: &mut usize| {
             let (mut value, mut shift) = (0u64, 0);
             loop {
-                let b = bytes[at];
-                at += 1;
+                let b = bytes[*at];
+                *at += 1;
                 value |= u64::from(b & 0x7f) << shift;
                 shift += 7;
                 if b & 0x80 == 0 {
@@ -481,18 +481,19 @@ mod tests {
             }
         };
         loop {
-            let len = next() as usize;
-            let name_at = at;
-            at += len;
-            let name = std::str::from_utf8(&bytes[name_at..name_at + len])
+            let len = next(&mut at) as usize;
+            let name = std::str::from_utf8(&bytes[at..at + len])
                 .unwrap()
                 .to_string();
-            let n = next();
+            at += len;
+            let n = next(&mut at);
             let mut list = Vec::new();
             let mut page = 0;
             for _ in 0..n {
-                page += next();
-                list.push((page, next(), next()));
+                page += next(&mut at);
+                let score = next(&mut at);
+                let section = next(&mut at);
+                list.push((page, score, section));
             }
             if name == stem {
                 return list;
@@ -527,7 +528,8 @@ mod tests {
         let list = postings(&files, "ventan");
         assert_eq!(list.len(), 2);
         assert!(list[0].1 > list[1].1, "{list:?}");
-        assert_eq!((list[0].2, list[1].2), (0, 1));
+        // Both land on their section under a heading, not on the title.
+        assert_eq!((list[0].2, list[1].2), (1, 1));
         let shard: serde_json::Value = serde_json::from_slice(file(&files, "w/ven.json")).unwrap();
         assert_eq!(shard["w"]["ventanas"], "ventan");
         assert!(files.iter().any(|f| f.0 == "f/1.json"));
