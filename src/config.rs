@@ -61,6 +61,13 @@ struct RawLabs {
     manifests: Option<String>,
     /// Where the lab binaries are; by default next to the `aula` executable.
     bin_dir: Option<String>,
+    /// The origin of a hosted lab runner (`aula labs serve`) that makes a static build's labs
+    /// live, e.g. "https://labs.example.org".
+    endpoint: Option<String>,
+    /// Per language, the page that says how to run the course locally (a site path such as
+    /// "/en/about/#run-locally"); the static labs' note links to it.
+    #[serde(default)]
+    help: std::collections::BTreeMap<String, String>,
 }
 
 /// The validated configuration of one site.
@@ -79,6 +86,10 @@ pub(crate) struct Config {
     pub(crate) dark_theme: String,
     pub(crate) lab_manifests: PathBuf,
     pub(crate) lab_bin_dir: Option<PathBuf>,
+    /// `[labs] endpoint`: the origin of a hosted lab runner, without a trailing slash.
+    pub(crate) lab_endpoint: Option<String>,
+    /// `[labs] help`: language → the site path that says how to run the course locally.
+    pub(crate) lab_help: std::collections::BTreeMap<String, String>,
     /// Build a search index and show the search box (`[search] enabled`, on by default).
     pub(crate) search: bool,
     /// `aula check` warns about articles verified longer ago than this many days
@@ -181,6 +192,31 @@ impl Config {
                 "write a number of days of at least 1, e.g. verified_max_age_days = 180",
             );
         }
+        let lab_endpoint = raw
+            .labs
+            .endpoint
+            .as_deref()
+            .map(|e| e.trim_end_matches('/').to_string());
+        if let Some(endpoint) = &lab_endpoint
+            && !is_origin(endpoint)
+        {
+            problem(
+                "endpoint",
+                format!("[labs] endpoint `{endpoint}` is not an http(s) origin"),
+                "write the runner's origin only, e.g. endpoint = \"https://labs.example.org\" (no path, query or quotes inside)",
+            );
+        }
+        for (lang, path) in &raw.labs.help {
+            if !raw.languages.contains(lang) || !path.starts_with('/') || path.starts_with("//") {
+                problem(
+                    "help",
+                    format!(
+                        "[labs] help: `{lang} = \"{path}\"` needs a site language and a site path"
+                    ),
+                    "write e.g. help = { en = \"/en/about/#run-locally\" }",
+                );
+            }
+        }
         if problems.has_errors() {
             return Err(problems);
         }
@@ -201,6 +237,8 @@ impl Config {
                 .unwrap_or_else(|| "base16-ocean.dark".into()),
             lab_manifests: root.join(raw.labs.manifests.as_deref().unwrap_or("labs/manifests")),
             lab_bin_dir: raw.labs.bin_dir.map(|dir| root.join(dir)),
+            lab_endpoint,
+            lab_help: raw.labs.help,
             search: raw.search.enabled.unwrap_or(true),
             verified_max_age_days: raw
                 .check
@@ -220,6 +258,21 @@ impl Config {
             .map(|text| key_position(&text, key))
             .unwrap_or((0, 0))
     }
+}
+
+/// `http(s)://host[:port]` and nothing else: what a CSP `connect-src` source and a CORS origin
+/// compare against.
+fn is_origin(url: &str) -> bool {
+    let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 /// The line and column of `key = …` in the text, or (0, 0).
@@ -295,5 +348,40 @@ sections = ["finops"]
             message.starts_with("aula.toml:3:1: error: default_language `pt`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn a_labs_endpoint_is_an_origin_and_help_pages_are_site_paths() {
+        let text = format!(
+            "{GOOD}[labs]\nendpoint = \"https://labs.example.org/\"\nhelp = {{ es = \"/es/acerca/#local\" }}\n"
+        );
+        let config = Config::parse(Path::new("/site"), &text).unwrap();
+        assert_eq!(
+            config.lab_endpoint.as_deref(),
+            Some("https://labs.example.org")
+        );
+        assert_eq!(config.lab_help["es"], "/es/acerca/#local");
+        for bad in [
+            "labs.example.org",
+            "https://labs.example.org/api",
+            "https://x.org?a=1",
+            "https://",
+        ] {
+            let text = format!("{GOOD}[labs]\nendpoint = \"{bad}\"\n");
+            let errors = Config::parse(Path::new("/site"), &text).unwrap_err();
+            let message = errors.iter().next().unwrap().to_string();
+            assert!(
+                message.starts_with("aula.toml:7:1: error: [labs] endpoint"),
+                "{bad}: {message}"
+            );
+        }
+        let text = format!("{GOOD}[labs]\nhelp = {{ pt = \"/pt/\" }}\n");
+        let message = Config::parse(Path::new("/site"), &text)
+            .unwrap_err()
+            .iter()
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(message.contains("[labs] help: `pt"), "{message}");
     }
 }

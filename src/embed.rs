@@ -21,8 +21,6 @@ const SCRIPT_STRINGS: &[(&str, &str)] = &[
     ("timeout", "lab-ui-timeout"),
     ("failed", "lab-ui-failed"),
     ("busy", "lab-ui-busy"),
-    ("offline", "lab-ui-offline"),
-    ("offline_short", "lab-ui-offline-short"),
     ("invalid", "lab-ui-invalid"),
     ("json", "lab-error-json"),
     ("recorded", "lab-ui-recorded"),
@@ -34,6 +32,14 @@ const SCRIPT_STRINGS: &[(&str, &str)] = &[
     ("verdict-fail", "lab-verdict-fail"),
     ("verdict-warn", "lab-verdict-warn"),
     ("verdict-info", "lab-verdict-info"),
+    ("more_output", "lab-ui-more-output"),
+    ("stale", "lab-ui-stale"),
+    ("edited", "lab-ui-edited"),
+    ("unreachable", "lab-ui-unreachable"),
+    ("hosted_unreachable", "lab-ui-hosted-unreachable"),
+    ("hosted_busy", "lab-ui-hosted-busy"),
+    ("chart-explore", "lab-chart-explore"),
+    ("chart-log", "lab-chart-log"),
 ];
 
 pub(crate) fn lab_context(
@@ -70,6 +76,13 @@ pub(crate) fn lab_context(
                 "step": input.step,
                 "required": input.required,
                 "max_length": input.max_length,
+                "rows": textarea_rows(input.kind, &value),
+                "advanced": input.advanced,
+                "when_input": input.shown_when.as_ref().map(|w| w.input.as_str()),
+                "when_values": input.shown_when.as_ref().map(|w| w.values.join("|")),
+                "when_now": input.shown_when.as_ref().is_none_or(|w| {
+                    w.values.contains(&value_text(fence.input.get(&w.input)))
+                }),
                 "options": input.options.iter().map(|o| json!({
                     "value": o.value,
                     "label": t(&o.label),
@@ -86,15 +99,55 @@ pub(crate) fn lab_context(
     for code in FIELD_ERROR_CODES {
         strings.insert((*code).to_string(), Value::String(t(code)));
     }
+    // The example the fence shows, when its input is exactly that example's.
+    let current = lab
+        .examples
+        .iter()
+        .find(|e| e.input == fence.input)
+        .map(|e| e.name.clone());
+    // Every example with its recorded answer, so the picker switches without the network.
+    let examples: Vec<Value> = lab
+        .examples
+        .iter()
+        .map(|e| {
+            let recorded = if e.input == fence.input {
+                Some(answer.clone())
+            } else {
+                match project.labs.run_cached(lab, lang, &e.input) {
+                    crate::labs::runner::Outcome::Answer(a) => Some(a),
+                    _ => None,
+                }
+            };
+            json!({
+                "name": e.name,
+                "title": e.title.as_deref().map(t).unwrap_or_else(|| e.name.clone()),
+                "input": e.input,
+                "answer": recorded,
+            })
+        })
+        .collect();
+    let hosted = project.config.lab_endpoint.as_deref();
     let data = json!({
         "id": lab.id,
         "lang": lang,
-        "endpoint": format!("/_aula/labs/{}", lab.id),
+        "endpoint": match hosted {
+            Some(origin) => format!("{origin}/_aula/labs/{}", lab.id),
+            None => format!("/_aula/labs/{}", lab.id),
+        },
+        "hosted": hosted.is_some(),
         "input": fence.input,
         "kinds": lab.inputs.iter().map(|i| (i.name.clone(), json!(i.kind))).collect::<Map<String, Value>>(),
         "strings": strings,
         "answer": answer,
+        "current": current,
+        "examples": examples,
     });
+    let blocks = answer
+        .get("blocks")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let (lead, rest) = lead_and_rest(blocks);
     json!({
         "lang": lang,
         "lab": {
@@ -104,11 +157,69 @@ pub(crate) fn lab_context(
             "description": t(&lab.description),
             "endpoint": format!("/_aula/labs/{}", lab.id),
         },
+        "advanced_count": lab.inputs.iter().filter(|i| i.advanced).count(),
         "inputs": inputs,
         "example": example.map(|e| json!({"name": e.name, "title": e.title.as_deref().map(t)})),
-        "blocks": answer.get("blocks").cloned().unwrap_or(Value::Array(Vec::new())),
+        "examples": lab.examples.iter().map(|e| json!({
+            "name": e.name,
+            "title": e.title.as_deref().map(t).unwrap_or_else(|| e.name.clone()),
+            "current": current.as_deref() == Some(e.name.as_str()),
+        })).collect::<Vec<_>>(),
+        "lead": lead,
+        "rest": rest,
+        "help_url": project.config.lab_help.get(lang),
         "data_json": script_json(&data),
     })
+}
+
+/// Result first: every verdict, then the first chart (or, without one, the first table, text or
+/// code block) lead; the other blocks follow in their order. static/lab.js splits the same way.
+fn lead_and_rest(blocks: Vec<Value>) -> (Vec<Value>, Vec<Value>) {
+    let kind = |b: &Value| {
+        b.get("type")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
+    let pick = ["series", "table", "text", "code"]
+        .iter()
+        .find_map(|wanted| blocks.iter().position(|b| kind(b) == *wanted));
+    let mut lead: Vec<Value> = blocks
+        .iter()
+        .filter(|b| kind(b) == "verdict")
+        .cloned()
+        .collect();
+    let mut rest = Vec::new();
+    for (i, block) in blocks.into_iter().enumerate() {
+        if Some(i) == pick {
+            lead.push(block);
+        } else if kind(&block) != "verdict" {
+            rest.push(block);
+        }
+    }
+    (lead, rest)
+}
+
+/// A textarea as tall as its value (3 to 10 lines), so a short input leaves a short form.
+fn textarea_rows(kind: InputKind, value: &Value) -> usize {
+    let lines = match (kind, value) {
+        (InputKind::Json, v) => serde_json::to_string_pretty(v)
+            .unwrap_or_default()
+            .lines()
+            .count(),
+        (InputKind::Textarea, Value::String(s)) => s.lines().count(),
+        _ => 0,
+    };
+    (lines + 1).clamp(3, 10)
+}
+
+/// A field's value as the form holds it, for `shown_when`: strings bare, the rest as JSON text.
+fn value_text(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    }
 }
 
 /// The Fluent keys of input validation messages (see [`FieldError`]).

@@ -1,7 +1,14 @@
-// lab.js — the lab widget (templates/partials/lab.html): draws the recorded answer's charts,
-// runs the lab against `aula serve` (POST /_aula/labs/<id>), or on a static host shows the
-// recorded answer and says how to run the labs locally. Without a framework and without
-// innerHTML: nothing a lab returns is ever parsed as HTML.
+// lab.js — the lab widget (templates/partials/lab.html). Result first: the example picker, the
+// verdict and the first picture of the answer, then a compact form. Three ways to answer:
+//   - "live": under `aula serve` (the page carries /_aula/live.js), runs POST /_aula/labs/<id>;
+//   - "hosted": a static build whose aula.toml names a runner (`[labs] endpoint`) runs there, and
+//     falls back to the recorded examples with a note when the runner is unreachable or busy;
+//   - "static": every example's recorded answer is in the page; the picker switches between them
+//     with no request at all, and the form is read-only with a note on how to run labs locally.
+// Charts (`series` blocks) are SVG drawn here: focus ranges, log scale, annotations, direct
+// labels at line ends (a legend when they do not fit), a palette safe for colour-vision
+// deficiencies plus dash patterns, and a tooltip with exact values on hover and keyboard focus.
+// Without a framework and without innerHTML: nothing a lab returns is ever parsed as HTML.
 //
 // UI strings come from the `strings` of each lab's JSON block (Fluent output); `fill` puts the
 // values into their placeholders. The helpers it shares with aula.js come from `window.aula`.
@@ -15,26 +22,15 @@
   var loadProgress = shared.loadProgress;
   var saveProgress = shared.saveProgress;
   var lang = document.documentElement.lang || "en";
-
-  var runnerProbe = null;
-  /** Whether a lab runner answers here: only `aula serve` has one; a static host says 404. */
-  function runnerAvailable() {
-    if (!runnerProbe) {
-      runnerProbe = window.fetch("/_aula/labs", { headers: { Accept: "application/json" } })
-        .then(function (response) {
-          var type = response.headers.get("Content-Type") || "";
-          return response.ok && type.indexOf("json") !== -1;
-        })
-        .catch(function () { return false; });
-    }
-    return runnerProbe;
-  }
+  // The preview server adds its live-reload script to every page it serves: that is how a page
+  // knows a runner sits behind the same origin, without asking (and without a 404 elsewhere).
+  var PREVIEW = Boolean(document.querySelector('script[src="/_aula/live.js"]'));
 
   var SVG = "http://www.w3.org/2000/svg";
   function svg(name, attrs, parent) {
     var node = document.createElementNS(SVG, name);
     for (var key in attrs) {
-      if (Object.prototype.hasOwnProperty.call(attrs, key)) node.setAttribute(key, String(attrs[key]));
+      if (Object.prototype.hasOwnProperty.call(attrs, key) && attrs[key] !== undefined) node.setAttribute(key, String(attrs[key]));
     }
     if (parent) parent.appendChild(node);
     return node;
@@ -42,6 +38,8 @@
 
   var numberFormat = new Intl.NumberFormat(lang, { maximumFractionDigits: 2 });
   function formatNumber(value) { return numberFormat.format(value); }
+
+  /* ----------------------------------------------------------------- charts */
 
   /** Round tick values covering [min, max]. */
   function ticks(min, max, count) {
@@ -57,7 +55,22 @@
     return out;
   }
 
+  /** Powers of ten covering [min, max] (min > 0). */
+  function logTicks(min, max) {
+    var out = [];
+    for (var e = Math.floor(Math.log10(min)); e <= Math.ceil(Math.log10(max)); e++) out.push(Math.pow(10, e));
+    return out;
+  }
+
+  // Colour index → CSS class (the Okabe–Ito palette, see lab.css); the dash patterns tell the
+  // series apart without colour too.
   var DASHES = ["", "7 4", "2 3", "9 3 2 3", "4 4", "1 2"];
+  var STYLE_DASH = { dashed: "7 4", dotted: "2 3" };
+
+  function range(value) {
+    return Array.isArray(value) && value.length === 2 && isFinite(value[0]) && isFinite(value[1]) && value[0] < value[1]
+      ? [Number(value[0]), Number(value[1])] : null;
+  }
 
   // Charts are drawn for their box's width; drawn charts are redrawn when the window resizes.
   var charts = [];
@@ -72,32 +85,68 @@
     }, 200);
   });
 
-  /** Draws a `series` block as an SVG chart with axes, labels and a legend. */
+  /** Draws a `series` block as an SVG chart: axes, annotations, lines or bars, labels, tooltip. */
   function drawChart(canvas, block, strings, again) {
     canvas.textContent = "";
     if (!again) charts.push({ canvas: canvas, block: block, strings: strings, width: canvas.clientWidth });
     else charts.forEach(function (c) { if (c.canvas === canvas) c.width = canvas.clientWidth; });
-    var series = Array.isArray(block.series) ? block.series : [];
-    var points = [];
-    series.forEach(function (s) {
-      (s.points || []).forEach(function (p) {
-        if (Array.isArray(p) && isFinite(p[0]) && isFinite(p[1])) points.push(p);
-      });
-    });
-    if (!points.length) return;
     var bar = block.kind === "bar";
+    var log = block.scale === "log" && !bar;
+    var xRange = bar ? null : range(block.x_range);
+    var yRange = range(block.y_range);
+    var series = (Array.isArray(block.series) ? block.series : []).map(function (s, si) {
+      var pts = (Array.isArray(s.points) ? s.points : []).filter(function (p) {
+        return Array.isArray(p) && isFinite(p[0]) && isFinite(p[1]);
+      }).map(function (p) { return [Number(p[0]), Number(p[1])]; });
+      return { name: s.name || "", style: s.style || "", points: pts, index: si };
+    });
+    var visible = function (p) { return !xRange || (p[0] >= xRange[0] && p[0] <= xRange[1]); };
+    var all = [];
+    series.forEach(function (s) { s.points.filter(visible).forEach(function (p) { all.push(p); }); });
+    if (!all.length) return;
+
     // Draw at about the box's own width, so labels stay legible on a phone.
-    var W = Math.round(Math.max(300, Math.min(720, canvas.clientWidth || 640)));
-    var H = Math.round(Math.max(220, Math.min(320, W * 0.5)));
-    var m = { left: 58, right: 14, top: 12, bottom: 48 };
+    var W = Math.round(Math.max(300, Math.min(760, canvas.clientWidth || 640)));
+    var H = Math.round(Math.max(210, Math.min(290, W * 0.44)));
+    // Direct labels need room at the right; a narrow chart or a crowded one gets a legend.
+    var named = series.filter(function (s) { return s.name; });
+    var direct = !bar && named.length > 0 && named.length <= 7 && W >= 520;
+    var labelRoom = 0;
+    if (direct) {
+      var longest = Math.max.apply(null, named.map(function (s) { return s.name.length; }));
+      labelRoom = Math.min(230, 22 + longest * 7.2);
+    }
+    var m = { left: 58, right: 14 + labelRoom, top: 22, bottom: 46 };
     var plotW = W - m.left - m.right, plotH = H - m.top - m.bottom;
-    var ys = points.map(function (p) { return Number(p[1]); });
-    var yMin = Math.min(0, Math.min.apply(null, ys));
-    var yMax = Math.max.apply(null, ys);
-    var yTicks = ticks(yMin, yMax, H < 260 ? 4 : 5);
-    yMin = yTicks[0];
-    yMax = yTicks[yTicks.length - 1];
-    var yPos = function (v) { return m.top + plotH - ((v - yMin) / (yMax - yMin)) * plotH; };
+
+    // y axis
+    var ys = all.map(function (p) { return p[1]; });
+    var yMin, yMax, yTicks, yPos;
+    if (log) {
+      var positive = ys.filter(function (v) { return v > 0; });
+      yMin = yRange ? yRange[0] : Math.min.apply(null, positive.length ? positive : [1]);
+      yMax = yRange ? yRange[1] : Math.max.apply(null, positive.length ? positive : [10]);
+      yTicks = logTicks(yMin, yMax);
+      if (!yRange) { yMin = yTicks[0]; yMax = yTicks[yTicks.length - 1]; }
+      if (yMax <= yMin) yMax = yMin * 10;
+      yTicks = yTicks.filter(function (v) { return v >= yMin && v <= yMax; });
+      var l0 = Math.log10(yMin), l1 = Math.log10(yMax);
+      yPos = function (v) {
+        var l = v > 0 ? Math.log10(v) : l0;
+        l = Math.max(l0, Math.min(l1, l));
+        return m.top + plotH - ((l - l0) / (l1 - l0)) * plotH;
+      };
+    } else {
+      yMin = yRange ? yRange[0] : Math.min(0, Math.min.apply(null, ys));
+      yMax = yRange ? yRange[1] : Math.max.apply(null, ys);
+      yTicks = ticks(yMin, yMax, H < 260 ? 4 : 5);
+      if (!yRange) { yMin = yTicks[0]; yMax = yTicks[yTicks.length - 1]; }
+      yTicks = yTicks.filter(function (v) { return v >= yMin - 1e-9 && v <= yMax + 1e-9; });
+      yPos = function (v) {
+        var c = Math.max(yMin, Math.min(yMax, v));
+        return m.top + plotH - ((c - yMin) / (yMax - yMin || 1)) * plotH;
+      };
+    }
 
     var image = svg("svg", {
       viewBox: "0 0 " + W + " " + H,
@@ -107,102 +156,277 @@
       focusable: "false"
     });
     svg("rect", { x: 0, y: 0, width: W, height: H, "class": "chart-bg" }, image);
+    var clipId = "clip-" + Math.random().toString(36).slice(2);
+    var defs = svg("defs", {}, image);
+    var clip = svg("clipPath", { id: clipId }, defs);
+    svg("rect", { x: m.left, y: m.top - 4, width: plotW, height: plotH + 8 }, clip);
 
     yTicks.forEach(function (v) {
       var y = yPos(v);
-      svg("line", { x1: m.left, x2: W - m.right, y1: y, y2: y, "class": "chart-grid" }, image);
+      svg("line", { x1: m.left, x2: m.left + plotW, y1: y, y2: y, "class": "chart-grid" }, image);
       var label = svg("text", { x: m.left - 8, y: y + 4, "text-anchor": "end", "class": "chart-text" }, image);
       label.textContent = formatNumber(v);
     });
 
-    var xPos;
-    var xLabels = [];
-    var categories = [];
+    var xPos, xLabels = [], categories = [], xs = [];
     if (bar) {
-      points.forEach(function (p) { if (categories.indexOf(Number(p[0])) === -1) categories.push(Number(p[0])); });
+      all.forEach(function (p) { if (categories.indexOf(p[0]) === -1) categories.push(p[0]); });
       categories.sort(function (a, b) { return a - b; });
       var band = plotW / categories.length;
-      xPos = function (v) { return m.left + band * categories.indexOf(Number(v)) + band / 2; };
+      xPos = function (v) { return m.left + band * categories.indexOf(v) + band / 2; };
       var every = Math.max(1, Math.ceil(categories.length / Math.max(3, Math.floor(W / 55))));
       categories.forEach(function (c, i) { if (i % every === 0) xLabels.push(c); });
+      xs = categories;
+    } else {
+      var allX = all.map(function (p) { return p[0]; });
+      var xMin = xRange ? xRange[0] : Math.min.apply(null, allX);
+      var xMax = xRange ? xRange[1] : Math.max.apply(null, allX);
+      var xTicks = ticks(xMin, xMax, Math.max(3, Math.floor(plotW / 80)));
+      if (!xRange) {
+        xMin = Math.min(xMin, xTicks[0]);
+        xMax = Math.max(xMax, xTicks[xTicks.length - 1]);
+      }
+      xTicks = xTicks.filter(function (v) { return v >= xMin - 1e-9 && v <= xMax + 1e-9; });
+      xPos = function (v) { return m.left + ((v - xMin) / (xMax - xMin || 1)) * plotW; };
+      xLabels = xTicks;
+      all.forEach(function (p) { if (xs.indexOf(p[0]) === -1) xs.push(p[0]); });
+      xs.sort(function (a, b) { return a - b; });
+    }
+
+    // Annotations under the data: shaded bands and marker lines, each with a short label.
+    var notes = Array.isArray(block.annotations) ? block.annotations : [];
+    var noteLayer = svg("g", { "clip-path": "url(#" + clipId + ")" }, image);
+    var noteLabels = [];
+    notes.forEach(function (note) {
+      if (!note || typeof note.label !== "string") return;
+      var onY = note.axis === "y";
+      var pos = onY ? yPos : (bar ? null : xPos);
+      if (!pos) return;
+      if (note.kind === "band" && isFinite(note.from) && isFinite(note.to)) {
+        var a = pos(Number(note.from)), b = pos(Number(note.to));
+        if (onY) svg("rect", { x: m.left, y: Math.min(a, b), width: plotW, height: Math.max(1, Math.abs(a - b)), "class": "chart-band" }, noteLayer);
+        else svg("rect", { x: Math.min(a, b), y: m.top, width: Math.max(2, Math.abs(a - b)), height: plotH, "class": "chart-band" }, noteLayer);
+        noteLabels.push({ onY: onY, at: onY ? Math.min(a, b) : Math.max(a, b), text: note.label, band: true });
+      } else if (note.kind === "marker" && isFinite(note.at)) {
+        var p = pos(Number(note.at));
+        if (onY) svg("line", { x1: m.left, x2: m.left + plotW, y1: p, y2: p, "class": "chart-marker" }, noteLayer);
+        else svg("line", { x1: p, x2: p, y1: m.top, y2: m.top + plotH, "class": "chart-marker" }, noteLayer);
+        noteLabels.push({ onY: onY, at: p, text: note.label });
+      }
+    });
+
+    var dataLayer = svg("g", { "clip-path": "url(#" + clipId + ")" }, image);
+    var seriesClass = function (s) {
+      return s.style === "muted" ? "chart-muted" : "chart-c" + (s.index % 6);
+    };
+    var ends = [];
+    if (bar) {
       // Bars of one x stand side by side, centred; a series without a value there leaves no gap.
       var present = {};
-      series.forEach(function (s, si) {
-        (s.points || []).forEach(function (p) {
-          var k = String(Number(p[0]));
-          (present[k] = present[k] || []).indexOf(si) === -1 && present[k].push(si);
+      series.forEach(function (s) {
+        s.points.forEach(function (p) {
+          var k = String(p[0]);
+          (present[k] = present[k] || []).indexOf(s.index) === -1 && present[k].push(s.index);
         });
       });
       var most = Math.max.apply(null, Object.keys(present).map(function (k) { return present[k].length; }));
-      var barWidth = (band * 0.8) / Math.max(1, most);
-      series.forEach(function (s, si) {
-        (s.points || []).forEach(function (p) {
-          var here = present[String(Number(p[0]))];
-          var x = xPos(p[0]) - (here.length * barWidth) / 2 + here.indexOf(si) * barWidth;
-          var y0 = yPos(Math.max(0, yMin)), y1 = yPos(Number(p[1]));
+      var barWidth = (plotW / categories.length * 0.8) / Math.max(1, most);
+      var base = log ? yPos(yMin) : yPos(Math.max(0, yMin));
+      series.forEach(function (s) {
+        s.points.forEach(function (p) {
+          var here = present[String(p[0])];
+          var x = xPos(p[0]) - (here.length * barWidth) / 2 + here.indexOf(s.index) * barWidth;
+          var y1 = yPos(p[1]);
           svg("rect", {
-            x: x.toFixed(2), y: Math.min(y0, y1).toFixed(2),
-            width: Math.max(1, barWidth - 2).toFixed(2), height: Math.abs(y0 - y1).toFixed(2),
-            "class": "chart-f" + (si % 6)
-          }, image);
+            x: x.toFixed(2), y: Math.min(base, y1).toFixed(2),
+            width: Math.max(1, barWidth - 2).toFixed(2), height: Math.max(0.5, Math.abs(base - y1)).toFixed(2),
+            "class": "chart-bar " + seriesClass(s) + (s.style === "strong" ? " chart-strong" : "")
+          }, dataLayer);
         });
       });
     } else {
-      var xs = points.map(function (p) { return Number(p[0]); });
-      var xMin = Math.min.apply(null, xs), xMax = Math.max.apply(null, xs);
-      var xTicks = ticks(xMin, xMax, Math.max(3, Math.floor(W / 80)));
-      xMin = Math.min(xMin, xTicks[0]);
-      xMax = Math.max(xMax, xTicks[xTicks.length - 1]);
-      xPos = function (v) { return m.left + ((v - xMin) / (xMax - xMin || 1)) * plotW; };
-      xLabels = xTicks;
-      series.forEach(function (s, si) {
-        var pts = (s.points || []).filter(function (p) { return isFinite(p[0]) && isFinite(p[1]); });
+      series.forEach(function (s) {
+        // Keep the points just outside the focus range, so lines enter and leave the plot.
+        var pts = s.points;
+        if (xRange) {
+          var first = -1, last = -1;
+          pts.forEach(function (p, i) { if (visible(p)) { if (first === -1) first = i; last = i; } });
+          if (first === -1) return;
+          pts = pts.slice(Math.max(0, first - 1), last + 2);
+        }
         if (!pts.length) return;
         var d = pts.map(function (p, i) {
           return (i ? "L" : "M") + xPos(p[0]).toFixed(2) + " " + yPos(p[1]).toFixed(2);
         }).join(" ");
-        var line = { d: d, "class": "chart-line chart-s" + (si % 6) };
-        if (DASHES[si % DASHES.length]) line["stroke-dasharray"] = DASHES[si % DASHES.length];
-        svg("path", line, image);
-        if (pts.length <= 40) {
-          pts.forEach(function (p) {
-            svg("circle", { cx: xPos(p[0]).toFixed(2), cy: yPos(p[1]).toFixed(2), r: 3, "class": "chart-point chart-f" + (si % 6) }, image);
+        var dash = STYLE_DASH[s.style] || (s.style === "muted" || s.style === "strong" ? "" : DASHES[s.index % DASHES.length]);
+        svg("path", {
+          d: d,
+          "class": "chart-line " + seriesClass(s) + (s.style === "strong" ? " chart-strong" : "") + (s.style === "muted" ? " chart-thin" : ""),
+          "stroke-dasharray": dash || undefined
+        }, dataLayer);
+        var shown = pts.filter(visible);
+        if (shown.length <= 40) {
+          shown.forEach(function (p) {
+            svg("circle", { cx: xPos(p[0]).toFixed(2), cy: yPos(p[1]).toFixed(2), r: s.style === "strong" ? 3.5 : 2.5, "class": "chart-point " + seriesClass(s) }, dataLayer);
           });
         }
+        var end = shown[shown.length - 1];
+        if (end && s.name) ends.push({ s: s, x: xPos(end[0]), y: yPos(end[1]), value: end[1] });
       });
     }
+
+    // Axes, tick labels and titles.
     xLabels.forEach(function (v) {
       var x = xPos(v);
       svg("line", { x1: x, x2: x, y1: m.top + plotH, y2: m.top + plotH + 5, "class": "chart-axis" }, image);
       var label = svg("text", { x: x, y: m.top + plotH + 18, "text-anchor": "middle", "class": "chart-text" }, image);
       label.textContent = formatNumber(v);
     });
-    svg("line", { x1: m.left, x2: W - m.right, y1: yPos(Math.max(0, yMin)), y2: yPos(Math.max(0, yMin)), "class": "chart-axis" }, image);
+    var baseY = log ? m.top + plotH : yPos(Math.max(0, yMin));
+    svg("line", { x1: m.left, x2: m.left + plotW, y1: baseY, y2: baseY, "class": "chart-axis" }, image);
     svg("line", { x1: m.left, x2: m.left, y1: m.top, y2: m.top + plotH, "class": "chart-axis" }, image);
     var xTitle = svg("text", { x: m.left + plotW / 2, y: H - 6, "text-anchor": "middle", "class": "chart-label" }, image);
     xTitle.textContent = block.x_label || "";
     var yTitle = svg("text", {
       x: -(m.top + plotH / 2), y: 14, transform: "rotate(-90)", "text-anchor": "middle", "class": "chart-label"
     }, image);
-    yTitle.textContent = block.y_label || "";
+    yTitle.textContent = (block.y_label || "") + (log ? " (" + (strings["chart-log"] || "log") + ")" : "");
+
+    // Annotation labels on top of everything, kept inside the plot.
+    noteLabels.forEach(function (n, i) {
+      var t;
+      if (n.onY) {
+        t = svg("text", { x: m.left + plotW - 4, y: n.at - 5, "text-anchor": "end", "class": "chart-note" }, image);
+      } else {
+        var right = n.at + 4 + n.text.length * 6.5 < m.left + plotW;
+        t = svg("text", {
+          x: right ? n.at + 4 : n.at - 4, y: m.top - 6 + 14 * i,
+          "text-anchor": right ? "start" : "end", "class": "chart-note"
+        }, image);
+      }
+      t.textContent = n.text;
+    });
+
+    // Direct labels at the line ends, pushed apart so they never overlap.
+    if (direct && ends.length) {
+      ends.sort(function (a, b) { return a.y - b.y; });
+      var gap = 14;
+      ends.forEach(function (e, i) { e.ly = i ? Math.max(e.y, ends[i - 1].ly + gap) : e.y; });
+      // If the stack ran off the bottom, shift it up (but not above the plot).
+      var overflow = ends[ends.length - 1].ly - (m.top + plotH + 4);
+      if (overflow > 0) ends.forEach(function (e) { e.ly = Math.max(m.top - 6, e.ly - overflow); });
+      var labelX = m.left + plotW + 8;
+      ends.forEach(function (e) {
+        svg("line", { x1: e.x, x2: labelX - 2, y1: e.y, y2: e.ly, "class": "chart-leader " + seriesClass(e.s) }, image);
+        var key = svg("line", { x1: labelX, x2: labelX + 12, y1: e.ly, y2: e.ly, "class": "chart-line " + seriesClass(e.s) + (e.s.style === "muted" ? " chart-thin" : ""), "stroke-dasharray": STYLE_DASH[e.s.style] || (e.s.style ? undefined : DASHES[e.s.index % DASHES.length] || undefined) }, image);
+        key.setAttribute("aria-hidden", "true");
+        var t = svg("text", { x: labelX + 16, y: e.ly + 4, "class": "chart-direct" + (e.s.style === "strong" ? " is-strong" : "") }, image);
+        t.textContent = e.s.name;
+      });
+    }
+
     canvas.appendChild(image);
 
     // The legend is HTML, so it wraps on narrow screens and reads as a list.
-    if (series.length > 1 || (series[0] && series[0].name)) {
+    if (!direct && (series.length > 1 || (series[0] && series[0].name))) {
       var legend = el("ul", "chart-legend");
-      series.forEach(function (s, si) {
+      series.forEach(function (s) {
         var item = el("li");
         var key = svg("svg", { viewBox: "0 0 28 10", width: 28, height: 10, "aria-hidden": "true", focusable: "false" });
-        var sample = bar
-          ? svg("rect", { x: 4, y: 0, width: 20, height: 10, "class": "chart-f" + (si % 6) }, key)
-          : svg("line", { x1: 0, x2: 28, y1: 5, y2: 5, "class": "chart-line chart-s" + (si % 6) }, key);
-        if (!bar && DASHES[si % DASHES.length]) sample.setAttribute("stroke-dasharray", DASHES[si % DASHES.length]);
-        item.append(key, document.createTextNode(" " + (s.name || "")));
+        var dash = STYLE_DASH[s.style] || (s.style ? "" : DASHES[s.index % DASHES.length]);
+        if (bar) svg("rect", { x: 4, y: 0, width: 20, height: 10, "class": "chart-bar " + seriesClass(s) }, key);
+        else svg("line", { x1: 0, x2: 28, y1: 5, y2: 5, "class": "chart-line " + seriesClass(s), "stroke-dasharray": dash || undefined }, key);
+        item.append(key, document.createTextNode(" " + s.name));
         legend.appendChild(item);
       });
       canvas.appendChild(legend);
     }
+
+    attachTooltip(canvas, image, {
+      xs: xs.filter(function (x) { return bar || !xRange || (x >= xRange[0] && x <= xRange[1]); }),
+      xPos: xPos, series: series, bar: bar, top: m.top, height: plotH, W: W, block: block, strings: strings
+    });
   }
+
+  /** The value a series has at x: the last point at or before x (a step chart's value there). */
+  function valueAt(points, x) {
+    var found = null;
+    for (var i = 0; i < points.length && points[i][0] <= x; i++) found = points[i][1];
+    return found;
+  }
+
+  /**
+   * Hover or focus the chart and move along x (mouse, or the arrow keys): a cursor line and a
+   * tooltip with every series' exact value there. The tooltip is a live region, so a screen
+   * reader hears the values as the cursor moves.
+   */
+  function attachTooltip(canvas, image, c) {
+    if (!c.xs.length) return;
+    var box = el("div", "chart-tip");
+    box.hidden = true;
+    box.setAttribute("role", "status");
+    canvas.classList.add("has-tip");
+    canvas.tabIndex = 0;
+    canvas.setAttribute("role", "group");
+    canvas.setAttribute("aria-label", fill(c.strings["chart-explore"] || "{title}", { title: c.block.title || "" }));
+    var cursor = svg("line", { x1: 0, x2: 0, y1: c.top, y2: c.top + c.height, "class": "chart-cursor" }, image);
+    cursor.style.display = "none";
+    canvas.appendChild(box);
+    var at = -1;
+    function show(i) {
+      at = Math.max(0, Math.min(c.xs.length - 1, i));
+      var x = c.xs[at];
+      var px = c.xPos(x);
+      cursor.setAttribute("x1", px);
+      cursor.setAttribute("x2", px);
+      cursor.style.display = "";
+      box.textContent = "";
+      box.appendChild(el("strong", null, (c.block.x_label || "x") + ": " + formatNumber(x)));
+      var list = el("ul");
+      c.series.forEach(function (s) {
+        var v = c.bar
+          ? (s.points.filter(function (p) { return p[0] === x; })[0] || [null, null])[1]
+          : valueAt(s.points, x);
+        if (v === null || v === undefined) return;
+        list.appendChild(el("li", null, (s.name || c.strings.series || "") + ": " + formatNumber(v)));
+      });
+      box.appendChild(list);
+      box.hidden = false;
+      var scale = image.getBoundingClientRect().width / c.W || 1;
+      var left = px * scale;
+      var room = canvas.clientWidth;
+      box.style.left = Math.max(0, Math.min(room - box.offsetWidth, left + 12)) + "px";
+    }
+    function hide() {
+      cursor.style.display = "none";
+      box.hidden = true;
+    }
+    canvas.addEventListener("mousemove", function (event) {
+      var rect = image.getBoundingClientRect();
+      var scale = rect.width / c.W || 1;
+      var x = (event.clientX - rect.left) / scale;
+      var best = 0, dist = Infinity;
+      c.xs.forEach(function (v, i) {
+        var d = Math.abs(c.xPos(v) - x);
+        if (d < dist) { dist = d; best = i; }
+      });
+      show(best);
+    });
+    canvas.addEventListener("mouseleave", function () { if (document.activeElement !== canvas) hide(); });
+    canvas.addEventListener("focus", function () { show(at < 0 ? c.xs.length - 1 : at); });
+    canvas.addEventListener("blur", hide);
+    canvas.addEventListener("keydown", function (event) {
+      var step = { ArrowRight: 1, ArrowUp: 1, ArrowLeft: -1, ArrowDown: -1 }[event.key];
+      if (event.key === "Home") step = -c.xs.length;
+      if (event.key === "End") step = c.xs.length;
+      if (event.key === "Escape") { hide(); return; }
+      if (!step) return;
+      event.preventDefault();
+      show((at < 0 ? c.xs.length - 1 : at) + step);
+    });
+  }
+
+  /* ----------------------------------------------------------------- blocks */
 
   /** One output block as DOM, the same markup the template gives recorded output. */
   function renderBlock(block, strings) {
@@ -276,43 +500,109 @@
     return box;
   }
 
+  /**
+   * Which blocks lead (shown at once) and which follow (under "the full answer"): every verdict,
+   * then the first chart — or, without one, the first table, else the first text. The template
+   * makes the same split for the recorded answer (templates/partials/lab.html).
+   */
+  function split(blocks) {
+    var lead = [], rest = [];
+    var pick = -1;
+    ["series", "table", "text", "code"].some(function (type) {
+      for (var i = 0; i < blocks.length; i++) {
+        if (blocks[i] && blocks[i].type === type) { pick = i; return true; }
+      }
+      return false;
+    });
+    blocks.forEach(function (b, i) {
+      if (b && b.type === "verdict") lead.push(b);
+    });
+    blocks.forEach(function (b, i) {
+      if (i === pick) lead.push(b);
+      else if (!(b && b.type === "verdict")) rest.push(b);
+    });
+    return { lead: lead, rest: rest };
+  }
+
+  /* -------------------------------------------------------------------- lab */
+
   function initLab(section) {
     var script = section.querySelector("script.lab-data");
     var data;
     try { data = JSON.parse(script.textContent); } catch (e) { return; }
     var strings = data.strings || {};
     var form = section.querySelector(".lab-form");
+    var fieldset = form.querySelector(".lab-fields");
     var status = section.querySelector(".lab-status");
-    var offline = section.querySelector(".lab-offline");
-    var blocksEl = section.querySelector(".lab-blocks");
+    var note = section.querySelector(".lab-static-note");
+    var answerEl = section.querySelector(".lab-answer");
+    var leadEl = section.querySelector(".lab-blocks");
+    var moreEl = section.querySelector(".lab-more-blocks");
+    var moreList = section.querySelector(".lab-more-list");
+    var moreSummary = section.querySelector(".lab-more-summary");
     var source = section.querySelector(".lab-source");
+    var staleEl = section.querySelector(".lab-stale");
     var runButton = section.querySelector(".lab-run");
     var resetButton = section.querySelector(".lab-reset");
     var doneNote = section.querySelector(".lab-done");
+    var picker = Array.prototype.slice.call(section.querySelectorAll(".lab-examples button[data-example]"));
     var article = section.closest("[data-progress-key]");
     var progressKey = (article ? article.dataset.progressKey : location.pathname) + "/" + data.id;
-    var recorded = (data.answer && Array.isArray(data.answer.blocks)) ? data.answer.blocks : [];
+    var examples = Array.isArray(data.examples) ? data.examples : [];
+    var current = data.current || null;
     var busy = false;
+    var mode = PREVIEW ? "live" : data.hosted ? "hosted" : "static";
+    var endpoint = PREVIEW ? "/_aula/labs/" + encodeURIComponent(data.id) : data.endpoint;
+
+    section.dataset.runner = mode === "static" ? "static" : "live";
+    section.dataset.mode = mode;
 
     // Recorded charts: the template leaves an empty canvas for each series block, in order.
-    var canvases = blocksEl.querySelectorAll(".lab-chart-canvas");
-    var seriesBlocks = recorded.filter(function (b) { return b && b.type === "series"; });
-    for (var i = 0; i < canvases.length && i < seriesBlocks.length; i++) {
-      drawChart(canvases[i], seriesBlocks[i], strings);
-    }
+    var canvases = section.querySelectorAll(".lab-answer .lab-chart-canvas");
+    var recorded = (data.answer && Array.isArray(data.answer.blocks)) ? data.answer.blocks : [];
+    var parts = split(recorded);
+    var seriesBlocks = parts.lead.concat(parts.rest).filter(function (b) { return b && b.type === "series"; });
+    for (var i = 0; i < canvases.length && i < seriesBlocks.length; i++) drawChart(canvases[i], seriesBlocks[i], strings);
 
     var syncDone = function () { doneNote.hidden = !loadProgress().labs[progressKey]; };
     syncDone();
-
-    runnerAvailable().then(function (available) {
-      section.dataset.runner = available ? "live" : "static";
-      if (!available) offline.hidden = false;
-    });
 
     function setStatus(text, isError) {
       status.textContent = text || "";
       status.classList.toggle("is-error", Boolean(isError));
     }
+
+    /** Marks the answer as not matching the form (after an edit or a failed run), or clears it. */
+    function setStale(why) {
+      answerEl.classList.toggle("is-stale", Boolean(why));
+      staleEl.hidden = !why;
+      staleEl.textContent = why || "";
+      section.dataset.state = why ? "stale" : section.dataset.state === "stale" ? "recorded" : section.dataset.state;
+    }
+
+    // A read-only form (static mode) stays folded: the answer is what a reader came for.
+    var inputsBox = section.querySelector(".lab-inputs");
+    function setReadOnly(on) {
+      fieldset.disabled = on;
+      if (inputsBox) inputsBox.open = !on;
+      note.hidden = !on;
+      runButton.hidden = on;
+      resetButton.hidden = on;
+    }
+
+    // Conditional fields: `shown_when` in the manifest, as data-when-* on the field's box.
+    var conditional = Array.prototype.slice.call(form.querySelectorAll("[data-when-input]"));
+    function syncConditions() {
+      conditional.forEach(function (box) {
+        var control = form.elements.namedItem(box.dataset.whenInput);
+        if (!control) return;
+        var value = control.type === "checkbox" ? String(control.checked) : control.value;
+        var values = (box.dataset.whenValues || "").split("|");
+        box.hidden = values.indexOf(value) === -1;
+      });
+    }
+    form.addEventListener("change", syncConditions);
+    syncConditions();
 
     function field(name) {
       return form.elements.namedItem(String(name).replace(/^input\./, "").split(/[.[]/)[0]);
@@ -333,7 +623,7 @@
       }
     }
 
-    /** Shows `[{field, message}]` next to their fields; returns false when none has a field. */
+    /** Shows `[{field, message}]` next to their fields (opening "More options" if need be). */
     function showErrors(errors) {
       var first = null;
       var loose = [];
@@ -343,6 +633,10 @@
           if (error && error.message) loose.push(error.message);
           return;
         }
+        var more = control.closest("details");
+        if (more) more.open = true;
+        var box = control.closest("[data-when-input]");
+        if (box) box.hidden = false;
         var message = document.getElementById(control.id + "-error");
         control.setAttribute("aria-invalid", "true");
         var ids = [];
@@ -356,6 +650,7 @@
         if (!first) first = control;
       });
       setStatus([strings.invalid].concat(loose).join(" "), true);
+      setStale(strings.stale);
       if (first) first.focus();
     }
 
@@ -400,15 +695,54 @@
       return { input: input, errors: errors };
     }
 
-    function showBlocks(blocks, live) {
-      blocksEl.textContent = "";
-      blocks.forEach(function (block) {
-        var node = blocksEl.appendChild(renderBlock(block, strings));
-        // Charts are drawn once in the page, when their box has a width.
-        if (block && block.type === "series") drawChart(node.querySelector(".lab-chart-canvas"), block, strings);
+    /** Puts an input object into the form (the way the template writes values). */
+    function setForm(input) {
+      Object.keys(data.kinds || {}).forEach(function (name) {
+        var control = form.elements.namedItem(name);
+        if (!control || !Object.prototype.hasOwnProperty.call(input, name)) return;
+        var value = input[name];
+        if (data.kinds[name] === "checkbox") control.checked = Boolean(value);
+        else if (data.kinds[name] === "json") control.value = JSON.stringify(value, null, 2);
+        else control.value = value === null || value === undefined ? "" : String(value);
       });
-      source.textContent = live ? source.dataset.live : source.dataset.recorded;
+      syncConditions();
     }
+
+    function showBlocks(blocks, live) {
+      var parts = split(blocks);
+      leadEl.textContent = "";
+      moreList.textContent = "";
+      var charts = [];
+      parts.lead.forEach(function (b) { charts.push([leadEl.appendChild(renderBlock(b, strings)), b]); });
+      parts.rest.forEach(function (b) { charts.push([moreList.appendChild(renderBlock(b, strings)), b]); });
+      moreEl.hidden = parts.rest.length === 0;
+      moreSummary.textContent = fill(strings.more_output, { count: parts.rest.length });
+      // Charts are drawn once in the page, when their box has a width (a closed <details> has
+      // none: those are drawn when it opens).
+      charts.forEach(function (pair) {
+        if (!(pair[1] && pair[1].type === "series")) return;
+        var canvas = pair[0].querySelector(".lab-chart-canvas");
+        if (canvas.clientWidth > 0) drawChart(canvas, pair[1], strings);
+        else pending.push([canvas, pair[1]]);
+      });
+      source.textContent = live ? strings.live : strings.recorded;
+      section.dataset.state = live ? "live" : "recorded";
+      setStale(null);
+    }
+    var pending = [];
+    moreEl.addEventListener("toggle", function () {
+      if (!moreEl.open) return;
+      var todo = pending;
+      pending = [];
+      todo.forEach(function (pair) { if (pair[0].isConnected) drawChart(pair[0], pair[1], strings); });
+    });
+    // The recorded answer's charts under a closed "full answer" were skipped above: queue them.
+    Array.prototype.forEach.call(moreEl.querySelectorAll(".lab-chart-canvas"), function (canvas, k) {
+      if (!canvas.firstChild) {
+        var block = parts.rest.filter(function (b) { return b && b.type === "series"; })[k];
+        if (block) pending.push([canvas, block]);
+      }
+    });
 
     function reason(body, response) {
       if (body && typeof body.error === "string") return body.error;
@@ -416,60 +750,104 @@
       return response.status + " " + response.statusText;
     }
 
-    function run() {
-      if (busy) return;
-      clearErrors();
-      var collected = collect();
-      if (collected.errors.length) {
-        showErrors(collected.errors);
-        return;
+    function pickExample(name) {
+      current = name;
+      picker.forEach(function (b) { b.setAttribute("aria-pressed", String(b.dataset.example === name)); });
+    }
+
+    /** The hosted runner cannot answer: back to the recorded examples, with a note. */
+    function fallBack(why) {
+      mode = "static";
+      section.dataset.runner = "static";
+      section.dataset.mode = "static";
+      setReadOnly(true);
+      note.textContent = why;
+      setStatus("");
+      var example = examples.filter(function (e) { return e.name === current; })[0] || examples[0];
+      if (example && example.answer) {
+        pickExample(example.name);
+        setForm(example.input || {});
+        showBlocks(example.answer.blocks || [], false);
       }
+    }
+
+    function run(input) {
+      if (busy) return;
       busy = true;
       runButton.setAttribute("aria-busy", "true");
       setStatus(strings.running);
-      runnerAvailable().then(function (available) {
-        if (!available) {
-          offline.hidden = false;
-          setStatus(strings.offline_short, true);
-          return null;
-        }
-        return window.fetch(data.endpoint, {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Accept: "application/json" },
-          body: JSON.stringify({ lang: data.lang, input: collected.input })
-        }).then(function (response) {
-          return response.json().catch(function () { return null; }).then(function (body) {
-            if (response.ok && body && Array.isArray(body.blocks)) {
-              showBlocks(body.blocks, true);
-              setStatus(strings.done);
-              var progress = loadProgress();
-              progress.labs[progressKey] = true;
-              saveProgress(progress);
-              syncDone();
-              return;
-            }
-            if (response.status === 422 && body && Array.isArray(body.errors)) return showErrors(body.errors);
-            if (body && body.error && body.error.field) return showErrors([body.error]);
-            if (response.status === 429) return setStatus(strings.busy, true);
-            if (response.status === 504 || response.status === 408) return setStatus(strings.timeout, true);
-            setStatus(fill(strings.failed, { reason: reason(body, response) }), true);
-          });
+      window.fetch(endpoint, {
+        method: "POST",
+        mode: mode === "hosted" ? "cors" : "same-origin",
+        headers: { "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({ lang: data.lang, input: input })
+      }).then(function (response) {
+        return response.json().catch(function () { return null; }).then(function (body) {
+          if (response.ok && body && Array.isArray(body.blocks)) {
+            showBlocks(body.blocks, true);
+            setStatus(strings.done);
+            var progress = loadProgress();
+            progress.labs[progressKey] = true;
+            saveProgress(progress);
+            syncDone();
+            return;
+          }
+          if (response.status === 422 && body && Array.isArray(body.errors)) return showErrors(body.errors);
+          if (body && body.error && body.error.field) return showErrors([body.error]);
+          setStale(strings.stale);
+          if (response.status === 429) {
+            if (mode === "hosted") return fallBack(strings.hosted_busy);
+            return setStatus(strings.busy, true);
+          }
+          if (response.status === 504 || response.status === 408) return setStatus(strings.timeout, true);
+          setStatus(fill(strings.failed, { reason: reason(body, response) }), true);
         });
-      }).catch(function (error) {
-        setStatus(fill(strings.failed, { reason: error && error.message ? error.message : String(error) }), true);
+      }, function () {
+        // The browser's own text ("Failed to fetch") says nothing useful: say what happened.
+        setStale(strings.stale);
+        if (mode === "hosted") return fallBack(strings.hosted_unreachable);
+        setStatus(strings.unreachable, true);
       }).then(function () {
         busy = false;
         runButton.removeAttribute("aria-busy");
       });
     }
 
+    picker.forEach(function (button) {
+      button.addEventListener("click", function () {
+        var example = examples.filter(function (e) { return e.name === button.dataset.example; })[0];
+        if (!example) return;
+        clearErrors();
+        setStatus("");
+        pickExample(example.name);
+        setForm(example.input || {});
+        if (mode === "live") run(example.input || {});
+        else if (example.answer) showBlocks(example.answer.blocks || [], false);
+      });
+    });
+
+    setReadOnly(mode === "static");
+    section.dataset.state = "recorded";
+
+    form.addEventListener("input", function () {
+      if (mode !== "static") setStale(strings.edited);
+    });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      run();
+      if (mode === "static") return;
+      clearErrors();
+      var collected = collect();
+      if (collected.errors.length) {
+        showErrors(collected.errors);
+        return;
+      }
+      run(collected.input);
     });
     resetButton.addEventListener("click", function () {
-      form.reset();
       clearErrors();
+      form.reset();
+      syncConditions();
+      pickExample(data.current);
       showBlocks(recorded, false);
       setStatus("");
     });

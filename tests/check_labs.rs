@@ -49,3 +49,27 @@ fn the_bundled_course_checks_clean() {
     assert!(output.status.success(), "{text}{}", common::stderr(&output));
     assert!(!text.contains("error:"), "{text}");
 }
+
+#[test]
+fn a_shown_when_that_names_no_input_or_value_is_an_error_at_its_line() {
+    let site = Site::fixture("check-labs");
+    let manifest = site.source("labs/manifests/rate-limit.toml");
+    let bad = manifest.replacen(
+        "name = \"timestamps\"\ntype = \"textarea\"\n",
+        "name = \"timestamps\"\ntype = \"textarea\"\nshown_when = { preset = \"bursty\" }\n",
+        1,
+    );
+    assert_ne!(bad, manifest, "the fixture's timestamps input moved");
+    site.write("labs/manifests/rate-limit.toml", &bad);
+    let output = site.check(&[]);
+    let text = stdout(&output) + &common::stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("labs/manifests/rate-limit.toml:25:14: error: input `timestamps`: shown_when: `preset` has no value bursty"),
+        "{text}"
+    );
+    assert!(
+        text.contains("use one of: boundary-burst, steady, coordinated, custom"),
+        "{text}"
+    );
+}

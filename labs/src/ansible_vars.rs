@@ -28,7 +28,7 @@ mod yaml;
 
 use std::collections::BTreeMap;
 
-use crate::protocol::{Block, Fields, InputError, Lang, Request};
+use crate::protocol::{Block, ChartView, Fields, InputError, Lang, Request, Series, Style};
 
 use self::condition::Decision;
 use self::ini::Inventory;
@@ -125,6 +125,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
         Some(decision) => when_blocks(decision, &when, allow_broken, &rendered, &host, lang),
     };
     blocks.push(variables_table(&resolved, &layers, &host, lang));
+    blocks.extend(precedence_ladder(&resolved, &layers, lang));
     blocks.push(Block::Text {
         text: group_order_text(&host, &groups, lang),
     });
@@ -647,6 +648,55 @@ fn compare_fix(lang: Lang) -> &'static str {
         "Make the result a boolean: compare (== 'yes', | length > 0), test (is defined), or convert with | bool.",
         "Hagan que el resultado sea booleano: comparen (== 'yes', | length > 0), prueben (is defined) o conviertan con | bool.",
     )
+}
+
+/// The lesson in one picture: for the most contested variable, every source that sets it as a
+/// step of the precedence ladder (higher wins), the winning step drawn strong.
+fn precedence_ladder(
+    resolved: &BTreeMap<String, Resolution>,
+    layers: &[Layer],
+    lang: Lang,
+) -> Option<Block> {
+    let (name, resolution) = resolved
+        .iter()
+        .filter(|(_, r)| r.candidates.len() > 1)
+        .max_by_key(|(name, r)| (r.candidates.len(), std::cmp::Reverse((*name).clone())))?;
+    let last = resolution.candidates.len() - 1;
+    let series = resolution
+        .candidates
+        .iter()
+        .enumerate()
+        .map(|(step, (layer, value))| {
+            let label = format!("{}: {}", layers[*layer].source.label(lang), value.to_json());
+            let point = vec![((step + 1) as f64, (*layer + 1) as f64)];
+            if step == last {
+                Series::new(format!("{label} ({})", lang.pick("wins", "gana")), point)
+                    .styled(Style::Strong)
+            } else {
+                Series::new(label, point).styled(Style::Muted)
+            }
+        })
+        .collect();
+    Some(Block::Series {
+        title: format!(
+            "{} `{name}`: {}",
+            lang.pick("Who sets", "Quién define"),
+            lang.pick(
+                "each source that defines it, by precedence (the highest wins)",
+                "cada fuente que la define, por precedencia (gana la más alta)"
+            )
+        ),
+        x_label: lang
+            .pick(
+                "sources that define it, weakest to strongest",
+                "fuentes que la definen, de la más débil a la más fuerte",
+            )
+            .into(),
+        y_label: lang.pick("precedence level", "nivel de precedencia").into(),
+        kind: "bar".into(),
+        series,
+        view: ChartView::default(),
+    })
 }
 
 fn variables_table(

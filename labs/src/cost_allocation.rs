@@ -20,7 +20,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::protocol::{Block, Fields, InputError, Lang, Request, Series};
+use crate::protocol::{Block, ChartView, Fields, InputError, Lang, Request, Series};
 
 /// Team value that marks a cost as shared by everyone (compared case-insensitively).
 const SHARED: &str = "shared";
@@ -986,9 +986,11 @@ fn report(
     let series = teams
         .iter()
         .enumerate()
-        .map(|(i, (team, direct, share))| Series {
-            name: (*team).clone(),
-            points: vec![(i as f64, (direct + share) as f64 / 100.0)],
+        .map(|(i, (team, direct, share))| {
+            Series::new(
+                (*team).clone(),
+                vec![(i as f64, (direct + share) as f64 / 100.0)],
+            )
         })
         .collect();
 
@@ -1021,6 +1023,7 @@ fn report(
             y_label: currency.to_string(),
             kind: "bar".into(),
             series,
+            view: ChartView::default(),
         },
     ]
 }

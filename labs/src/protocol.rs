@@ -71,7 +71,8 @@ pub enum Block {
         columns: Vec<String>,
         rows: Vec<Vec<String>>,
     },
-    /// Data for a chart drawn by the page: named series of `(x, y)` points.
+    /// Data for a chart drawn by the page: named series of `(x, y)` points, and how to look at
+    /// them (`view`: the focus ranges, the scale and the annotations; all optional).
     Series {
         title: String,
         x_label: String,
@@ -79,6 +80,8 @@ pub enum Block {
         /// `"line"` or `"bar"`.
         kind: String,
         series: Vec<Series>,
+        #[serde(flatten)]
+        view: ChartView,
     },
     /// A short conclusion with a status: `"pass"`, `"fail"`, `"warn"` or `"info"`.
     Verdict {
@@ -95,6 +98,95 @@ pub enum Block {
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
+    /// How this series stands out (or steps back) from the others; the page picks a colour and
+    /// a dash pattern per series either way.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<Style>,
+}
+
+impl Series {
+    pub fn new(name: impl Into<String>, points: Vec<(f64, f64)>) -> Self {
+        Self {
+            name: name.into(),
+            points,
+            style: None,
+        }
+    }
+
+    pub fn styled(mut self, style: Style) -> Self {
+        self.style = Some(style);
+        self
+    }
+}
+
+/// A series' emphasis: `strong` (the one the lesson is about: thicker), `muted` (context, such
+/// as the requests sent: grey and thin), `dashed` or `dotted` (a reference line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Style {
+    Strong,
+    Muted,
+    Dashed,
+    Dotted,
+}
+
+/// How to look at a chart. Everything is optional and left out of the JSON when unset, so a
+/// chart without a view is drawn from its data alone.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChartView {
+    /// The part of the x axis to show, `[min, max]`; points outside are cut off.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_range: Option<[f64; 2]>,
+    /// The part of the y axis to show, `[min, max]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub y_range: Option<[f64; 2]>,
+    /// The y axis' scale: linear (the default) or logarithmic, for values of different
+    /// magnitudes. On a log scale values ≤ 0 sit on the bottom edge.
+    #[serde(skip_serializing_if = "Scale::is_linear")]
+    pub scale: Scale,
+    /// Markers and shaded bands with a short label, such as the window edge at 60 s.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub annotations: Vec<Annotation>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scale {
+    #[default]
+    Linear,
+    Log,
+}
+
+impl Scale {
+    pub fn is_linear(&self) -> bool {
+        *self == Scale::Linear
+    }
+}
+
+/// Which axis an annotation's position is measured on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Axis {
+    X,
+    Y,
+}
+
+/// A mark on a chart: a line across the plot at one value (`marker`, e.g. x = 60 s, the window
+/// edge; or y = 100, the limit), or a shaded band between two values (`band`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Annotation {
+    Marker {
+        axis: Axis,
+        at: f64,
+        label: String,
+    },
+    Band {
+        axis: Axis,
+        from: f64,
+        to: f64,
+        label: String,
+    },
 }
 
 /// Why a lab refuses its input: the field (a dotted path such as `input.limit`) and a message
@@ -278,6 +370,58 @@ impl<'a> Fields<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_chart_view_is_left_out_when_unset_and_written_flat_when_set() {
+        let plain = Block::Series {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            kind: "line".into(),
+            series: vec![Series::new("a", vec![(0.0, 1.0)])],
+            view: ChartView::default(),
+        };
+        assert_eq!(
+            serde_json::to_value(&plain).unwrap(),
+            serde_json::json!({"type": "series", "title": "t", "x_label": "x", "y_label": "y",
+                "kind": "line", "series": [{"name": "a", "points": [[0.0, 1.0]]}]})
+        );
+        let focused = Block::Series {
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            kind: "line".into(),
+            series: vec![Series::new("a", vec![(0.0, 1.0)]).styled(Style::Strong)],
+            view: ChartView {
+                x_range: Some([59.0, 61.0]),
+                y_range: None,
+                scale: Scale::Log,
+                annotations: vec![
+                    Annotation::Marker {
+                        axis: Axis::X,
+                        at: 60.0,
+                        label: "edge".into(),
+                    },
+                    Annotation::Band {
+                        axis: Axis::X,
+                        from: 59.8,
+                        to: 60.2,
+                        label: "0.4 s".into(),
+                    },
+                ],
+            },
+        };
+        let value = serde_json::to_value(&focused).unwrap();
+        assert_eq!(value["x_range"], serde_json::json!([59.0, 61.0]));
+        assert_eq!(value["scale"], "log");
+        assert!(value.get("y_range").is_none());
+        assert_eq!(value["series"][0]["style"], "strong");
+        assert_eq!(
+            value["annotations"][0],
+            serde_json::json!({"kind": "marker", "axis": "x", "at": 60.0, "label": "edge"})
+        );
+        assert_eq!(value["annotations"][1]["kind"], "band");
+    }
 
     #[test]
     fn numbers_use_the_languages_separators() {

@@ -38,7 +38,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::protocol::{Block, Fields, InputError, Lang, Request, Series};
+use crate::protocol::{
+    Annotation, Axis, Block, ChartView, Fields, InputError, Lang, Request, Scale, Series, Style,
+};
 
 /// The most timestamps the `custom` preset accepts.
 const MAX_TIMESTAMPS: usize = 5000;
@@ -577,6 +579,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
     }
     blocks.push(chart(
         &scenario,
+        limit,
         &shared,
         find(&per_agent, Algorithm::SlidingLog),
         lang,
@@ -769,31 +772,58 @@ fn chart_points(all: &[i64], accepted: &[i64]) -> Vec<(f64, f64)> {
     points
 }
 
+/// The cumulative chart, with a view that shows the lesson: a burst gets the x axis to itself
+/// (with the window edge and the limit marked), a fleet's thousands of requests get a log scale
+/// so the limits near 100 stay visible, and the algorithm that lets the most through in one
+/// window is drawn strong while the requests sent step back.
 fn chart(
     scenario: &Scenario,
+    limit: Limit,
     shared: &[Outcome],
     per_agent_log: Option<&Outcome>,
     lang: Lang,
 ) -> Block {
     let all: Vec<i64> = scenario.hits.iter().map(|hit| hit.at_ms).collect();
-    let mut series = vec![Series {
-        name: lang
-            .pick("Requests sent", "Solicitudes enviadas")
-            .to_string(),
-        points: chart_points(&all, &all),
-    }];
+    let mut series = vec![
+        Series::new(
+            lang.pick("Requests sent", "Solicitudes enviadas"),
+            chart_points(&all, &all),
+        )
+        .styled(Style::Muted),
+    ];
+    // The one that lets the most through in a single window, if that is more than the limit.
+    let worst = shared
+        .iter()
+        .chain(per_agent_log)
+        .map(|o| o.worst)
+        .max()
+        .filter(|&w| w as u64 > limit.limit);
+    let mut strong_given = false;
+    let mut strong = |o: &Outcome| {
+        let is = !strong_given && Some(o.worst) == worst;
+        strong_given |= is;
+        is
+    };
     for outcome in shared {
-        series.push(Series {
-            name: outcome.algorithm.name(lang).to_string(),
-            points: chart_points(&all, &outcome.accepted_times),
+        let line = Series::new(
+            outcome.algorithm.name(lang),
+            chart_points(&all, &outcome.accepted_times),
+        );
+        series.push(if strong(outcome) {
+            line.styled(Style::Strong)
+        } else {
+            line
         });
     }
     if let Some(outcome) = per_agent_log {
-        series.push(Series {
-            name: lang
-                .pick("Sliding log, per agent", "Registro deslizante, por agente")
-                .to_string(),
-            points: chart_points(&all, &outcome.accepted_times),
+        let line = Series::new(
+            lang.pick("Sliding log, per agent", "Registro deslizante, por agente"),
+            chart_points(&all, &outcome.accepted_times),
+        );
+        series.push(if strong(outcome) {
+            line.styled(Style::Strong)
+        } else {
+            line
         });
     }
     Block::Series {
@@ -809,7 +839,68 @@ fn chart(
             .to_string(),
         kind: "line".to_string(),
         series,
+        view: chart_view(&all, limit, scenario.preset == "coordinated", lang),
     }
+}
+
+/// Where the chart looks: see [`chart`].
+fn chart_view(all: &[i64], limit: Limit, fleet: bool, lang: Lang) -> ChartView {
+    let mut view = ChartView::default();
+    let (Some(&first), Some(&last)) = (all.first(), all.last()) else {
+        return view;
+    };
+    let window = limit.window_ms;
+    let span = last - first;
+    let (from, to) = if span < window / 4 {
+        // A burst: show it with room around it, and say how short it is.
+        let pad = (span.max(200) * 3 / 2).min(window / 2).max(1);
+        view.x_range = Some([(first - pad) as f64 / 1000.0, (last + pad) as f64 / 1000.0]);
+        if span > 0 {
+            view.annotations.push(Annotation::Band {
+                axis: Axis::X,
+                from: first as f64 / 1000.0,
+                to: last as f64 / 1000.0,
+                label: format!("{} s", seconds(lang, span)),
+            });
+        }
+        view.annotations.push(Annotation::Marker {
+            axis: Axis::Y,
+            at: limit.limit as f64,
+            label: format!(
+                "{}: {}",
+                lang.pick("limit", "límite"),
+                per_window(lang, limit.limit, window)
+            ),
+        });
+        (first - pad, last + pad)
+    } else {
+        (0, last)
+    };
+    // The window edges (clock-aligned) the view shows, when there are few enough to read.
+    let edges: Vec<i64> = (1..)
+        .map(|k| k * window)
+        .take_while(|&edge| edge <= to)
+        .filter(|&edge| edge >= from)
+        .take(5)
+        .collect();
+    if edges.len() <= 4 {
+        for edge in edges {
+            view.annotations.push(Annotation::Marker {
+                axis: Axis::X,
+                at: edge as f64 / 1000.0,
+                label: format!(
+                    "{} {} s",
+                    lang.pick("window edge", "borde de ventana"),
+                    seconds(lang, edge)
+                ),
+            });
+        }
+    }
+    if fleet {
+        view.scale = Scale::Log;
+        view.y_range = Some([1.0, (all.len() as f64 * 2.0).max(10.0)]);
+    }
+    view
 }
 
 fn verdict(

@@ -19,7 +19,9 @@
 
 use tiktoken_rs::CoreBPE;
 
-use crate::protocol::{Block, Fields, InputError, Lang, Request, Series};
+use crate::protocol::{
+    Annotation, Axis, Block, ChartView, Fields, InputError, Lang, Request, Series, Style,
+};
 
 /// Azure OpenAI's default ratio between the two quotas: 6 RPM per 1,000 TPM.
 const RPM_PER_1000_TPM: f64 = 6.0;
@@ -419,15 +421,26 @@ fn chart(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
         y_label: lang.pick("% of quota", "% de la cuota").to_string(),
         kind: "bar".to_string(),
         series: vec![
-            Series {
-                name: lang.pick("Demand", "Demanda").to_string(),
-                points: vec![(1.0, round(tokens_pct)), (2.0, round(requests_pct))],
-            },
-            Series {
-                name: lang.pick("Quota", "Cuota").to_string(),
-                points: vec![(1.0, 100.0), (2.0, 100.0)],
-            },
+            Series::new(
+                lang.pick("Demand", "Demanda"),
+                vec![(1.0, round(tokens_pct)), (2.0, round(requests_pct))],
+            )
+            .styled(Style::Strong),
+            Series::new(
+                lang.pick("Quota", "Cuota"),
+                vec![(1.0, 100.0), (2.0, 100.0)],
+            )
+            .styled(Style::Muted),
         ],
+        // The lesson is which quota binds first: the bar that crosses the 100 % line.
+        view: ChartView {
+            annotations: vec![Annotation::Marker {
+                axis: Axis::Y,
+                at: 100.0,
+                label: lang.pick("quota: 100 %", "cuota: 100 %").to_string(),
+            }],
+            ..ChartView::default()
+        },
     }
 }
 

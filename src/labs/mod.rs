@@ -8,6 +8,7 @@
 //! a ```` ```lab id ```` fence's TOML body into a full input. Running a binary is [`runner`]'s job, behind [`sandbox`]'s walls.
 //! This module does not know about HTTP or templates.
 
+pub(crate) mod blocks;
 pub(crate) mod runner;
 pub(crate) mod sandbox;
 
@@ -59,6 +60,12 @@ struct RawInput {
     options: Vec<SelectOption>,
     required: Option<bool>,
     max_length: Option<usize>,
+    /// `{ preset = "custom" }`: show the field only while that input has that value (or one of
+    /// a list of values).
+    shown_when: Option<toml::Spanned<toml::Table>>,
+    /// Goes under the form's "More options" disclosure.
+    #[serde(default)]
+    advanced: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +112,19 @@ pub(crate) struct Input {
     pub(crate) options: Vec<SelectOption>,
     pub(crate) required: bool,
     pub(crate) max_length: usize,
+    /// Shown only while another input has one of these values (see [`ShownWhen`]).
+    pub(crate) shown_when: Option<ShownWhen>,
+    /// Listed under the form's "More options" disclosure rather than with the inputs that matter.
+    pub(crate) advanced: bool,
+}
+
+/// A field that only applies to some values of another field: `shown_when = { preset = "custom" }`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub(crate) struct ShownWhen {
+    /// The controlling input (a select or a checkbox, declared in the same manifest).
+    pub(crate) input: String,
+    /// Its values (option values, or "true"/"false" for a checkbox) that show the field.
+    pub(crate) values: Vec<String>,
 }
 
 /// A named example: an input (defaults merged with the example's values) with a recorded answer.
@@ -230,11 +250,27 @@ impl Registry {
         if let Some(answer) = self.cache.get(&key) {
             return runner::Outcome::Answer(answer);
         }
-        let outcome = runner::run(&lab.binary, &request, lab.limits);
+        let outcome = checked(&lab.id, runner::run(&lab.binary, &request, lab.limits));
         if let runner::Outcome::Answer(answer) = &outcome {
             self.cache.put(&key, answer);
         }
         outcome
+    }
+}
+
+/// An answer whose blocks break the protocol (a chart's view, see [`blocks`]) becomes a failure
+/// that names the lab and the field, so the page never draws it.
+pub(crate) fn checked(lab: &str, outcome: runner::Outcome) -> runner::Outcome {
+    match outcome {
+        runner::Outcome::Answer(answer) => {
+            let problems = blocks::problems(lab, &answer);
+            if problems.is_empty() {
+                runner::Outcome::Answer(answer)
+            } else {
+                runner::Outcome::Failed(problems.join("; "))
+            }
+        }
+        other => other,
     }
 }
 
@@ -346,7 +382,24 @@ fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<D
         );
     }
     let mut inputs = Vec::new();
-    for raw_input in raw.inputs {
+    let conditions: Vec<_> = raw
+        .inputs
+        .iter()
+        .map(|i| {
+            i.shown_when
+                .as_ref()
+                .map(|when| shown_when(&raw.inputs, &i.name, when, &text, shown))
+        })
+        .collect();
+    for (raw_input, condition) in raw.inputs.into_iter().zip(conditions) {
+        let shown_when = match condition {
+            None => None,
+            Some(Ok(when)) => Some(when),
+            Some(Err(problem)) => {
+                problems.push(problem);
+                None
+            }
+        };
         let default = raw_input
             .default
             .map(toml_to_json)
@@ -384,6 +437,8 @@ fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<D
             options: raw_input.options,
             required: raw_input.required.unwrap_or(true),
             max_length: raw_input.max_length.unwrap_or(10_000),
+            shown_when,
+            advanced: raw_input.advanced,
         });
     }
     let limits = runner::Limits {
@@ -435,6 +490,85 @@ fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<D
         Ok(lab)
     } else {
         Err(problems)
+    }
+}
+
+/// Checks one input's `shown_when` against the manifest's other inputs: one key naming a select
+/// or a checkbox declared in the manifest (not the input itself), and values it can take.
+fn shown_when(
+    inputs: &[RawInput],
+    name: &str,
+    when: &toml::Spanned<toml::Table>,
+    text: &str,
+    shown: &Path,
+) -> Result<ShownWhen, Diagnostic> {
+    let fail = |message: String, hint: &str| {
+        Diagnostic::error(shown, format!("input `{name}`: shown_when: {message}"))
+            .at_offset(text, when.span().start)
+            .hint(hint.to_string())
+            .group("labs")
+    };
+    let table = when.get_ref();
+    let mut entries = table.iter();
+    let (Some((other, wanted)), None) = (entries.next(), entries.next()) else {
+        return Err(fail(
+            format!(
+                "expected one input and its value(s), found {} entries",
+                table.len()
+            ),
+            "write e.g. shown_when = { preset = \"custom\" }",
+        ));
+    };
+    let Some(control) = inputs.iter().find(|i| i.name == *other && i.name != name) else {
+        let names: Vec<&str> = inputs
+            .iter()
+            .map(|i| i.name.as_str())
+            .filter(|n| *n != name)
+            .collect();
+        return Err(fail(
+            format!("no other input is named `{other}`"),
+            &format!("name one of: {}", names.join(", ")),
+        ));
+    };
+    let values: Vec<String> = match wanted {
+        toml::Value::Array(list) => list.iter().map(value_text).collect(),
+        one => vec![value_text(one)],
+    };
+    let allowed: Vec<String> = match control.kind {
+        InputKind::Select => control.options.iter().map(|o| o.value.clone()).collect(),
+        InputKind::Checkbox => vec!["true".into(), "false".into()],
+        _ => {
+            return Err(fail(
+                format!(
+                    "`{other}` is a free-form input; only a select or a checkbox can show or hide another"
+                ),
+                "make the controlling input a select or a checkbox",
+            ));
+        }
+    };
+    if values.is_empty() {
+        return Err(fail(
+            format!("no value of `{other}` is given"),
+            "list at least one value",
+        ));
+    }
+    if let Some(bad) = values.iter().find(|v| !allowed.contains(v)) {
+        return Err(fail(
+            format!("`{other}` has no value {bad}"),
+            &format!("use one of: {}", allowed.join(", ")),
+        ));
+    }
+    Ok(ShownWhen {
+        input: other.clone(),
+        values,
+    })
+}
+
+/// A TOML scalar as the form would write it: strings bare, booleans and numbers as text.
+fn value_text(value: &toml::Value) -> String {
+    match value {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
@@ -758,5 +892,91 @@ input = { limit = 90, mode = "b" }
             resolve_fence(&registry(), "demo", "example = \"small\"").unwrap_err();
         assert_eq!(message, "lab `demo` has no example `small`");
         assert_eq!(offset, 11);
+    }
+
+    /// Reads a manifest of two selects and a textarea, with `when` as the textarea's shown_when.
+    fn manifest_with(when: &str) -> Result<Lab, Vec<Diagnostic>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("demo.toml");
+        std::fs::write(
+            &path,
+            format!(
+                r#"id = "demo"
+title = "t"
+description = "d"
+[[inputs]]
+name = "preset"
+type = "select"
+label = "l"
+default = "steady"
+options = [{{ value = "steady", label = "a" }}, {{ value = "custom", label = "b" }}]
+[[inputs]]
+name = "limit"
+type = "number"
+label = "l"
+advanced = true
+[[inputs]]
+name = "timestamps"
+type = "textarea"
+label = "l"
+required = false
+shown_when = {when}
+"#
+            ),
+        )
+        .unwrap();
+        read_manifest(
+            &path,
+            Path::new("labs/manifests/demo.toml"),
+            Path::new("/bin"),
+        )
+    }
+
+    #[test]
+    fn shown_when_names_a_select_and_its_values() {
+        let lab = manifest_with(r#"{ preset = "custom" }"#).unwrap();
+        assert_eq!(
+            lab.inputs[2].shown_when,
+            Some(ShownWhen {
+                input: "preset".into(),
+                values: vec!["custom".into()]
+            })
+        );
+        assert!(lab.inputs[1].advanced && !lab.inputs[0].advanced);
+        let lab = manifest_with(r#"{ preset = ["custom", "steady"] }"#).unwrap();
+        assert_eq!(lab.inputs[2].shown_when.as_ref().unwrap().values.len(), 2);
+    }
+
+    #[test]
+    fn a_bad_shown_when_is_an_error_at_its_line() {
+        for (when, says) in [
+            (r#"{ mode = "custom" }"#, "no other input is named `mode`"),
+            (r#"{ preset = "burst" }"#, "`preset` has no value burst"),
+            (r#"{ limit = 5 }"#, "`limit` is a free-form input"),
+            (
+                r#"{ timestamps = "x" }"#,
+                "no other input is named `timestamps`",
+            ),
+            (
+                r#"{ preset = "custom", limit = 1 }"#,
+                "expected one input and its value(s)",
+            ),
+            (r#"{ preset = [] }"#, "no value of `preset` is given"),
+        ] {
+            let errors = manifest_with(when).unwrap_err();
+            assert_eq!(errors.len(), 1, "{when}: {errors:?}");
+            let error = &errors[0];
+            assert!(
+                error
+                    .message
+                    .starts_with("input `timestamps`: shown_when: "),
+                "{}",
+                error.message
+            );
+            assert!(error.message.contains(says), "{when}: {}", error.message);
+            assert_eq!(error.path, Path::new("labs/manifests/demo.toml"));
+            assert_eq!((error.line, error.column), (20, 14), "{when}");
+            assert!(error.hint.is_some());
+        }
     }
 }

@@ -38,13 +38,11 @@ function pathOf(page) {
 
 async function labState(page) {
   return page.$eval(LAB, (lab) => ({
-    text: lab.querySelector('.lab-blocks').innerText,
-    tables: lab.querySelectorAll('.lab-blocks table').length,
-    svg: (lab.querySelector('.lab-blocks .lab-chart-canvas svg, .lab-blocks figure svg') || {}).outerHTML || null,
-    svgText: (lab.querySelector('.lab-blocks .lab-chart-canvas svg, .lab-blocks figure svg') || {}).textContent || '',
-    source: lab.querySelector('.lab-source').textContent.trim(),
-    recordedLabel: lab.querySelector('.lab-source').dataset.recorded,
-    liveLabel: lab.querySelector('.lab-source').dataset.live,
+    text: lab.querySelector('.lab-answer').textContent,
+    tables: lab.querySelectorAll('.lab-answer table').length,
+    svg: (lab.querySelector('.lab-blocks .lab-chart-canvas svg') || {}).outerHTML || null,
+    svgText: (lab.querySelector('.lab-blocks .lab-chart-canvas svg') || {}).textContent || '',
+    state: lab.dataset.state,
   }));
 }
 
@@ -77,7 +75,7 @@ async function againstServe(base) {
     await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.runner, LAB);
     const runner = await lab.getAttribute('data-runner');
     assert(runner === 'live', `the lab says its runner is "${runner}" under aula serve`);
-    assert(await lab.locator('.lab-offline').isHidden(), 'the "run it locally" hint shows under aula serve');
+    assert(await lab.locator('.lab-static-note').isHidden(), 'the "recorded answers" note shows under aula serve');
     const before = await labState(page);
     assert(before.svg, 'no recorded chart (svg) before running');
     await lab.locator('input[name="limit"]').fill('7');
@@ -86,12 +84,9 @@ async function againstServe(base) {
       lab.locator('.lab-run').click(),
     ]);
     assert(response.status() === 200, `POST ${new URL(response.url()).pathname} answered ${response.status()}`);
-    await page.waitForFunction((sel) => {
-      const s = document.querySelector(sel + ' .lab-source');
-      return s && s.textContent.trim() === s.dataset.live;
-    }, LAB);
+    await page.waitForFunction((sel) => document.querySelector(sel).dataset.state === 'live', LAB);
     const after = await labState(page);
-    await screenshot(page, 'e2e-04-lab-run', lab.locator('.lab-output'));
+    await screenshot(page, 'e2e-04-lab-run', lab.locator('.lab-answer'));
     assert(after.text !== before.text, 'the output did not change');
     assert(/solicitudes/.test(after.text), `no Spanish in the new output: ${after.text.slice(0, 120)}`);
     assert(/\b7 solicitudes\b/.test(after.text), `the new output does not mention the limit of 7 solicitudes: ${after.text.slice(0, 160)}`);
@@ -100,6 +95,25 @@ async function againstServe(base) {
     assert(after.svg && after.svg !== before.svg, after.svg ? 'the chart did not change' : 'no chart (svg) after running');
     assert(/tiempo|solicitudes/i.test(after.svgText), `the chart's axes are not in Spanish: ${after.svgText.slice(0, 120)}`);
     assert(await lab.locator('.lab-done').isVisible(), 'the lab is not marked completed after a run');
+  });
+
+  await check('e2e serve: with the server unreachable, Run says so in Spanish and marks the answer stale', async () => {
+    await page.goto(base + ARTICLE);
+    const lab = page.locator(LAB).first();
+    await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.runner === 'live', LAB);
+    // What a stopped preview server looks like to the page: the connection fails.
+    await page.route('**/_aula/labs/**', (route) => route.abort('connectionrefused'));
+    await lab.locator('input[name="limit"]').fill('9');
+    assert(await lab.locator('.lab-stale').isVisible(), 'editing the form does not mark the answer as out of date');
+    await lab.locator('.lab-run').click();
+    const status = lab.locator('.lab-status');
+    await page.waitForFunction((sel) => document.querySelector(sel + ' .lab-status').textContent.trim() !== '' && !/Ejecutando/.test(document.querySelector(sel + ' .lab-status').textContent), LAB);
+    const said = (await status.textContent()).trim();
+    assert(/No se pudo conectar con el servidor de vista previa/.test(said), `the status says: ${said}`);
+    assert(!/Failed to fetch/i.test(said), 'the browser\'s raw text leaks into the status');
+    assert(await lab.locator('.lab-answer.is-stale').count() === 1, 'the old answer is not marked stale');
+    await screenshot(page, 'e2e-04b-lab-unreachable', lab.locator('.lab-answer'));
+    await page.unroute('**/_aula/labs/**');
   });
 
   await check('e2e serve: "mark as read" shows as progress on the Spanish home', async () => {
@@ -179,28 +193,29 @@ async function againstStatic() {
   const server = await serveStatic(site);
   const { context, page, problems } = await reader();
   try {
-    await check('e2e static: the lab shows its recorded output and the "run it locally" hint', async () => {
+    await check('e2e static: the lab shows its recorded answer, read-only, with a note linking how to run it locally', async () => {
       await page.goto(server.url + ARTICLE);
       const lab = page.locator(LAB).first();
       await page.waitForFunction((sel) => document.querySelector(sel)?.dataset.runner, LAB);
       const runner = await lab.getAttribute('data-runner');
       assert(runner === 'static', `the lab says its runner is "${runner}" on a static host`);
-      const hint = lab.locator('.lab-offline');
-      assert(await hint.isVisible(), 'the .lab-offline hint is not visible');
-      assert(/aula serve/.test(await hint.textContent()), 'the hint does not say how to run it (aula serve)');
+      const note = lab.locator('.lab-static-note');
+      assert(await note.isVisible(), 'the .lab-static-note is not visible');
+      assert(/grabados/.test(await note.textContent()), `the note is not the Spanish one: ${await note.textContent()}`);
+      const help = await note.locator('a').getAttribute('href');
+      assert(help && help.startsWith('/es/'), `the note's link goes to ${help}`);
       const state = await labState(page);
-      assert(state.source === state.recordedLabel, `the output is labelled "${state.source}", not as recorded`);
+      assert(state.state === 'recorded', `the answer is "${state.state}", not recorded`);
       assert(/solicitudes/.test(state.text), 'the recorded output is not the Spanish one');
       assert(state.tables > 0, 'no recorded table');
       assert(state.svg, 'no recorded chart (svg)');
       assert(/tiempo|solicitudes/i.test(state.svgText), `the recorded chart's axes are not in Spanish: ${state.svgText.slice(0, 120)}`);
-      await screenshot(page, 'e2e-10-static-recorded', lab.locator('.lab-offline'));
-      // Run on a static host: nothing is posted, the output stays, the reader is told why.
-      await lab.locator('.lab-run').click();
-      await page.waitForFunction((sel) => document.querySelector(sel + ' .lab-status').textContent.trim() !== '', LAB);
-      const again = await labState(page);
-      assert(again.text === state.text, 'the recorded output changed after Run on a static host');
-      await screenshot(page, 'e2e-11-static-run', lab.locator('.lab-status'));
+      assert(await lab.locator('.lab-run').isHidden(), 'a Run button shows on a static host');
+      assert(await lab.locator('.lab-fields').evaluate((f) => f.disabled), 'the form is editable on a static host');
+      await screenshot(page, 'e2e-10-static-recorded', lab);
+      // The help link leads to a page that exists, in Spanish.
+      const res = await page.goto(server.url + help);
+      assert(res && res.ok(), `the note's link answered ${res && res.status()}`);
     });
     await searchVentanas(page, server.url, 'e2e static', 'e2e-12-static-search');
     await check('e2e static: no JavaScript or CSP errors', async () => {

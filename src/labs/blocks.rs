@@ -1,0 +1,230 @@
+//! Checks a lab's answer against the block protocol (labs/README.md) where the page would
+//! otherwise draw nonsense: today the `series` block's view — `x_range`/`y_range`, `scale`,
+//! `annotations` and each series' `style`. A lab that sends a bad view gets an error that names
+//! the lab, the block and the field, at build time and in `aula check`, instead of a chart that
+//! silently shows nothing. It knows the JSON of an answer, not how it was obtained or drawn.
+
+use serde_json::Value;
+
+const STYLES: &[&str] = &["strong", "muted", "dashed", "dotted"];
+const SCALES: &[&str] = &["linear", "log"];
+/// Annotation labels are drawn inside the plot: a few words, not a paragraph.
+const MAX_LABEL_CHARS: usize = 60;
+
+/// Every problem of `answer`'s blocks, each as "lab `id`: blocks[i] (series "title"): field: why".
+pub(crate) fn problems(lab: &str, answer: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(blocks) = answer.get("blocks").and_then(Value::as_array) else {
+        return out;
+    };
+    for (i, block) in blocks.iter().enumerate() {
+        if block.get("type").and_then(Value::as_str) != Some("series") {
+            continue;
+        }
+        let title = block.get("title").and_then(Value::as_str).unwrap_or("");
+        let mut say = |field: &str, why: String| {
+            out.push(format!(
+                "lab `{lab}`: blocks[{i}] (series {title:?}): {field}: {why}"
+            ));
+        };
+        series_problems(block, &mut say);
+    }
+    out
+}
+
+fn series_problems(block: &Value, say: &mut impl FnMut(&str, String)) {
+    for field in ["x_range", "y_range"] {
+        if let Some(range) = block.get(field)
+            && let Err(why) = range_of(range)
+        {
+            say(field, why);
+        }
+    }
+    let log = match block.get("scale") {
+        None => false,
+        Some(Value::String(s)) if SCALES.contains(&s.as_str()) => s == "log",
+        Some(other) => {
+            say(
+                "scale",
+                format!("expected \"linear\" or \"log\", found {other}"),
+            );
+            false
+        }
+    };
+    if log {
+        let floor = block.get("y_range").and_then(|r| range_of(r).ok());
+        match floor {
+            Some((min, _)) if min <= 0.0 => say(
+                "y_range",
+                format!("a log scale needs a positive minimum, found {min}"),
+            ),
+            Some(_) => {}
+            None => {
+                let positive = block
+                    .get("series")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|s| s.get("points").and_then(Value::as_array))
+                    .flatten()
+                    .any(|p| p.get(1).and_then(Value::as_f64).is_some_and(|y| y > 0.0));
+                if !positive {
+                    say(
+                        "scale",
+                        "a log scale needs at least one positive value (or a y_range)".into(),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(series) = block.get("series").and_then(Value::as_array) {
+        for (j, s) in series.iter().enumerate() {
+            match s.get("style") {
+                None => {}
+                Some(Value::String(style)) if STYLES.contains(&style.as_str()) => {}
+                Some(other) => say(
+                    &format!("series[{j}].style"),
+                    format!("expected one of {}, found {other}", STYLES.join(", ")),
+                ),
+            }
+        }
+    }
+    match block.get("annotations") {
+        None => {}
+        Some(Value::Array(list)) => {
+            for (j, note) in list.iter().enumerate() {
+                if let Err(why) = annotation(note) {
+                    say(&format!("annotations[{j}]"), why);
+                }
+            }
+        }
+        Some(other) => say("annotations", format!("expected a list, found {other}")),
+    }
+}
+
+/// `[min, max]`, both finite, min < max.
+fn range_of(value: &Value) -> Result<(f64, f64), String> {
+    let pair = value
+        .as_array()
+        .filter(|a| a.len() == 2)
+        .and_then(|a| Some((a[0].as_f64()?, a[1].as_f64()?)));
+    match pair {
+        Some((min, max)) if min.is_finite() && max.is_finite() && min < max => Ok((min, max)),
+        _ => Err(format!(
+            "expected [min, max] with two numbers, min < max; found {value}"
+        )),
+    }
+}
+
+fn annotation(note: &Value) -> Result<(), String> {
+    let number = |name: &str| -> Result<f64, String> {
+        note.get(name)
+            .and_then(Value::as_f64)
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("`{name}` must be a number"))
+    };
+    match note.get("axis").and_then(Value::as_str) {
+        Some("x" | "y") => {}
+        _ => return Err("`axis` must be \"x\" or \"y\"".into()),
+    }
+    match note.get("label").and_then(Value::as_str) {
+        Some(label) if !label.trim().is_empty() && label.chars().count() <= MAX_LABEL_CHARS => {}
+        Some(label) if !label.trim().is_empty() => {
+            return Err(format!(
+                "`label` has {} characters; keep it to {MAX_LABEL_CHARS}",
+                label.chars().count()
+            ));
+        }
+        _ => return Err("`label` must be a short non-empty text".into()),
+    }
+    match note.get("kind").and_then(Value::as_str) {
+        Some("marker") => number("at").map(|_| ()),
+        Some("band") => {
+            let (from, to) = (number("from")?, number("to")?);
+            if from < to {
+                Ok(())
+            } else {
+                Err(format!("`from` ({from}) must be less than `to` ({to})"))
+            }
+        }
+        _ => Err("`kind` must be \"marker\" or \"band\"".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn chart(extra: Value) -> Value {
+        let mut block = json!({"type": "series", "title": "Accepted", "x_label": "t", "y_label": "n",
+            "kind": "line", "series": [{"name": "a", "points": [[0, 0], [1, 5]]}]});
+        if let (Some(block), Some(extra)) = (block.as_object_mut(), extra.as_object()) {
+            block.extend(extra.clone());
+        }
+        json!({"blocks": [{"type": "text", "text": "x"}, block]})
+    }
+
+    #[test]
+    fn a_good_view_passes() {
+        let answer = chart(json!({
+            "x_range": [59, 61], "y_range": [1, 1000], "scale": "log",
+            "annotations": [
+                {"kind": "marker", "axis": "x", "at": 60, "label": "window edge"},
+                {"kind": "band", "axis": "x", "from": 59.8, "to": 60.2, "label": "0.4 s"}
+            ],
+            "series": [{"name": "a", "points": [[0, 1]], "style": "strong"}]
+        }));
+        assert_eq!(problems("rate-limit", &answer), Vec::<String>::new());
+        assert!(problems("rate-limit", &chart(json!({}))).is_empty());
+    }
+
+    #[test]
+    fn errors_name_the_lab_the_block_and_the_field() {
+        let answer = chart(json!({"x_range": [3, 1]}));
+        assert_eq!(
+            problems("rate-limit", &answer),
+            vec![
+                "lab `rate-limit`: blocks[1] (series \"Accepted\"): x_range: expected [min, max] with two numbers, min < max; found [3,1]"
+                    .to_string()
+            ]
+        );
+        let answer = chart(json!({"y_range": [0, 10], "scale": "log"}));
+        assert!(
+            problems("lab", &answer)[0].contains("y_range: a log scale needs a positive minimum")
+        );
+        let answer = chart(json!({"scale": "cubic"}));
+        assert!(problems("lab", &answer)[0].contains("scale: expected \"linear\" or \"log\""));
+        let answer = chart(json!({"series": [{"name": "a", "points": [], "style": "loud"}]}));
+        assert!(
+            problems("lab", &answer)[0].contains("series[0].style: expected one of strong, muted")
+        );
+        let answer = chart(json!({"series": [{"name": "a", "points": [[0, 0]]}], "scale": "log"}));
+        assert!(
+            problems("lab", &answer)[0]
+                .contains("scale: a log scale needs at least one positive value")
+        );
+    }
+
+    #[test]
+    fn bad_annotations_are_named_by_index() {
+        let answer = chart(json!({"annotations": [
+            {"kind": "marker", "axis": "x", "at": 1, "label": "ok"},
+            {"kind": "band", "axis": "x", "from": 5, "to": 2, "label": "backwards"},
+            {"kind": "arrow", "axis": "x", "label": "what"},
+            {"kind": "marker", "axis": "z", "at": 1, "label": "z"},
+            {"kind": "marker", "axis": "y", "at": 1, "label": ""}
+        ]}));
+        let found = problems("cost-allocation", &answer);
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].contains("annotations[1]: `from` (5) must be less than `to` (2)"));
+        assert!(found[1].contains("annotations[2]: `kind` must be"));
+        assert!(found[2].contains("annotations[3]: `axis` must be"));
+        assert!(found[3].contains("annotations[4]: `label` must be"));
+        assert!(
+            found
+                .iter()
+                .all(|f| f.starts_with("lab `cost-allocation`: blocks[1]"))
+        );
+    }
+}
