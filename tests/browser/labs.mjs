@@ -24,7 +24,7 @@ const VIEWPORTS = [
 const FIRST_ANSWER_BUDGET = 700;
 const TIMEOUT = 15000;
 
-const pages = pageTypes(site).filter((p) => p.type === 'article with a lab' && !p.missing);
+const pages = pageTypes(site).filter((p) => p.type === 'article with a lab' && !p.missing && (!process.env.LAB_ONLY || p.path.includes(process.env.LAB_ONLY)));
 const server = await serveStatic(site);
 const browser = await launch();
 const metrics = [];
