@@ -60,6 +60,9 @@ pub(crate) struct Language {
     word_ids: FxMap<String, u32>,
 }
 
+/// One word shard while it is assembled: folded word → stem id, and stem id → posting chunk.
+type WordShard = (BTreeMap<String, u32>, BTreeMap<u32, u32>);
+
 /// A page's words before they get the language's ids: its distinct lowercase words, and
 /// (index in `words`, section, weighted count) per word and section.
 #[derive(Debug, Default)]
@@ -359,8 +362,7 @@ impl Language {
         }
 
         // Word shards.
-        let mut shards: BTreeMap<String, (BTreeMap<String, u32>, BTreeMap<u32, u32>)> =
-            BTreeMap::new();
+        let mut shards: BTreeMap<String, WordShard> = BTreeMap::new();
         for (id, word) in self.words.iter().enumerate() {
             if !used[id] {
                 continue;

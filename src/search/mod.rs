@@ -24,6 +24,14 @@ mod text;
 use crate::diagnostics::Diagnostic;
 use crate::output::OutputStore;
 
+/// What one page adds to the index: its terms and the fragment its results show.
+#[cfg(feature = "search")]
+type PageRecords = (index::Terms, Vec<u8>);
+
+/// One file of a language's index: its name under `search/<lang>/` and its bytes.
+#[cfg(feature = "search")]
+type IndexFile = (String, std::sync::Arc<[u8]>);
+
 /// Where the index lives in the site.
 pub(crate) const SEARCH_DIR: &str = "search/";
 
@@ -100,7 +108,7 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
                 for (path, terms, fragment) in pending.drain(..) {
                     let language = language_of(&path).unwrap_or_default();
                     let index = languages.entry(language.to_string()).or_default();
-                    index.set(&path, terms, fragment.clone().into(), false);
+                    index.set(&path, terms, fragment.clone(), false);
                     if let Some(id) = index.id(&path) {
                         let file = format!("{SEARCH_DIR}{language}/f/{id}.json");
                         let result = store.write_through(&file, fragment);
@@ -187,7 +195,7 @@ impl SearchIndex {
                     })
             })
             .collect();
-        let read: Vec<(&str, Option<(index::Terms, Vec<u8>)>)> = changed
+        let read: Vec<(&str, Option<PageRecords>)> = changed
             .par_iter()
             .map(|&(path, bytes)| {
                 let html = utf8(bytes);
@@ -230,7 +238,7 @@ impl SearchIndex {
     /// Every file of the index, as a store of paths under `search/`.
     pub(crate) fn files(&self) -> OutputStore {
         use rayon::prelude::*;
-        let files: Vec<(&String, Vec<(String, std::sync::Arc<[u8]>)>)> = self
+        let files: Vec<(&String, Vec<IndexFile>)> = self
             .languages
             .par_iter()
             .map(|(language, index)| (language, index.files(language, true)))
