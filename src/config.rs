@@ -298,6 +298,23 @@ pub(crate) fn toml_message(error: &toml::de::Error) -> String {
         .replace('\n', " ")
 }
 
+/// TOML values as JSON values (front matter, lab fences and manifests); dates become their
+/// RFC 3339 text, validated by whoever reads them.
+pub(crate) fn toml_to_json(value: toml::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

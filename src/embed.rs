@@ -8,9 +8,12 @@
 
 use serde_json::{Map, Value, json};
 
+use crate::config::Config;
 use crate::content::Page;
+use crate::i18n::Locales;
+use crate::labs::answers::{Answers, Request};
+use crate::labs::runner::Outcome;
 use crate::labs::{FieldError, InputKind, Lab, ResolvedFence};
-use crate::site::Project;
 
 /// UI strings the page's script needs, by the name the script uses.
 const SCRIPT_STRINGS: &[(&str, &str)] = &[
@@ -42,21 +45,33 @@ const SCRIPT_STRINGS: &[(&str, &str)] = &[
     ("chart-log", "lab-chart-log"),
 ];
 
+/// One lab fence of a page, resolved, with its answer: what [`lab_context`] shows.
+pub(crate) struct Embed<'a> {
+    pub(crate) lab: &'a Lab,
+    pub(crate) fence: &'a ResolvedFence,
+    pub(crate) answer: &'a Value,
+    /// The fence's place among the page's lab fences, for unique element ids.
+    pub(crate) n: usize,
+}
+
+/// The context of `embed` on `page`. Every example's recorded answer comes from `answers`
+/// (computed before rendering, see [`crate::labs::answers`]); an example whose run failed has
+/// none, and the page's script runs it when it is picked.
 pub(crate) fn lab_context(
-    project: &Project,
+    locales: &Locales,
+    config: &Config,
+    answers: &Answers,
     page: &Page,
-    lab: &Lab,
-    fence: &ResolvedFence,
-    answer: &Value,
-    n: usize,
+    embed: Embed<'_>,
 ) -> Value {
+    let Embed {
+        lab,
+        fence,
+        answer,
+        n,
+    } = embed;
     let lang = page.lang.as_str();
-    let t = |key: &str| {
-        project
-            .locales
-            .t(lang, key, &[])
-            .unwrap_or_else(|| key.to_string())
-    };
+    let t = |key: &str| locales.t_or_key(lang, key);
     let dom_id = format!("lab-{n}-{}", lab.id);
     let inputs: Vec<Value> = lab
         .inputs
@@ -113,8 +128,8 @@ pub(crate) fn lab_context(
             let recorded = if e.input == fence.input {
                 Some(answer.clone())
             } else {
-                match project.labs.run_cached(lab, lang, &e.input) {
-                    crate::labs::runner::Outcome::Answer(a) => Some(a),
+                match answers.get(&Request::new(&lab.id, lang, &e.input)) {
+                    Some(Outcome::Answer(a)) => Some(a.clone()),
                     _ => None,
                 }
             };
@@ -126,7 +141,7 @@ pub(crate) fn lab_context(
             })
         })
         .collect();
-    let hosted = project.config.lab_endpoint.as_deref();
+    let hosted = config.lab_endpoint.as_deref();
     let data = json!({
         "id": lab.id,
         "lang": lang,
@@ -167,7 +182,7 @@ pub(crate) fn lab_context(
         })).collect::<Vec<_>>(),
         "lead": lead,
         "rest": rest,
-        "help_url": project.config.lab_help.get(lang),
+        "help_url": config.lab_help.get(lang),
         "data_json": script_json(&data),
     })
 }

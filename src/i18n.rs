@@ -99,6 +99,13 @@ impl Locales {
         Some(text)
     }
 
+    /// The string for `key` in `lang` (or the default language) without arguments; the key
+    /// itself when no language has it, so a missing string shows as what to add, never as
+    /// nothing.
+    pub(crate) fn t_or_key(&self, lang: &str, key: &str) -> String {
+        self.t(lang, key, &[]).unwrap_or_else(|| key.to_string())
+    }
+
     fn format(&self, lang: &str, key: &str, args: &[(&str, Arg)]) -> Option<String> {
         let bundle = self.bundles.get(lang)?;
         let pattern = bundle.get_message(key)?.value()?;

@@ -18,7 +18,6 @@ mod diagnostics;
 mod embed;
 mod feeds;
 mod i18n;
-mod incremental;
 mod labs;
 mod markdown;
 mod output;
@@ -74,11 +73,13 @@ pub mod fuzzing {
     pub fn front_matter_and_markdown(source: &str) {
         struct Links;
         impl crate::markdown::LinkResolver for Links {
-            fn resolve(&self, target: &str) -> Result<String, String> {
+            fn resolve(&self, target: &str) -> Result<String, crate::markdown::LinkError> {
                 if target.len().is_multiple_of(2) {
                     Ok(format!("/en/{}/", target.trim_start_matches("@/")))
                 } else {
-                    Err(format!("no page `{target}`"))
+                    Err(crate::markdown::LinkError::Draft {
+                        target: target.to_string(),
+                    })
                 }
             }
         }

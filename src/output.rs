@@ -277,7 +277,7 @@ fn write_file(folder: &Path, path: &str, bytes: &[u8]) -> Result<(), OutputError
 /// Writes an in-memory `store` to `output` (already checked by [`check_output_folder`]) all at
 /// once.
 #[cfg(test)]
-pub(crate) fn write_atomically(store: &OutputStore, output: &Path) -> Result<(), OutputError> {
+fn write_atomically(store: &OutputStore, output: &Path) -> Result<(), OutputError> {
     Staging::new(output)?.finish(store)
 }
 

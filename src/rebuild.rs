@@ -6,10 +6,10 @@
 //! errors included. [`Session::rebuild`] takes the paths that changed, reloads only the pieces
 //! they belong to (one content file is re-read, not the whole tree, and put in place of its old
 //! page when the edit leaves it where it was; a template change reloads the templates; an `.ftl`
-//! change the UI strings; a lab's source rebuilds that lab's binary), then renders through
-//! [`crate::incremental`], which renders again only what the changed pieces reach. The result
-//! is the same as `aula build` of the same tree; the preview server's tests check that after
-//! random edits.
+//! change the UI strings; a lab's source rebuilds that lab's binary), then renders again with
+//! the [`Memory`] of the last render, which makes only the outputs the changed pieces reach
+//! (`site::incremental`). The result is the same as `aula build` of the same tree; this module's
+//! seeded test and the preview server's tests check that after random edits.
 //!
 //! This module knows nothing about HTTP or file watching: it is called with paths and returns a
 //! built site or the problems that stop one.
@@ -22,9 +22,8 @@ use crate::config::{CONFIG_FILE, Config};
 use crate::content::{self, Page};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::i18n::Locales;
-use crate::incremental::Memory;
 use crate::labs::Registry;
-use crate::site::{self, BuildOptions, Built, Project};
+use crate::site::{self, BuildOptions, Built, Memory, Project};
 use crate::templates::Templates;
 
 type Loaded<T> = Result<T, Diagnostics>;
@@ -73,14 +72,14 @@ impl Session {
             root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
             options,
             sources: None,
-            memory: Memory::default(),
+            memory: Memory::new(),
         }
     }
 
     /// Loads everything from disk and renders.
     pub(crate) fn build_all(&mut self) -> Result<Built, Diagnostics> {
         self.sources = None;
-        self.memory = Memory::default();
+        self.memory = Memory::new();
         self.render()
     }
 
@@ -92,7 +91,7 @@ impl Session {
         };
         let mut build_problems = Diagnostics::default();
         if !touched.lab_sources.is_empty() {
-            build_problems.extend(build_lab_binaries(
+            build_problems.extend(crate::labs::build::binaries(
                 &self.root,
                 &sources.config,
                 &touched.lab_sources,
@@ -225,7 +224,7 @@ impl Session {
             content,
             static_files: static_files.clone(),
         };
-        let result = crate::incremental::render(&project, &mut self.memory);
+        let result = site::render_again(&project, &mut self.memory);
         // The pieces go back for the next rebuild.
         sources.templates = Some(Ok(project.templates));
         sources.content = Some(Ok(project.content));
@@ -342,63 +341,6 @@ fn affected_labs(relative: &Path) -> Option<Vec<String>> {
         ["labs", "src", module, ..] if !module.starts_with('.') => Some(vec![stem(module)]),
         _ => None,
     }
-}
-
-/// `cargo build -p aula-labs --bin <id>` for each affected lab, into the folder aula takes lab
-/// binaries from (when that folder is a cargo profile folder, `…/target/debug` or `…/release`).
-fn build_lab_binaries(root: &Path, config: &Config, ids: &BTreeSet<String>) -> Diagnostics {
-    let mut problems = Diagnostics::default();
-    if !root.join("labs").join("Cargo.toml").is_file() {
-        return problems;
-    }
-    let bin_dir = crate::labs::lab_bin_dir(config);
-    let profile = bin_dir
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned());
-    let (Some(target_dir), Some(profile)) = (bin_dir.parent(), profile) else {
-        return problems;
-    };
-    if profile != "debug" && profile != "release" {
-        return problems;
-    }
-    let mut command =
-        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .current_dir(root)
-        .args(["build", "--quiet", "-p", "aula-labs"])
-        .env("CARGO_TARGET_DIR", target_dir);
-    if profile == "release" {
-        command.arg("--release");
-    }
-    let known: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
-    if !known.contains("*") {
-        for id in ids {
-            // A module without a binary of its name (a helper) rebuilds every lab.
-            if root.join("labs/src/bin").join(format!("{id}.rs")).is_file() {
-                command.args(["--bin", id]);
-            }
-        }
-    }
-    match command.output() {
-        Ok(output) if output.status.success() => {}
-        Ok(output) => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let first = stderr
-                .lines()
-                .find(|l| l.starts_with("error"))
-                .unwrap_or("cargo build failed");
-            problems.push(
-                Diagnostic::error("labs", format!("building the labs failed: {first}"))
-                    .hint("run `cargo build -p aula-labs` to see every error")
-                    .group("labs"),
-            );
-        }
-        Err(e) => problems.push(
-            Diagnostic::error("labs", format!("cannot run cargo to build the labs: {e}"))
-                .group("labs"),
-        ),
-    }
-    problems
 }
 
 #[cfg(test)]

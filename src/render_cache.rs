@@ -1,6 +1,6 @@
 //! Each page's rendered Markdown, remembered from one render for the next, keyed by everything
 //! `markdown::render` reads, so the preview server renders again only the Markdown an edit
-//! changed. (Which output pages to render again is `incremental`'s business.)
+//! changed. (Which output files to render again is `site::incremental`'s business.)
 //!
 //! A cache hit must give exactly what a fresh render would, or `aula serve` would show a
 //! different site than `aula build`. So keys hold the inputs themselves, not guesses about what
@@ -21,7 +21,7 @@ pub(crate) struct BodyKey {
     pub(crate) source_lang: String,
     pub(crate) page_lang: String,
     pub(crate) anchor_label: String,
-    /// What the page's links resolve against (see `incremental::link_digest`).
+    /// What the page's links resolve against (see `site::incremental::link_digest`).
     pub(crate) links: u64,
 }
 

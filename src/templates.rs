@@ -14,12 +14,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
 use crate::i18n::{Arg, Locales};
 
 pub(crate) struct Templates {
@@ -281,6 +281,60 @@ fn tera_diagnostic(error: &tera::Error, fallback_name: &str) -> Diagnostic {
     }
 }
 
+/// A `t(key="…")` call in a template, where it is written (for `aula check`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct LiteralKey {
+    pub(crate) path: PathBuf,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) key: String,
+}
+
+/// Every `t(key="…")` call with a literal key in `templates/**`, in file order.
+/// Keys built at render time (`"a-" ~ name`) cannot be checked and are skipped.
+pub(crate) fn literal_keys(root: &Path) -> Vec<LiteralKey> {
+    let mut keys = Vec::new();
+    let dir = root.join("templates");
+    for entry in walkdir::WalkDir::new(&dir)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let Ok(text) = std::fs::read_to_string(entry.path()) else {
+            continue;
+        };
+        let index = LineIndex::new(&text);
+        let shown = display_path(root, entry.path());
+        for (start, _) in text.match_indices("t(key=\"") {
+            // `t(` must be the function, not the end of another name such as `set(`.
+            if text[..start]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            {
+                continue;
+            }
+            let key_start = start + "t(key=\"".len();
+            let Some(length) = text[key_start..].find('"') else {
+                continue;
+            };
+            let after = text[key_start + length + 1..].trim_start();
+            if !(after.starts_with(',') || after.starts_with(')')) {
+                continue;
+            }
+            let (line, column) = index.line_column(start);
+            keys.push(LiteralKey {
+                path: shown.clone(),
+                line,
+                column,
+                key: text[key_start..key_start + length].to_string(),
+            });
+        }
+    }
+    keys
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,5 +439,21 @@ mod tests {
             .to_string();
         assert!(error.starts_with("templates/page.html:2:"), "{error}");
         assert!(error.contains("unknown UI string `nope`"), "{error}");
+    }
+
+    #[test]
+    fn literal_keys_skip_computed_keys_and_other_functions() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/a.html"),
+            "{{ t(key=\"one\") }}\n  {{ t(key=\"two\", n=1) }} {{ t(key=\"x-\" ~ n) }} {{ set(key=\"no\") }}",
+        )
+        .unwrap();
+        let keys: Vec<(usize, usize, String)> = literal_keys(dir.path())
+            .into_iter()
+            .map(|k| (k.line, k.column, k.key))
+            .collect();
+        assert_eq!(keys, [(1, 4, "one".into()), (2, 6, "two".into())]);
     }
 }

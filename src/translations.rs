@@ -2,25 +2,16 @@
 //! stale (the original changed after the translation recorded it), which record no original at
 //! all, and which are missing (a fallback page stands in for them).
 //!
-//! `aula check` lists what is not up to date; [`add_status_pages`] puts one page per language
-//! into the site (`/<lang>/translations/`) so translators see the same list with coverage. The
-//! page is rendered only when the site's templates have `translations.html`, so sites made before
-//! it existed keep building.
+//! `aula check` lists what is not up to date; the site has one page per language
+//! (`/<lang>/translations/`, see `site::pages`) so translators see the same list with coverage.
 //!
 //! This module reads the loaded content; it does not render Markdown and writes no files.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-
-use serde_json::{Value, json};
+use std::path::Path;
 
 use crate::config::Config;
 use crate::content::{Content, Page};
-use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::output::OutputStore;
-use crate::site::{
-    Project, common_context, merge, output_path, page_without_source, stale_original,
-};
 
 /// Where one page stands in one language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,9 +58,9 @@ impl LanguageStatus<'_> {
 }
 
 /// The written pages (no fallbacks, no generated section pages) grouped by translation key.
-fn groups(project: &Project) -> BTreeMap<&str, Vec<&Page>> {
+fn groups(content: &Content) -> BTreeMap<&str, Vec<&Page>> {
     let mut groups: BTreeMap<&str, Vec<&Page>> = BTreeMap::new();
-    for page in &project.content.pages {
+    for page in &content.pages {
         // A section page that aula.toml names but nobody wrote has no source to translate.
         if page.fallback_from.is_none() && !page.source.is_empty() {
             groups.entry(&page.translation_key).or_default().push(page);
@@ -80,7 +71,7 @@ fn groups(project: &Project) -> BTreeMap<&str, Vec<&Page>> {
 
 /// The language a group's translations are made from: the one a member names in `source_lang`,
 /// else the default language, else the first language (in aula.toml's order) that has the page.
-pub(crate) fn original_language(project: &Project, members: &[&Page]) -> Option<String> {
+fn original_language(config: &Config, members: &[&Page]) -> Option<String> {
     let has = |lang: &str| members.iter().any(|p| p.lang == lang);
     if let Some(named) = members
         .iter()
@@ -89,20 +80,19 @@ pub(crate) fn original_language(project: &Project, members: &[&Page]) -> Option<
     {
         return Some(named.to_string());
     }
-    project
-        .config
+    config
         .languages
         .iter()
-        .find(|lang| **lang == project.config.default_language && has(lang))
-        .or_else(|| project.config.languages.iter().find(|lang| has(lang)))
+        .find(|lang| **lang == config.default_language && has(lang))
+        .or_else(|| config.languages.iter().find(|lang| has(lang)))
         .cloned()
 }
 
 /// Where every page stands in `lang`.
-pub(crate) fn status<'a>(project: &'a Project, lang: &str) -> LanguageStatus<'a> {
+pub(crate) fn status<'a>(config: &Config, content: &'a Content, lang: &str) -> LanguageStatus<'a> {
     let mut entries = Vec::new();
-    for members in groups(project).values() {
-        let Some(original_lang) = original_language(project, members) else {
+    for members in groups(content).values() {
+        let Some(original_lang) = original_language(config, members) else {
             continue;
         };
         if original_lang == lang {
@@ -114,7 +104,7 @@ pub(crate) fn status<'a>(project: &'a Project, lang: &str) -> LanguageStatus<'a>
         let translation = members.iter().find(|p| p.lang == lang).copied();
         let state = match translation {
             None => State::Missing,
-            Some(page) if stale_original(project, page).is_some() => State::Stale,
+            Some(page) if stale_original(config, content, page).is_some() => State::Stale,
             Some(page) if page.front.source_hash.is_none() => State::Unrecorded,
             Some(_) => State::Current,
         };
@@ -130,99 +120,26 @@ pub(crate) fn status<'a>(project: &'a Project, lang: &str) -> LanguageStatus<'a>
     }
 }
 
-/// Renders `/<lang>/translations/` for every language into `output`.
-pub(crate) fn add_status_pages(
-    project: &Project,
-    output: &mut OutputStore,
-    problems: &mut Diagnostics,
-) {
-    for lang in &project.config.languages {
-        match status_page(project, lang) {
-            Some((path, Ok(html))) => output.insert(path, html),
-            Some((_, Err(d))) => problems.push(d),
-            None => {}
-        }
-    }
-}
-
-/// The translation key the status pages are rendered with.
-pub(crate) const STATUS_KEY: &str = "translations";
-
-/// The status pages' template; a site without it has no status pages.
-pub(crate) const STATUS_TEMPLATE: &str = "translations.html";
-
-/// Where the status page of `lang` goes.
-pub(crate) fn status_path(lang: &str) -> String {
-    output_path(&format!("/{lang}/translations/"))
-}
-
-/// `/<lang>/translations/` (output path and HTML), when the templates have `translations.html`.
-pub(crate) fn status_page(
-    project: &Project,
-    lang: &str,
-) -> Option<(String, Result<String, Diagnostic>)> {
-    if !project.templates.has(STATUS_TEMPLATE) {
+/// A translation whose original changed since it was made (its recorded hash differs).
+pub(crate) fn stale_original<'a>(
+    config: &Config,
+    content: &'a Content,
+    page: &Page,
+) -> Option<&'a Page> {
+    let recorded = page.front.source_hash.as_ref()?;
+    let original_lang = page
+        .front
+        .source_lang
+        .as_deref()
+        .unwrap_or(&config.default_language);
+    if original_lang == page.lang || page.fallback_from.is_some() {
         return None;
     }
-    let status = status(project, lang);
-    let url = format!("/{lang}/translations/");
-    let mut page = page_without_source(lang, url.clone(), STATUS_KEY.into());
-    page.path = PathBuf::from("templates/translations.html");
-    page.slug = "translations".into();
-    let t = |key: &str| project.locales.t(lang, key, &[]).unwrap_or_default();
-    let mut context = common_context(project, &page, &t("translations-title"));
-    merge(
-        &mut context,
-        json!({
-            "status": status_context(project, &status),
-            "breadcrumbs": [{"title": t("nav-home"), "url": format!("/{lang}/")}],
-        }),
-    );
-    Some((
-        status_path(lang),
-        project.templates.render(STATUS_TEMPLATE, &context),
-    ))
-}
-
-fn status_context(project: &Project, status: &LanguageStatus<'_>) -> Value {
-    let entry = |e: &Entry<'_>| {
-        let language_name = project
-            .locales
-            .t(&e.original.lang, "language-name", &[])
-            .unwrap_or_else(|| e.original.lang.clone());
-        json!({
-            "title": e.translation.map_or(&e.original.front.title, |t| &t.front.title),
-            // A missing translation's URL is its fallback page's.
-            "url": e.translation
-                .or_else(|| project.content.translation(&e.original.translation_key, &status.lang))
-                .map(|p| p.url.clone()),
-            "path": e.translation.map(|t| t.path.to_string_lossy().into_owned()),
-            "original_title": e.original.front.title,
-            "original_url": e.original.url,
-            "original_path": e.original.path.to_string_lossy(),
-            "original_lang": e.original.lang,
-            "original_language": language_name,
-        })
-    };
-    let list = |state: State| -> Vec<Value> {
-        status
-            .entries
-            .iter()
-            .filter(|e| e.state == state)
-            .map(entry)
-            .collect()
-    };
-    let coverage = status.coverage();
-    json!({
-        "lang": status.lang,
-        "total": status.entries.len(),
-        "translated": status.translated(),
-        "coverage": coverage,
-        "missing": list(State::Missing),
-        "stale": list(State::Stale),
-        "unrecorded": list(State::Unrecorded),
-        "current": list(State::Current),
-    })
+    let original = content.translation(&page.translation_key, original_lang)?;
+    if original.fallback_from.is_some() || &original.body_hash() == recorded {
+        return None;
+    }
+    Some(original)
 }
 
 /// The written page (not a fallback) whose source file is `file`, given as the user typed it:

@@ -84,6 +84,17 @@ pub(crate) enum Level {
     Advanced,
 }
 
+impl Level {
+    /// As written in front matter (and in the `level-…` UI strings).
+    pub(crate) fn key(self) -> &'static str {
+        match self {
+            Level::Beginner => "beginner",
+            Level::Intermediate => "intermediate",
+            Level::Advanced => "advanced",
+        }
+    }
+}
+
 /// A source file cut into its parts.
 pub(crate) struct Split<'a> {
     pub(crate) front: &'a str,
@@ -188,25 +199,7 @@ fn parse_toml(source: &str, split: &Split<'_>) -> Result<Value, Vec<Diagnostic>>
             .hint("front matter between `+++` lines is TOML: key = \"value\", one per line"),
         ]
     })?;
-    Ok(toml_to_json(toml::Value::Table(table)))
-}
-
-/// TOML values as JSON values; dates become their RFC 3339 text, validated later.
-fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => Value::from(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(table) => Value::Object(
-            table
-                .into_iter()
-                .map(|(k, v)| (k, toml_to_json(v)))
-                .collect(),
-        ),
-    }
+    Ok(crate::config::toml_to_json(toml::Value::Table(table)))
 }
 
 fn parse_yaml(_source: &str, split: &Split<'_>) -> Result<Value, Vec<Diagnostic>> {

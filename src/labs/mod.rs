@@ -5,16 +5,23 @@
 //! of the same name in the lab binary folder. [`Registry::load`] reads every manifest and checks
 //! it; [`validate_input`] checks a request's input against a manifest before anything runs (the
 //! preview server's 422s and the build's fence errors both come from it); [`resolve_fence`] turns
-//! a ```` ```lab id ```` fence's TOML body into a full input. Running a binary is [`runner`]'s job, behind [`sandbox`]'s walls.
-//! This module does not know about HTTP or templates.
+//! a ```` ```lab id ```` fence's TOML body into a full input (`fence`). Running a binary is
+//! [`runner`]'s job, behind [`sandbox`]'s walls; running every fence's lab before pages are rendered, through a cache of
+//! answers, is [`answers`]'; building lab binaries with cargo is [`build`]'s. Every process aula
+//! starts for a lab is started under this module. It does not know about HTTP or templates.
 
+pub(crate) mod answers;
 pub(crate) mod blocks;
+pub(crate) mod build;
+mod fence;
 pub(crate) mod runner;
 pub(crate) mod sandbox;
 
-use std::collections::{BTreeMap, HashMap};
+use answers::AnswerCache;
+pub(crate) use fence::{FenceError, ResolvedFence, resolve_fence};
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -297,63 +304,6 @@ fn absolute(path: &Path) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Answers by (binary hash + request), in memory and on disk, so rebuilds don't rerun labs.
-#[derive(Debug, Default)]
-struct AnswerCache {
-    dir: Option<PathBuf>,
-    memory: Mutex<HashMap<String, Value>>,
-    binaries: Mutex<HashMap<PathBuf, (std::time::SystemTime, String)>>,
-}
-
-impl AnswerCache {
-    fn new(dir: PathBuf) -> Self {
-        Self {
-            dir: Some(dir),
-            ..Self::default()
-        }
-    }
-
-    /// The binary's content hash, recomputed when its modification time changes.
-    fn binary_hash(&self, binary: &Path) -> Option<String> {
-        let modified = std::fs::metadata(binary).and_then(|m| m.modified()).ok()?;
-        let mut binaries = self.binaries.lock().ok()?;
-        if let Some((time, hash)) = binaries.get(binary)
-            && *time == modified
-        {
-            return Some(hash.clone());
-        }
-        let bytes = std::fs::read(binary).ok()?;
-        let hash = format!("{:x}", Sha256::digest(&bytes));
-        binaries.insert(binary.to_path_buf(), (modified, hash.clone()));
-        Some(hash)
-    }
-
-    fn get(&self, key: &str) -> Option<Value> {
-        if let Some(hit) = self.memory.lock().ok()?.get(key) {
-            return Some(hit.clone());
-        }
-        let text = std::fs::read(self.dir.as_ref()?.join(format!("{key}.json"))).ok()?;
-        let value: Value = serde_json::from_slice(&text).ok()?;
-        self.memory
-            .lock()
-            .ok()?
-            .insert(key.to_string(), value.clone());
-        Some(value)
-    }
-
-    fn put(&self, key: &str, answer: &Value) {
-        if let Ok(mut memory) = self.memory.lock() {
-            memory.insert(key.to_string(), answer.clone());
-        }
-        if let Some(dir) = &self.dir
-            && std::fs::create_dir_all(dir).is_ok()
-        {
-            // A cache that cannot be written only costs time on the next build.
-            let _ = std::fs::write(dir.join(format!("{key}.json")), answer.to_string());
-        }
-    }
-}
-
 fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<Diagnostic>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| vec![Diagnostic::error(shown, format!("cannot read: {e}")).group("labs")])?;
@@ -402,7 +352,7 @@ fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<D
         };
         let default = raw_input
             .default
-            .map(toml_to_json)
+            .map(crate::config::toml_to_json)
             .unwrap_or(match raw_input.kind {
                 InputKind::Number => Value::from(0),
                 InputKind::Checkbox => Value::Bool(false),
@@ -459,7 +409,7 @@ fn read_manifest(path: &Path, shown: &Path, bin_dir: &Path) -> Result<Lab, Vec<D
         let overrides: Map<String, Value> = example
             .input
             .into_iter()
-            .map(|(k, v)| (k, toml_to_json(v)))
+            .map(|(k, v)| (k, crate::config::toml_to_json(v)))
             .collect();
         let overrides = normalize_json_inputs(&lab, overrides);
         match merge_input(&lab, &overrides) {
@@ -573,7 +523,10 @@ fn value_text(value: &toml::Value) -> String {
 }
 
 /// JSON inputs given as TOML strings in manifests and fences are parsed into JSON values.
-fn normalize_json_inputs(lab: &Lab, mut values: Map<String, Value>) -> Map<String, Value> {
+pub(super) fn normalize_json_inputs(
+    lab: &Lab,
+    mut values: Map<String, Value>,
+) -> Map<String, Value> {
     for input in &lab.inputs {
         if input.kind == InputKind::Json
             && let Some(Value::String(text)) = values.get(&input.name)
@@ -583,20 +536,6 @@ fn normalize_json_inputs(lab: &Lab, mut values: Map<String, Value>) -> Map<Strin
         }
     }
     values
-}
-
-pub(crate) fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => Value::from(f),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => {
-            Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect())
-        }
-    }
 }
 
 /// Why one input field is refused. The message is chosen by the caller's language from `code`.
@@ -711,88 +650,6 @@ pub(crate) fn validate_input(lab: &Lab, input: &Map<String, Value>) -> Result<()
     }
 }
 
-/// A ```` ```lab ```` fence resolved: the lab, the example it starts from, and the full input.
-#[derive(Debug, Clone)]
-pub(crate) struct ResolvedFence {
-    pub(crate) lab: Arc<str>,
-    pub(crate) example: Option<String>,
-    pub(crate) input: Map<String, Value>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFence {
-    example: Option<String>,
-    #[serde(default)]
-    input: toml::Table,
-}
-
-/// Reads a fence's TOML body. Errors are `(byte offset in body, message, hint)`.
-pub(crate) fn resolve_fence(
-    registry: &Registry,
-    lab_id: &str,
-    body: &str,
-) -> Result<ResolvedFence, (usize, String, String)> {
-    let Some(lab) = registry.get(lab_id) else {
-        let known = registry.ids().join(", ");
-        return Err((
-            0,
-            format!("unknown lab `{lab_id}`"),
-            if known.is_empty() {
-                "this site has no labs in labs/manifests/".to_string()
-            } else {
-                format!("known labs: {known}")
-            },
-        ));
-    };
-    let raw: RawFence = toml::from_str(body).map_err(|e| {
-        (
-            e.span().map_or(0, |s| s.start),
-            format!("invalid lab fence: {}", crate::config::toml_message(&e)),
-            "a lab fence holds TOML: example = \"name\" and an optional [input] table".to_string(),
-        )
-    })?;
-    let mut values = match &raw.example {
-        None => Map::new(),
-        Some(name) => match lab.example(name) {
-            Some(example) => example.input.clone(),
-            None => {
-                let known: Vec<&str> = lab.examples.iter().map(|e| e.name.as_str()).collect();
-                let offset = body.find(name.as_str()).unwrap_or(0);
-                return Err((
-                    offset,
-                    format!("lab `{lab_id}` has no example `{name}`"),
-                    format!("examples of `{lab_id}`: {}", known.join(", ")),
-                ));
-            }
-        },
-    };
-    let overrides: Map<String, Value> = raw
-        .input
-        .into_iter()
-        .map(|(k, v)| (k, toml_to_json(v)))
-        .collect();
-    values.extend(normalize_json_inputs(lab, overrides));
-    let input = merge_input(lab, &values).map_err(|errors| {
-        let first = &errors[0];
-        let offset = body.find(&first.field).unwrap_or(0);
-        let all: Vec<String> = errors
-            .iter()
-            .map(|e| format!("`{}` {}", e.field, e.english()))
-            .collect();
-        (
-            offset,
-            format!("lab `{lab_id}`: {}", all.join("; ")),
-            format!("see labs/manifests/{lab_id}.toml for its inputs"),
-        )
-    })?;
-    Ok(ResolvedFence {
-        lab: Arc::from(lab_id),
-        example: raw.example,
-        input,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -885,13 +742,12 @@ input = { limit = 90, mode = "b" }
 
     #[test]
     fn unknown_labs_and_examples_are_errors_with_suggestions() {
-        let (_, message, hint) = resolve_fence(&registry(), "nope", "").unwrap_err();
-        assert_eq!(message, "unknown lab `nope`");
-        assert_eq!(hint, "known labs: demo");
-        let (offset, message, _) =
-            resolve_fence(&registry(), "demo", "example = \"small\"").unwrap_err();
-        assert_eq!(message, "lab `demo` has no example `small`");
-        assert_eq!(offset, 11);
+        let error = resolve_fence(&registry(), "nope", "").unwrap_err();
+        assert_eq!(error.message, "unknown lab `nope`");
+        assert_eq!(error.hint, "known labs: demo");
+        let error = resolve_fence(&registry(), "demo", "example = \"small\"").unwrap_err();
+        assert_eq!(error.message, "lab `demo` has no example `small`");
+        assert_eq!(error.offset, 11);
     }
 
     /// Reads a manifest of two selects and a textarea, with `when` as the textarea's shown_when.

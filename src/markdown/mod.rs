@@ -17,8 +17,40 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser
 
 /// Resolves a link target written in Markdown (`@/finops/x.md#a`) to a site path.
 pub(crate) trait LinkResolver {
-    /// `Ok(url)` or `Err(why)` — the message of a build error at the link.
-    fn resolve(&self, target: &str) -> Result<String, String>;
+    /// `Ok(url)` or `Err(why)` — a build error at the link.
+    fn resolve(&self, target: &str) -> Result<String, LinkError>;
+}
+
+/// Why an `@/` link leads nowhere.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum LinkError {
+    /// No page has the source file the link names.
+    #[error("no page `content/{lang}/{path}` for the link `{target}`")]
+    Missing {
+        lang: String,
+        path: String,
+        target: String,
+    },
+    /// The page is a draft, left out of this build.
+    #[error("`{target}` is a draft, which this build leaves out")]
+    Draft { target: String },
+    /// The page exists, but not in the language the link is made for.
+    #[error("no `{lang}` page for `{target}`")]
+    NoTranslation { lang: String, target: String },
+}
+
+impl LinkError {
+    /// How to fix it.
+    pub(crate) fn hint(&self) -> &'static str {
+        match self {
+            LinkError::Draft { .. } => {
+                "publish the linked page (remove `draft = true`) or remove the link until it is"
+            }
+            LinkError::Missing { .. } | LinkError::NoTranslation { .. } => {
+                "link to a source file relative to the language's folder, e.g. @/finops/my-article.md"
+            }
+        }
+    }
 }
 
 /// One entry of the table of contents.
@@ -297,13 +329,11 @@ fn rewrite_link<'a>(
     let url = if written.starts_with("@/") {
         match links.resolve(&written) {
             Ok(url) => url,
-            Err(message) => {
+            Err(error) => {
                 out.problems.push(BodyProblem {
                     offset,
-                    message,
-                    hint: Some(
-                        "link to a source file relative to the language's folder, e.g. @/finops/my-article.md".into(),
-                    ),
+                    message: error.to_string(),
+                    hint: Some(error.hint().into()),
                 });
                 written.clone()
             }
@@ -354,10 +384,14 @@ mod tests {
 
     struct Links;
     impl LinkResolver for Links {
-        fn resolve(&self, target: &str) -> Result<String, String> {
+        fn resolve(&self, target: &str) -> Result<String, LinkError> {
             match target {
                 "@/finops/x.md#a" => Ok("/es/finops/equis/#a".into()),
-                _ => Err(format!("no page for `{target}`")),
+                _ => Err(LinkError::Missing {
+                    lang: "es".into(),
+                    path: target.trim_start_matches("@/").into(),
+                    target: target.into(),
+                }),
             }
         }
     }

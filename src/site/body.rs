@@ -1,14 +1,19 @@
-//! A page's body: its Markdown rendered (links resolved through the link index, code
-//! highlighted), problems placed at `path:line:col`, and each lab fence replaced by its embed.
+//! A page's body, in three steps: its Markdown rendered (links resolved through the link index,
+//! code highlighted) by [`markdown`]; what its lab fences ask of the labs ([`lab_requests`]),
+//! which `labs::answers` runs for every page at once; then [`embed_labs`], which places the
+//! problems at `path:line:col` and replaces each lab fence by its embed, made from the answer.
+//! Rendering a body starts no process.
 
 use std::sync::Arc;
 
 use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::labs::FenceError;
+use crate::labs::answers::{Answers, Request};
 use crate::labs::runner::Outcome;
 use crate::markdown::highlight::Blocks;
 use crate::markdown::{self, Rendered};
-use crate::render_cache::{BodyKey, RenderCache};
+use crate::render_cache::{Body, BodyKey, RenderCache};
 
 use super::Project;
 use super::links::{PageLinks, SourceIndex};
@@ -22,14 +27,16 @@ pub(crate) struct RenderedPage {
     pub(crate) labs: Vec<String>,
 }
 
-pub(crate) fn render_body(
+/// The page's Markdown: a function of its source, the link index and its language's heading
+/// label. With a `cache`, unchanged Markdown is not rendered again.
+pub(crate) fn markdown(
     project: &Project,
     index: &SourceIndex,
     page: &Page,
     cache: Option<&RenderCache>,
     link_fingerprint: u64,
     blocks: &mut Blocks<'_>,
-) -> Result<RenderedPage, Diagnostics> {
+) -> Body {
     let source_lang = page.fallback_from.as_deref().unwrap_or(&page.lang);
     let links = PageLinks {
         index,
@@ -40,7 +47,7 @@ pub(crate) fn render_body(
         .locales
         .t(&page.lang, "heading-anchor", &[])
         .unwrap_or_default();
-    let (rendered, markdown_html) = match cache {
+    match cache {
         Some(cache) => {
             let key = BodyKey {
                 source: page.source.clone(),
@@ -59,7 +66,39 @@ pub(crate) fn render_body(
             let html: Arc<str> = rendered.html.as_str().into();
             (Arc::new(rendered), html)
         }
-    };
+    }
+}
+
+/// The runs the page's lab fences need (those that resolve; the others fail in [`embed_labs`]):
+/// each fence's own input, and every example of the lab it embeds, whose recorded answers the
+/// page keeps so its example picker switches without the network.
+pub(crate) fn lab_requests(project: &Project, page: &Page, rendered: &Rendered) -> Vec<Request> {
+    let mut requests = Vec::new();
+    for fence in &rendered.labs {
+        let Ok(resolved) = crate::labs::resolve_fence(&project.labs, &fence.lab, &fence.body)
+        else {
+            continue;
+        };
+        requests.push(Request::new(&resolved.lab, &page.lang, &resolved.input));
+        if let Some(lab) = project.labs.get(&resolved.lab) {
+            requests.extend(
+                lab.examples
+                    .iter()
+                    .map(|example| Request::new(&lab.id, &page.lang, &example.input)),
+            );
+        }
+    }
+    requests
+}
+
+/// The page's body: its Markdown with every lab fence replaced by its embed, made from
+/// `answers`; or every problem of its links and fences, placed in its source.
+pub(crate) fn embed_labs(
+    project: &Project,
+    page: &Page,
+    (rendered, markdown_html): Body,
+    answers: &Answers,
+) -> Result<RenderedPage, Diagnostics> {
     let mut problems = Diagnostics::default();
     // Built only when there is something to place: it scans the whole file.
     let line_index = std::cell::OnceCell::new();
@@ -86,7 +125,7 @@ pub(crate) fn render_body(
     let mut labs = Vec::new();
     for (n, fence) in rendered.labs.iter().enumerate() {
         let (line, column) = place(fence.offset);
-        match embed_lab(project, page, fence, n) {
+        match embed_lab(project, page, fence, n, answers) {
             Ok(embed) => {
                 let with_embed = html.as_deref().unwrap_or(&rendered.html).replacen(
                     &fence.placeholder,
@@ -96,7 +135,11 @@ pub(crate) fn render_body(
                 html = Some(with_embed);
                 labs.push(fence.lab.clone());
             }
-            Err((offset_in_body, message, hint)) => {
+            Err(FenceError {
+                offset: offset_in_body,
+                message,
+                hint,
+            }) => {
                 // Errors inside the fence body are placed on their own line below the fence line.
                 let (line, column) = if offset_in_body > 0 {
                     let fence_body_start = page.body()[fence.offset..]
@@ -139,52 +182,63 @@ fn embed_lab(
     page: &Page,
     fence: &markdown::LabFence,
     n: usize,
-) -> Result<String, (usize, String, String)> {
+    answers: &Answers,
+) -> Result<String, FenceError> {
     let resolved = crate::labs::resolve_fence(&project.labs, &fence.lab, &fence.body)?;
     let Some(lab) = project.labs.get(&resolved.lab) else {
-        return Err((0, format!("unknown lab `{}`", fence.lab), String::new()));
+        return Err(FenceError::new(format!("unknown lab `{}`", fence.lab), ""));
     };
-    let answer = match project.labs.run_cached(lab, &page.lang, &resolved.input) {
-        Outcome::Answer(answer) => answer,
-        Outcome::Refused { field, message } => {
-            return Err((
-                0,
+    let request = Request::new(&resolved.lab, &page.lang, &resolved.input);
+    let answer = match answers.get(&request) {
+        Some(Outcome::Answer(answer)) => answer,
+        Some(Outcome::Refused { field, message }) => {
+            return Err(FenceError::new(
                 format!("lab `{}` refused its input: {field}: {message}", lab.id),
-                "change the fence's [input]".into(),
+                "change the fence's [input]",
             ));
         }
-        Outcome::TimedOut(limit) => {
-            return Err((
-                0,
+        Some(Outcome::TimedOut(limit)) => {
+            return Err(FenceError::new(
                 format!(
                     "lab `{}` ran past its time limit of {} ms",
                     lab.id,
                     limit.as_millis()
                 ),
-                "make the input smaller or raise [limits] time_ms in its manifest".into(),
+                "make the input smaller or raise [limits] time_ms in its manifest",
             ));
         }
-        Outcome::Truncated(cap) => {
-            return Err((
-                0,
+        Some(Outcome::Truncated(cap)) => {
+            return Err(FenceError::new(
                 format!(
                     "lab `{}` printed more than its output cap of {cap} bytes",
                     lab.id
                 ),
-                "raise [limits] output_bytes in its manifest".into(),
+                "raise [limits] output_bytes in its manifest",
             ));
         }
-        Outcome::Failed(why) => {
-            return Err((
-                0,
+        Some(Outcome::Failed(why)) => {
+            return Err(FenceError::new(
                 format!("lab `{}` cannot run: {why}", lab.id),
-                "build the labs with `cargo build --release` (they are found next to the aula binary, in $AULA_LAB_BIN_DIR, or in [labs] bin_dir)".into(),
+                "build the labs with `cargo build --release` (they are found next to the aula binary, in $AULA_LAB_BIN_DIR, or in [labs] bin_dir)",
+            ));
+        }
+        None => {
+            return Err(FenceError::new(
+                format!("lab `{}` was not run before rendering", lab.id),
+                "this is a bug in aula: every fence's lab runs before pages are rendered",
             ));
         }
     };
-    let context = crate::embed::lab_context(project, page, lab, &resolved, &answer, n);
+    let embed = crate::embed::Embed {
+        lab,
+        fence: &resolved,
+        answer,
+        n,
+    };
+    let context =
+        crate::embed::lab_context(&project.locales, &project.config, answers, page, embed);
     project
         .templates
         .render("partials/lab.html", &context)
-        .map_err(|d| (0, d.to_string(), "fix the lab template".into()))
+        .map_err(|d| FenceError::new(d.to_string(), "fix the lab template"))
 }

@@ -5,9 +5,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::content::front_matter::Level;
 use crate::content::{Page, PageKind};
+use crate::markdown::TocEntry;
 
 use super::{Project, RenderedPage, Structure};
 
@@ -17,67 +20,133 @@ fn reading_minutes(words: usize) -> u64 {
 }
 
 pub(super) fn t(project: &Project, lang: &str, key: &str) -> String {
-    project
-        .locales
-        .t(lang, key, &[])
-        .unwrap_or_else(|| key.to_string())
+    project.locales.t_or_key(lang, key)
 }
 
 /// What every template gets: language, switcher, alternates, navigation.
+#[derive(Serialize)]
+struct Common<'a> {
+    lang: &'a str,
+    title: &'a str,
+    site: SiteInfo<'a>,
+    url: &'a str,
+    canonical: String,
+    alternates: Vec<Alternate<'a>>,
+    x_default: String,
+    /// The language switcher.
+    languages: Vec<LanguageLink>,
+    home_url: String,
+    sections: Vec<NavSection<'a>>,
+    feed_url: String,
+    search: bool,
+}
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    title: &'a str,
+    base_url: &'a str,
+}
+
+/// A translation of the page, for `<link rel="alternate" hreflang>`.
+#[derive(Serialize)]
+struct Alternate<'a> {
+    lang: &'a str,
+    url: String,
+}
+
+/// One language in the switcher: where the page is in it (else its home).
+#[derive(Serialize)]
+struct LanguageLink {
+    code: String,
+    name: String,
+    url: String,
+    current: bool,
+}
+
+/// One section of the navigation, by its section page in the page's language.
+#[derive(Serialize)]
+pub(super) struct NavSection<'a> {
+    pub(super) key: &'a str,
+    title: &'a str,
+    url: &'a str,
+    current: bool,
+}
+
+/// The context every template gets (see [`Common`]), as JSON for the page's own to extend.
 pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Value {
     let config = &project.config;
     let content = &project.content;
-    let languages: Vec<Value> = config
+    let languages = config
         .languages
         .iter()
-        .map(|lang| {
-            let url = content
+        .map(|lang| LanguageLink {
+            code: lang.clone(),
+            name: t(project, lang, "language-name"),
+            url: content
                 .translation(&page.translation_key, lang)
-                .map_or_else(|| format!("/{lang}/"), |p| p.url.clone());
-            json!({
-                "code": lang,
-                "name": t(project, lang, "language-name"),
-                "url": url,
-                "current": lang == &page.lang,
-            })
+                .map_or_else(|| format!("/{lang}/"), |p| p.url.clone()),
+            current: lang == &page.lang,
         })
         .collect();
-    let alternates: Vec<Value> = config
+    let alternates = config
         .languages
         .iter()
         .filter_map(|lang| content.translation(&page.translation_key, lang))
         .filter(|p| p.fallback_from.is_none())
-        .map(|p| json!({"lang": p.lang, "url": config.absolute_url(&p.url)}))
+        .map(|p| Alternate {
+            lang: &p.lang,
+            url: config.absolute_url(&p.url),
+        })
         .collect();
     let canonical = match &page.fallback_from {
         Some(original_lang) => content
             .translation(&page.translation_key, original_lang)
-            .map_or_else(|| page.url.clone(), |p| p.url.clone()),
-        None => page.url.clone(),
+            .map_or(page.url.as_str(), |p| p.url.as_str()),
+        None => page.url.as_str(),
     };
-    json!({
-        "lang": page.lang,
-        "title": title,
-        "site": {"title": config.title, "base_url": config.base_url},
-        "url": page.url,
-        "canonical": config.absolute_url(&canonical),
-        "alternates": alternates,
-        "x_default": config.absolute_url("/"),
-        "languages": languages,
-        "home_url": format!("/{}/", page.lang),
-        "sections": nav_sections(project, &page.lang, page.section.as_deref()),
-        "feed_url": format!("/{}/atom.xml", page.lang),
-        "search": cfg!(feature = "search") && project.config.search,
+    to_json(&Common {
+        lang: &page.lang,
+        title,
+        site: SiteInfo {
+            title: &config.title,
+            base_url: &config.base_url,
+        },
+        url: &page.url,
+        canonical: config.absolute_url(canonical),
+        alternates,
+        x_default: config.absolute_url("/"),
+        languages,
+        home_url: format!("/{}/", page.lang),
+        sections: nav_sections(project, &page.lang, page.section.as_deref()),
+        feed_url: format!("/{}/atom.xml", page.lang),
+        search: cfg!(feature = "search") && project.config.search,
     })
 }
 
-fn nav_sections(project: &Project, lang: &str, current: Option<&str>) -> Vec<Value> {
+/// A context as the JSON object templates get (a struct of strings, numbers and lists always
+/// is one).
+pub(super) fn to_json(context: &impl Serialize) -> Value {
+    serde_json::to_value(context).unwrap_or_default()
+}
+
+pub(super) fn nav_sections<'a>(
+    project: &'a Project,
+    lang: &str,
+    current: Option<&str>,
+) -> Vec<NavSection<'a>> {
     project
         .config
         .sections
         .iter()
-        .filter_map(|s| project.content.translation(&format!("section-{s}"), lang).map(|p| (s, p)))
-        .map(|(s, p)| json!({"key": s, "title": p.front.title, "url": p.url, "current": current == Some(s.as_str())}))
+        .filter_map(|s| {
+            let page = project.content.translation(&format!("section-{s}"), lang)?;
+            Some(NavSection {
+                key: s,
+                title: &page.front.title,
+                url: &page.url,
+                current: current == Some(s.as_str()),
+            })
+        })
         .collect()
 }
 
@@ -89,8 +158,26 @@ pub(super) fn summary(structure: &Structure, i: usize) -> Value {
         .map_or(Value::Null, |summary| Value::clone(summary))
 }
 
-/// A short description of a page for listings. Reads the page, its body's length and labs, the
-/// title of its section's page in its language, and UI strings.
+/// A short description of a page for listings.
+#[derive(Serialize)]
+struct Summary<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    key: &'a str,
+    level: Option<Level>,
+    level_label: Option<String>,
+    reading_minutes: u64,
+    section: Option<&'a str>,
+    section_title: Option<&'a str>,
+    labs: &'a [String],
+    date: Option<String>,
+    date_display: Option<String>,
+    fallback: bool,
+}
+
+/// A page's [`Summary`]. Reads the page, its body's length and labs, the title of its section's
+/// page in its language, and UI strings.
 pub(crate) fn make_summary(project: &Project, page: &Page, body: &RenderedPage) -> Value {
     let section_title = page
         .section
@@ -100,26 +187,64 @@ pub(crate) fn make_summary(project: &Project, page: &Page, body: &RenderedPage) 
                 .content
                 .translation(&format!("section-{s}"), &page.lang)
         })
-        .map(|p| p.front.title.clone());
-    json!({
-        "title": page.front.title,
-        "url": page.url,
-        "description": page.front.description,
-        "key": page.translation_key,
-        "level": page.front.level,
-        "level_label": page.front.level.map(|l| t(project, &page.lang, &format!("level-{}", serde_json::to_value(l).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()))),
-        "reading_minutes": reading_minutes(body.rendered.words),
-        "section": page.section,
-        "section_title": section_title,
-        "labs": body.labs,
-        "date": page.front.date.map(|d| d.to_string()),
-        "date_display": page.front.date.map(|d| project.locales.format_date(&page.lang, d)),
-        "fallback": page.fallback_from.is_some(),
+        .map(|p| p.front.title.as_str());
+    let front = &page.front;
+    to_json(&Summary {
+        title: &front.title,
+        url: &page.url,
+        description: front.description.as_deref(),
+        key: &page.translation_key,
+        level: front.level,
+        level_label: front
+            .level
+            .map(|level| t(project, &page.lang, &format!("level-{}", level.key()))),
+        reading_minutes: reading_minutes(body.rendered.words),
+        section: page.section.as_deref(),
+        section_title,
+        labs: &body.labs,
+        date: front.date.map(|d| d.to_string()),
+        date_display: front
+            .date
+            .map(|d| project.locales.format_date(&page.lang, d)),
+        fallback: page.fallback_from.is_some(),
     })
 }
 
-/// Page `i`'s template context (without its body, which [`render_page`] adds). What it reads is
-/// listed again, as fingerprints, by `incremental::page_fingerprint`: keep the two in step.
+/// What a content page's context adds to its summary, as `page`.
+#[derive(Serialize)]
+struct PageDetails<'a> {
+    kind: &'static str,
+    toc: &'a [TocEntry],
+    words: usize,
+    slug: &'a str,
+    tags: Vec<TagLink<'a>>,
+    updated: Option<String>,
+    updated_display: Option<String>,
+    /// The notice of a page shown in place of a missing translation.
+    fallback: Value,
+    /// The notice of a translation whose original changed since.
+    stale: Value,
+    source: std::borrow::Cow<'a, str>,
+    learn: Value,
+    prerequisites: Value,
+    verified: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct TagLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+/// One step of the breadcrumbs.
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+/// Page `i`'s template context (without its body, which `pages::render_page` adds). What it
+/// reads is fingerprinted by `plan::page_fingerprint`: keep the two in step.
 pub(super) fn page_context(
     project: &Project,
     structure: &Structure,
@@ -130,36 +255,58 @@ pub(super) fn page_context(
     let lang = page.lang.as_str();
     let mut context = common_context(project, page, &page.front.title);
     let mut page_value = summary(structure, i);
-    let extra = json!({
-        "kind": match page.kind { PageKind::Home => "home", PageKind::Section => "section", PageKind::Article => "article", PageKind::Standalone => "page" },
-        "toc": bodies[i].rendered.toc,
-        "words": bodies[i].rendered.words,
-        "slug": page.slug,
-        "tags": page.front.tags.iter().map(|tag| json!({"name": tag, "url": format!("/{lang}/tags/{}/", slug::slugify(tag))})).collect::<Vec<_>>(),
-        "updated": page.front.updated.map(|d| d.to_string()),
-        "updated_display": page.front.updated.map(|d| project.locales.format_date(lang, d)),
-        "fallback": fallback_notice(project, page),
-        "stale": stale_notice(project, page),
-        "source": page.path.to_string_lossy(),
+    let body = &bodies[i];
+    let extra = to_json(&PageDetails {
+        kind: match page.kind {
+            PageKind::Home => "home",
+            PageKind::Section => "section",
+            PageKind::Article => "article",
+            PageKind::Standalone => "page",
+        },
+        toc: &body.rendered.toc,
+        words: body.rendered.words,
+        slug: &page.slug,
+        tags: page
+            .front
+            .tags
+            .iter()
+            .map(|tag| TagLink {
+                name: tag,
+                url: format!("/{lang}/tags/{}/", slug::slugify(tag)),
+            })
+            .collect(),
+        updated: page.front.updated.map(|d| d.to_string()),
+        updated_display: page
+            .front
+            .updated
+            .map(|d| project.locales.format_date(lang, d)),
+        fallback: fallback_notice(project, page),
+        stale: stale_notice(project, page),
+        source: page.path.to_string_lossy(),
         // The course's structure (README, "Write an article"): front matter, headed by the
         // templates in the reader's language.
-        "learn": page.front.learn,
-        "prerequisites": page.front.prerequisites,
-        "verified": page.front.verified.as_ref().map(|v| json!({"date": v.date.to_string(), "date_display": project.locales.format_date(lang, v.date), "tools": v.tools})),
+        learn: json!(page.front.learn),
+        prerequisites: json!(page.front.prerequisites),
+        verified: page.front.verified.as_ref().map(|v| json!({"date": v.date.to_string(), "date_display": project.locales.format_date(lang, v.date), "tools": v.tools})),
     });
     merge(&mut page_value, extra);
     let section_page = page
         .section
         .as_ref()
         .and_then(|s| project.content.translation(&format!("section-{s}"), lang));
-    let mut breadcrumbs =
-        vec![json!({"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")})];
+    let mut breadcrumbs = vec![Crumb {
+        title: t(project, lang, "nav-home"),
+        url: format!("/{lang}/"),
+    }];
     if let (PageKind::Article, Some(section)) = (page.kind, section_page) {
-        breadcrumbs.push(json!({"title": section.front.title, "url": section.url}));
+        breadcrumbs.push(Crumb {
+            title: section.front.title.clone(),
+            url: section.url.clone(),
+        });
     }
     merge(
         &mut context,
-        json!({"page": page_value, "breadcrumbs": breadcrumbs}),
+        json!({"page": page_value, "breadcrumbs": to_json(&breadcrumbs)}),
     );
     match page.kind {
         PageKind::Article => {
@@ -211,13 +358,13 @@ pub(super) fn page_context(
                 .unwrap_or_default();
             let sections: Vec<Value> = nav_sections(project, lang, None)
                 .into_iter()
-                .map(|mut s| {
-                    let key = s["key"].as_str().unwrap_or_default().to_string();
+                .map(|section| {
                     let articles: Vec<Value> = structure
                         .section_articles
-                        .get(&(lang.to_string(), key))
+                        .get(&(lang.to_string(), section.key.to_string()))
                         .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                         .unwrap_or_default();
+                    let mut s = to_json(&section);
                     merge(&mut s, json!({"articles": articles}));
                     s
                 })
@@ -255,28 +402,8 @@ fn fallback_notice(project: &Project, page: &Page) -> Value {
     })
 }
 
-/// A translation whose original changed since it was made (its recorded hash differs).
-pub(crate) fn stale_original<'a>(project: &'a Project, page: &Page) -> Option<&'a Page> {
-    let recorded = page.front.source_hash.as_ref()?;
-    let original_lang = page
-        .front
-        .source_lang
-        .as_deref()
-        .unwrap_or(&project.config.default_language);
-    if original_lang == page.lang || page.fallback_from.is_some() {
-        return None;
-    }
-    let original = project
-        .content
-        .translation(&page.translation_key, original_lang)?;
-    if original.fallback_from.is_some() || &original.body_hash() == recorded {
-        return None;
-    }
-    Some(original)
-}
-
 fn stale_notice(project: &Project, page: &Page) -> Value {
-    match stale_original(project, page) {
+    match crate::translations::stale_original(&project.config, &project.content, page) {
         Some(original) => json!({
             "lang": original.lang,
             "language_name": t(project, &original.lang, "language-name"),

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use crate::config::Config;
 use crate::content::{Content, Page};
-use crate::markdown::{LinkResolver, Rendered};
+use crate::markdown::{LinkError, LinkResolver, Rendered};
 
 /// Finds pages by the source path an author links to (`@/finops/x.md`). It owns its strings, so
 /// the preview server can keep it while the pages it indexes stay where they are.
@@ -57,7 +57,12 @@ impl SourceIndex {
         }
     }
 
-    fn resolve(&self, source_lang: &str, page_lang: &str, target: &str) -> Result<String, String> {
+    fn resolve(
+        &self,
+        source_lang: &str,
+        page_lang: &str,
+        target: &str,
+    ) -> Result<String, LinkError> {
         let path = target.trim_start_matches("@/");
         let (path, fragment) = match path.split_once('#') {
             Some((p, f)) => (p, Some(f)),
@@ -73,15 +78,24 @@ impl SourceIndex {
                     .drafts
                     .contains(&(source_lang.to_string(), path.to_string()))
                 {
-                    format!("`{target}` is a draft, which this build leaves out")
+                    LinkError::Draft {
+                        target: target.to_string(),
+                    }
                 } else {
-                    format!("no page `content/{source_lang}/{path}` for the link `{target}`")
+                    LinkError::Missing {
+                        lang: source_lang.to_string(),
+                        path: path.to_string(),
+                        target: target.to_string(),
+                    }
                 }
             })?;
         let url = self
             .urls
             .get(&(key.clone(), page_lang.to_string()))
-            .ok_or_else(|| format!("no `{page_lang}` page for `{target}`"))?;
+            .ok_or_else(|| LinkError::NoTranslation {
+                lang: page_lang.to_string(),
+                target: target.to_string(),
+            })?;
         Ok(match fragment {
             Some(f) => format!("{url}#{f}"),
             None => url.to_string(),
@@ -106,13 +120,13 @@ pub(super) struct PageLinks<'a> {
 }
 
 impl LinkResolver for PageLinks<'_> {
-    fn resolve(&self, target: &str) -> Result<String, String> {
+    fn resolve(&self, target: &str) -> Result<String, LinkError> {
         self.index.resolve(self.source_lang, self.page_lang, target)
     }
 }
 
 /// Whether `rendered`, `page`'s Markdown as rendered against another link table, has every
-/// `@/` link resolve to the same URL with `index` (as [`render_body`] resolves them). Those
+/// `@/` link resolve to the same URL with `index` (as `body::markdown` resolves them). Those
 /// links are all that Markdown reads of other pages, so then rendering it again with `index`
 /// would give the same HTML.
 pub(crate) fn resolves_the_same(index: &SourceIndex, page: &Page, rendered: &Rendered) -> bool {

@@ -19,35 +19,25 @@
 
 mod body;
 mod contexts;
+mod incremental;
 mod links;
 mod pages;
+mod plan;
 mod project;
 mod structure;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
-use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::markdown::highlight::{Blocks, Highlighter};
 use crate::output::OutputStore;
 
-pub(crate) use body::{RenderedPage, render_body};
-pub(crate) use contexts::{
-    common_context, make_summary, merge, page_without_source, stale_original,
-};
-pub(crate) use links::{SourceIndex, resolves_the_same};
-pub(crate) use pages::{
-    Chooser, HOME_KEY, TAG_TEMPLATE, TAGS_KEY, TAGS_TEMPLATE, chooser_page, feed, feed_path,
-    output_path, render_content_page, robots_txt, sitemap, tag_index, tag_key, tag_page, tag_url,
-    tags_page, tags_url, template_for,
-};
+pub(crate) use incremental::Memory;
+pub(crate) use pages::output_path;
 pub(crate) use project::{Project, check_themes, load_config, load_templates, read_static};
-pub(crate) use structure::Structure;
 
-use pages::site_pages;
+use body::RenderedPage;
+use links::{SourceIndex, resolves_the_same};
+use structure::Structure;
 
 /// How to build.
 #[derive(Debug, Clone, Default)]
@@ -64,8 +54,7 @@ pub(crate) struct Built {
     pub(crate) output: OutputStore,
     pub(crate) warnings: Diagnostics,
     pub(crate) pages: usize,
-    /// Every internal link of every page, by page index in `content.pages` (for `aula check`;
-    /// the preview server's renders leave it empty).
+    /// Every internal link of every page, by page index in `content.pages` (for `aula check`).
     pub(crate) links: Vec<Vec<crate::markdown::LinkRef>>,
     /// Whether the site has a search index (the preview server builds it after publishing).
     pub(crate) search: bool,
@@ -81,134 +70,16 @@ pub(crate) fn render(project: &Project) -> Result<Built, Diagnostics> {
 }
 
 /// Renders the whole site into `output` (e.g. a store that writes into a staging folder), its
-/// search index included. (The preview server renders through `incremental::render`, which
-/// reuses what the last render made, and builds the search index itself, after publishing.)
-pub(crate) fn render_into(
-    project: &Project,
-    mut output: OutputStore,
-) -> Result<Built, Diagnostics> {
-    let mut problems = Diagnostics::default();
-    let content = &project.content;
-    let resolver_index = SourceIndex::new(&project.config, content);
+/// search index included: the render of a memory that keeps nothing.
+pub(crate) fn render_into(project: &Project, output: OutputStore) -> Result<Built, Diagnostics> {
+    incremental::render(project, &mut Memory::once(), output)
+}
 
-    // Step 1: Markdown and labs, page by page, in parallel. A page and its translations go to
-    // the same worker, one after the other: translations usually keep their code blocks as they
-    // are, so the second one finds them highlighted already (highlighting is most of a build).
-    let mut groups: Vec<Vec<usize>> = Vec::new();
-    let mut group_of: HashMap<&str, usize> = HashMap::new();
-    for (i, page) in content.pages.iter().enumerate() {
-        let group = *group_of
-            .entry(page.translation_key.as_str())
-            .or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-        groups[group].push(i);
-    }
-    let mut results: Vec<Option<Result<RenderedPage, Diagnostics>>> =
-        std::iter::repeat_with(|| None)
-            .take(content.pages.len())
-            .collect();
-    let highlighter = Highlighter::new(&project.config.light_theme, &project.config.dark_theme)
-        .map_err(|e| Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")]))?;
-    let rendered_groups: Vec<Vec<(usize, Result<RenderedPage, Diagnostics>)>> = groups
-        .par_iter()
-        .map(|members| {
-            let mut blocks = Blocks::new(&highlighter);
-            members
-                .iter()
-                .map(|&i| {
-                    let page = &content.pages[i];
-                    let body = render_body(project, &resolver_index, page, None, 0, &mut blocks);
-                    (i, body)
-                })
-                .collect()
-        })
-        .collect();
-    for (i, result) in rendered_groups.into_iter().flatten() {
-        results[i] = Some(result);
-    }
-    let results = results.into_iter().flatten();
-    let mut bodies = Vec::with_capacity(content.pages.len());
-    for result in results {
-        match result {
-            Ok(body) => bodies.push(Some(body)),
-            Err(errors) => {
-                problems.extend(errors);
-                bodies.push(None);
-            }
-        }
-    }
-    if problems.has_errors() {
-        return Err(problems);
-    }
-    let bodies: Vec<RenderedPage> = bodies.into_iter().flatten().collect();
-
-    // Step 2: the site's structure — sections, the learning path, tags.
-    let mut structure = Structure::new(project);
-    // Listings repeat summaries (the home page lists every article): make each one once.
-    structure.summaries = content
-        .pages
-        .par_iter()
-        .zip(&bodies)
-        .map(|(page, body)| Arc::new(make_summary(project, page, body)))
-        .collect();
-
-    // Step 3: every page through its template, in parallel.
-    type Written = Result<Option<Arc<[u8]>>, crate::output::OutputError>;
-    let rendered: Vec<(String, Result<Written, Diagnostic>)> = (0..content.pages.len())
-        .into_par_iter()
-        .map(|i| {
-            let (path, html) = render_content_page(project, &structure, &bodies, i);
-            // Written now when the output goes to disk, so pages are not all held at once.
-            let written = html.map(|html| output.write_through(&path, html));
-            (path, written)
-        })
-        .collect();
-    for (path, result) in rendered {
-        match result {
-            Ok(written) => output.record(path, written),
-            Err(d) => problems.push(d),
-        }
-    }
-
-    // Step 4: pages that are not articles: tags, the language chooser, 404; then feeds and the rest.
-    for (path, result) in site_pages(project, &structure) {
-        match result {
-            Ok(html) => output.insert_shared(path, html),
-            Err(d) => problems.push(d),
-        }
-    }
-    crate::translations::add_status_pages(project, &mut output, &mut problems);
-    if problems.has_errors() {
-        return Err(problems.sorted());
-    }
-    output.insert("sitemap.xml", sitemap(project));
-    for lang in &project.config.languages {
-        output.insert(feed_path(lang), feed(project, &structure, lang));
-    }
-    output.insert("robots.txt", robots_txt(&project.config));
-    output.insert("highlight.css", highlighter.stylesheet());
-    for (name, bytes) in &project.static_files {
-        output.insert(name.clone(), bytes.clone());
-    }
-    // Last: the search index is built from the finished pages. It indexes every page each time
-    // (≈ 15 s for 10,000 pages), so the preview server (which renders through `incremental`)
-    // builds it itself, after the pages are served.
-    if project.config.search
-        && let Err(e) = crate::search::add_index(&mut output)
-    {
-        problems.push(e);
-        return Err(problems);
-    }
-    let warnings = fallback_warnings(project);
-    Ok(Built {
-        pages: content.pages.len(),
-        output,
-        warnings,
-        links: bodies.iter().map(|b| b.rendered.links.clone()).collect(),
-        search: project.config.search,
-    })
+/// Renders the site again, doing only what changed since the last render `memory` kept (the
+/// preview server's render). The search index is left to the caller, to make after it serves
+/// the pages.
+pub(crate) fn render_again(project: &Project, memory: &mut Memory) -> Result<Built, Diagnostics> {
+    incremental::render(project, memory, OutputStore::default())
 }
 
 /// A warning for each UI string that was missing in a language and taken from the default one,

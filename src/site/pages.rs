@@ -1,12 +1,15 @@
-//! The output files and where they go: a content page through its template, the tag pages and
-//! tag index, the language chooser and 404, the feeds, the sitemap and robots.txt.
+//! The render functions of the output files, and where each goes: a content page through its
+//! template, the tag pages and tag index, the language chooser and 404, the translation status
+//! pages, the feeds, the sitemap and robots.txt. Which files a site has is `plan`'s business.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
 
 use crate::config::Config;
 use crate::content::{Page, PageKind};
+use crate::translations;
 
 use super::contexts::{common_context, merge, page_context, page_without_source, summary, t};
 use super::{Project, RenderedFile, RenderedPage, Structure};
@@ -17,19 +20,17 @@ pub(crate) fn render_content_page(
     structure: &Structure,
     bodies: &[RenderedPage],
     i: usize,
-) -> (String, RenderedFile) {
+) -> RenderedFile {
     let page = &project.content.pages[i];
     let context = page_context(project, structure, bodies, i);
-    let path = output_path(&page.url);
     let html = render_page(project, template_for(page), context, Some(&bodies[i].html));
-    let html = html.map_err(|d| {
+    html.map_err(|d| {
         d.hint(format!(
             "while rendering {} ({})",
             page.url,
             page.path.display()
         ))
-    });
-    (path, html)
+    })
 }
 
 /// `/es/finops/` → `es/finops/index.html`.
@@ -44,23 +45,6 @@ pub(crate) fn template_for(page: &Page) -> &'static str {
         PageKind::Article => "article.html",
         PageKind::Standalone => "page.html",
     }
-}
-
-/// Tag pages, the tag index per language, the root language chooser and the 404 page.
-pub(super) fn site_pages(project: &Project, structure: &Structure) -> Vec<(String, RenderedFile)> {
-    let mut out = Vec::new();
-    for lang in &project.config.languages {
-        for ((tag_lang, slug), (name, articles)) in &structure.tags {
-            if tag_lang == lang {
-                out.push(tag_page(project, structure, lang, slug, name, articles));
-            }
-        }
-        out.push(tags_page(project, structure, lang));
-    }
-    for chooser in Chooser::ALL {
-        out.push(chooser_page(project, chooser));
-    }
-    out
 }
 
 /// The translation key of the tag page of `slug` (no source page has it, but one could claim it).
@@ -90,9 +74,9 @@ pub(crate) fn tag_page(
     slug: &str,
     name: &str,
     articles: &[usize],
-) -> (String, RenderedFile) {
+) -> RenderedFile {
     let url = tag_url(lang, slug);
-    let page = page_without_source(lang, url.clone(), tag_key(slug));
+    let page = page_without_source(lang, url, tag_key(slug));
     let title = format!("{}: {name}", t(project, lang, "tag-title"));
     let mut context = common_context(project, &page, &title);
     let list: Vec<Value> = articles.iter().map(|&j| summary(structure, j)).collect();
@@ -103,32 +87,24 @@ pub(crate) fn tag_page(
             {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
         ]}),
     );
-    let path = output_path(&url);
-    let html = render_page(project, TAG_TEMPLATE, context, None);
-    (path, html)
+    render_page(project, TAG_TEMPLATE, context, None)
 }
 
 /// `/<lang>/tags/`: every tag of a language, with its number of articles.
-pub(crate) fn tags_page(
-    project: &Project,
-    structure: &Structure,
-    lang: &str,
-) -> (String, RenderedFile) {
+pub(crate) fn tags_page(project: &Project, structure: &Structure, lang: &str) -> RenderedFile {
     let index: Vec<Value> = tag_index(structure, lang)
         .map(
             |(slug, name, count)| json!({"name": name, "url": tag_url(lang, slug), "count": count}),
         )
         .collect();
     let url = tags_url(lang);
-    let page = page_without_source(lang, url.clone(), TAGS_KEY.into());
+    let page = page_without_source(lang, url, TAGS_KEY.into());
     let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
     merge(
         &mut context,
         json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
     );
-    let path = output_path(&url);
-    let html = render_page(project, TAGS_TEMPLATE, context, None);
-    (path, html)
+    render_page(project, TAGS_TEMPLATE, context, None)
 }
 
 /// A language's tags: (slug, name, number of articles), by slug.
@@ -176,7 +152,7 @@ impl Chooser {
 
 /// The language chooser at `/` or the 404 page, in the default language with every language's
 /// home offered.
-pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, RenderedFile) {
+pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> RenderedFile {
     let config = &project.config;
     let url = match chooser {
         Chooser::Root => "/",
@@ -203,8 +179,7 @@ pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> (String, Rend
         &mut context,
         json!({"choices": choices, "canonical": config.absolute_url(url)}),
     );
-    let html = render_page(project, chooser.template(), context, None);
-    (chooser.output_path().to_string(), html)
+    render_page(project, chooser.template(), context, None)
 }
 
 /// One page through its template, with the page's body (if it has one) put into the context as
@@ -256,4 +231,78 @@ pub(crate) fn robots_txt(config: &Config) -> String {
         "User-agent: *\nAllow: /\nSitemap: {}\n",
         config.absolute_url("/sitemap.xml")
     )
+}
+
+/// The translation key the status pages are rendered with.
+pub(crate) const STATUS_KEY: &str = "translations";
+
+/// The status pages' template; a site without it has no status pages.
+pub(crate) const STATUS_TEMPLATE: &str = "translations.html";
+
+/// Where the status page of `lang` goes.
+pub(crate) fn status_path(lang: &str) -> String {
+    output_path(&format!("/{lang}/translations/"))
+}
+
+/// `/<lang>/translations/`: where every page stands in `lang` (see `translations`). Only sites
+/// whose templates have `translations.html` have it (see `plan::outputs`).
+pub(crate) fn status_page(project: &Project, lang: &str) -> RenderedFile {
+    let status = translations::status(&project.config, &project.content, lang);
+    let url = format!("/{lang}/translations/");
+    let mut page = page_without_source(lang, url, STATUS_KEY.into());
+    page.path = PathBuf::from("templates/translations.html");
+    page.slug = "translations".into();
+    let mut context = common_context(project, &page, &t(project, lang, "translations-title"));
+    merge(
+        &mut context,
+        json!({
+            "status": status_context(project, &status),
+            "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}],
+        }),
+    );
+    project
+        .templates
+        .render(STATUS_TEMPLATE, &context)
+        .map(|html| Arc::from(html.into_bytes()))
+}
+
+fn status_context(project: &Project, status: &translations::LanguageStatus<'_>) -> Value {
+    let entry = |e: &translations::Entry<'_>| {
+        let language_name = project
+            .locales
+            .t(&e.original.lang, "language-name", &[])
+            .unwrap_or_else(|| e.original.lang.clone());
+        json!({
+            "title": e.translation.map_or(&e.original.front.title, |t| &t.front.title),
+            // A missing translation's URL is its fallback page's.
+            "url": e.translation
+                .or_else(|| project.content.translation(&e.original.translation_key, &status.lang))
+                .map(|p| p.url.clone()),
+            "path": e.translation.map(|t| t.path.to_string_lossy().into_owned()),
+            "original_title": e.original.front.title,
+            "original_url": e.original.url,
+            "original_path": e.original.path.to_string_lossy(),
+            "original_lang": e.original.lang,
+            "original_language": language_name,
+        })
+    };
+    let list = |state: translations::State| -> Vec<Value> {
+        status
+            .entries
+            .iter()
+            .filter(|e| e.state == state)
+            .map(entry)
+            .collect()
+    };
+    let coverage = status.coverage();
+    json!({
+        "lang": status.lang,
+        "total": status.entries.len(),
+        "translated": status.translated(),
+        "coverage": coverage,
+        "missing": list(translations::State::Missing),
+        "stale": list(translations::State::Stale),
+        "unrecorded": list(translations::State::Unrecorded),
+        "current": list(translations::State::Current),
+    })
 }

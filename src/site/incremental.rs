@@ -1,0 +1,552 @@
+//! The one render of a site: every output of the [plan](super::plan), made from the project and
+//! what a [`Memory`] kept of the last render. `aula build` and `aula check` render with a memory
+//! that keeps nothing ([`Memory::once`]): everything is made, and written through to the output
+//! store as it comes. The preview server keeps one memory for a session ([`Memory::new`]) and
+//! renders again after each edit, doing only the work the edit calls for:
+//! 1. it renders the Markdown of the pages whose source changed — and of every page of a
+//!    language whose UI strings changed (through the [`RenderCache`], which still skips
+//!    unchanged Markdown), and of the pages with an `@/` link that now leads elsewhere; pages
+//!    with lab embeds always, so a rebuilt lab binary or an edited lab template shows;
+//! 2. it keeps the structure (sections, learning path, tags) unless a page was added, removed,
+//!    moved, re-weighted, re-titled or re-tagged, and each page's summary unless what it reads
+//!    changed;
+//! 3. it gives every planned output its fingerprint (see `plan`) and renders only the files
+//!    whose fingerprint is new. The others keep their bytes, and their contexts are never built.
+//!    So an edit of `article.html` renders articles, one of `locales/es/` the Spanish pages.
+//!
+//! Still done for every page on every render, but cheaply (a lookup or a few integers hashed
+//! per page): telling unchanged pages by pointer, the per-language and per-key digests, the
+//! fingerprints, and putting the output store together. `tests/serve_incremental.rs` compares
+//! the served site with a fresh `aula build` after random and targeted edits, and this module's
+//! seeded test compares a memory's renders with fresh ones over many random edits.
+//!
+//! This module knows nothing about files on disk, watching or HTTP.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::config::CONFIG_FILE;
+use crate::content::Page;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::labs::answers::Answers;
+use crate::markdown::highlight::{Blocks, Highlighter};
+use crate::output::OutputStore;
+use crate::render_cache::{Body, RenderCache};
+
+use super::body::{self, RenderedPage};
+use super::contexts::make_summary;
+use super::plan::{self, Facts, Inputs, PageDigests, digest, hash_json, of};
+use super::{Built, Project, SourceIndex, Structure, resolves_the_same};
+
+/// What the last render of one project made, for the next.
+pub(crate) struct Memory {
+    /// `None`: the memory keeps nothing (a build renders once).
+    markdown: Option<RenderCache>,
+    /// Made on the first render (its themes come from aula.toml, which a memory outlives not).
+    highlighter: Option<Highlighter>,
+    last: Option<Last>,
+}
+
+impl Memory {
+    /// A memory for a session of renders (the preview server's): empty, so the next render
+    /// makes everything, and keeps what each render makes.
+    pub(crate) fn new() -> Memory {
+        Memory {
+            markdown: Some(RenderCache::default()),
+            highlighter: None,
+            last: None,
+        }
+    }
+
+    /// A memory that keeps nothing, for one render of everything (`aula build`, `aula check`).
+    /// The outputs made from other outputs (the search index) are made too.
+    pub(crate) fn once() -> Memory {
+        Memory {
+            markdown: None,
+            highlighter: None,
+            last: None,
+        }
+    }
+
+    fn keeps(&self) -> bool {
+        self.markdown.is_some()
+    }
+}
+
+/// The last successful render.
+struct Last {
+    /// Per language: what its pages read of the UI strings (see `plan::strings_digests`).
+    strings: BTreeMap<String, u64>,
+    /// A digest of the link table (see [`link_digest`]), and the table itself.
+    links: u64,
+    index: Option<Arc<SourceIndex>>,
+    /// By URL.
+    pages: HashMap<String, Known>,
+    /// The order digests of every page, in order: when equal, so is the structure.
+    layout: u64,
+    structure: Structure,
+    /// By output path: the fingerprint each file was rendered with, and its bytes.
+    outputs: HashMap<String, (u64, Arc<[u8]>)>,
+}
+
+/// One page as last rendered.
+#[derive(Clone)]
+struct Known {
+    /// What the page is made of (given the same configuration): its source, shared with the
+    /// loaded content and compared by pointer, its file, and its place as a fallback.
+    source: Arc<str>,
+    path: PathBuf,
+    lang: String,
+    fallback_from: Option<String>,
+    /// What links to it resolve against (see [`link_digest`]).
+    links: u64,
+    body: RenderedPage,
+    digests: PageDigests,
+    summary: Arc<Value>,
+    /// What `summary` was made from: see `plan::summary_inputs`.
+    summary_inputs: u64,
+    summary_digest: u64,
+}
+
+impl Known {
+    fn is(&self, page: &Page) -> bool {
+        Arc::ptr_eq(&self.source, &page.source)
+            && self.path == page.path
+            && self.lang == page.lang
+            && self.fallback_from == page.fallback_from
+    }
+}
+
+/// Renders `project` into `output`, reusing what `memory` kept from the last render, and keeps
+/// what this one made (when `memory` keeps anything). When the render fails, `memory` keeps the
+/// last good render.
+pub(crate) fn render(
+    project: &Project,
+    memory: &mut Memory,
+    output: OutputStore,
+) -> Result<Built, Diagnostics> {
+    let highlighter = match memory.highlighter.take() {
+        Some(highlighter) => highlighter,
+        None => {
+            let config = &project.config;
+            Highlighter::new(&config.light_theme, &config.dark_theme).map_err(|e| {
+                Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")])
+            })?
+        }
+    };
+    let made = make(project, memory, &highlighter, output);
+    if memory.keeps() {
+        memory.highlighter = Some(highlighter);
+    }
+    let made = made?;
+    let links = made
+        .bodies
+        .iter()
+        .map(|b| b.rendered.links.clone())
+        .collect();
+    let mut output = memory.remember(project, made);
+    if !memory.keeps()
+        && let Err(problem) = plan::derive(project, &mut output)
+    {
+        return Err(Diagnostics::from_iter([problem]));
+    }
+    Ok(Built {
+        output,
+        warnings: super::fallback_warnings(project),
+        pages: project.content.pages.len(),
+        links,
+        search: project.config.search,
+    })
+}
+
+/// What one render made, to be remembered.
+struct Made {
+    links: u64,
+    index: Option<Arc<SourceIndex>>,
+    strings: BTreeMap<String, u64>,
+    layout: u64,
+    bodies: Vec<RenderedPage>,
+    /// The pages (by index) whose remembered state changed, with their new one.
+    changed: Vec<(usize, Known)>,
+    structure: Structure,
+    /// The site's files, written into it.
+    store: OutputStore,
+    /// Every output kept in memory: path, fingerprint, bytes, and whether it was rendered now
+    /// (else it is the remembered one).
+    outputs: Vec<(String, u64, Arc<[u8]>, bool)>,
+}
+
+fn make(
+    project: &Project,
+    memory: &Memory,
+    highlighter: &Highlighter,
+    mut store: OutputStore,
+) -> Result<Made, Diagnostics> {
+    let last = memory.last.as_ref();
+    let keeps = memory.keeps();
+    let content = &project.content;
+    let pages = &content.pages;
+    let strings = plan::strings_digests(project);
+    let known: Vec<Option<&Known>> = match last {
+        Some(last) => pages
+            .par_iter()
+            .map(|page| last.pages.get(&page.url).filter(|k| k.is(page)))
+            .collect(),
+        None => vec![None; pages.len()],
+    };
+    let page_links: Vec<u64> = pages
+        .iter()
+        .zip(&known)
+        .map(|(page, known)| known.map_or_else(|| link_digest(page), |k| k.links))
+        .collect();
+    let links = links_digest(project, &page_links);
+
+    // Step 1: the Markdown of the pages whose inputs changed.
+    let same_links = last.filter(|l| l.links == links);
+    let index = OnceLock::new();
+    if let Some(kept) = same_links.and_then(|l| l.index.clone()) {
+        let _ = index.set(kept);
+    }
+    // A body reads its language's strings (for its heading anchors) and the link table.
+    let reusable: Vec<Option<&Known>> = pages
+        .iter()
+        .zip(&known)
+        .map(|(page, known)| {
+            let same_strings = |l: &Last| l.strings.get(&page.lang) == strings.get(&page.lang);
+            known.filter(|_| last.is_some_and(same_strings))
+        })
+        .collect();
+    let bodies = render_bodies(
+        project,
+        memory.markdown.as_ref(),
+        highlighter,
+        &reusable,
+        same_links.is_some(),
+        links,
+        &index,
+    )?;
+
+    // Step 2: each page's summary (and, to remember, its digests), and the structure.
+    let digests: Vec<PageDigests> = if keeps {
+        (0..pages.len())
+            .into_par_iter()
+            .map(|i| match known[i] {
+                Some(k) if same_body(&k.body, &bodies[i]) => k.digests,
+                _ => PageDigests::of(&pages[i], &bodies[i]),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let nav = plan::nav_digests(project);
+    let summaries: Vec<(Arc<Value>, u64, u64)> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            if !keeps {
+                return (Arc::new(make_summary(project, &pages[i], &bodies[i])), 0, 0);
+            }
+            let lang = pages[i].lang.as_str();
+            let inputs = plan::summary_inputs(&digests[i], of(&nav, lang), of(&strings, lang));
+            match known[i] {
+                Some(k) if k.summary_inputs == inputs => {
+                    (k.summary.clone(), inputs, k.summary_digest)
+                }
+                _ => {
+                    let summary = make_summary(project, &pages[i], &bodies[i]);
+                    let summary_digest = hash_json(&summary);
+                    (Arc::new(summary), inputs, summary_digest)
+                }
+            }
+        })
+        .collect();
+    let layout = digest(digests.iter().map(|d| d.order).collect::<Vec<_>>());
+    let mut structure = match last {
+        Some(l) if l.layout == layout => l.structure.clone(),
+        _ => Structure::new(project),
+    };
+    structure.summaries = summaries.iter().map(|(s, _, _)| s.clone()).collect();
+
+    // Step 3: every planned output with its fingerprint; those whose fingerprint is new,
+    // rendered and written.
+    let facts = keeps.then(|| {
+        let hashed = summaries.iter().map(|(_, _, d)| *d).collect();
+        Facts::new(project, &structure, &strings, &digests, hashed, nav)
+    });
+    let planned: Vec<(plan::Output<'_>, String, u64)> = plan::outputs(project, &structure)
+        .into_par_iter()
+        .map(|output| {
+            let (path, fingerprint) = output.plan(project, facts.as_ref());
+            (output, path, fingerprint)
+        })
+        .collect();
+    // A later output with the same path replaces an earlier one: only the last is made.
+    let mut last_of: HashMap<&str, usize> = HashMap::with_capacity(planned.len());
+    for (n, (_, path, _)) in planned.iter().enumerate() {
+        last_of.insert(path, n);
+    }
+    let inputs = Inputs {
+        project,
+        structure: &structure,
+        bodies: &bodies,
+        highlighter,
+    };
+    type Written = Result<Option<Arc<[u8]>>, crate::output::OutputError>;
+    let rendered: Vec<Result<(Written, u64, bool), Diagnostic>> = planned
+        .par_iter()
+        .enumerate()
+        .filter(|(n, (_, path, _))| last_of.get(path.as_str()) == Some(n))
+        .map(|(_, (output, path, fingerprint))| {
+            let kept = last
+                .and_then(|l| l.outputs.get(path))
+                .filter(|(f, _)| f == fingerprint);
+            let (bytes, fresh) = match kept {
+                Some((_, bytes)) => (bytes.clone(), false),
+                None => (output.render(&inputs)?, true),
+            };
+            // Written now when the output goes to disk, so files are not all held at once.
+            Ok((store.write_through(path, bytes), *fingerprint, fresh))
+        })
+        .collect();
+    let mut problems = Diagnostics::default();
+    let mut outputs = Vec::new();
+    let paths = planned
+        .iter()
+        .enumerate()
+        .filter(|(n, (_, path, _))| last_of.get(path.as_str()) == Some(n))
+        .map(|(_, (_, path, _))| path);
+    for (path, result) in paths.zip(rendered) {
+        match result {
+            Ok((written, fingerprint, fresh)) => {
+                if keeps && let Ok(Some(bytes)) = &written {
+                    outputs.push((path.clone(), fingerprint, bytes.clone(), fresh));
+                }
+                store.record(path.clone(), written);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems.sorted());
+    }
+
+    let changed = if keeps {
+        (0..pages.len())
+            .filter(|&i| {
+                known[i].is_none_or(|k| {
+                    !same_body(&k.body, &bodies[i]) || k.summary_inputs != summaries[i].1
+                })
+            })
+            .map(|i| {
+                let page = &pages[i];
+                let (summary, summary_inputs, summary_digest) = summaries[i].clone();
+                let known = Known {
+                    source: page.source.clone(),
+                    path: page.path.clone(),
+                    lang: page.lang.clone(),
+                    fallback_from: page.fallback_from.clone(),
+                    links: page_links[i],
+                    body: bodies[i].clone(),
+                    digests: digests[i],
+                    summary,
+                    summary_inputs,
+                    summary_digest,
+                };
+                (i, known)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(Made {
+        links,
+        index: index.into_inner(),
+        strings,
+        layout,
+        bodies,
+        changed,
+        structure,
+        store,
+        outputs,
+    })
+}
+
+impl Memory {
+    /// Keeps what `made` made (in place: an edit touches a few entries of ten thousand), when
+    /// this memory keeps anything, and gives the site's files.
+    fn remember(&mut self, project: &Project, made: Made) -> OutputStore {
+        if !self.keeps() {
+            return made.store;
+        }
+        let pages = &project.content.pages;
+        let (mut known, mut outputs) = self
+            .last
+            .take()
+            .map(|last| (last.pages, last.outputs))
+            .unwrap_or_default();
+        for (i, page) in made.changed {
+            match known.get_mut(&pages[i].url) {
+                Some(slot) => *slot = page,
+                None => {
+                    known.insert(pages[i].url.clone(), page);
+                }
+            }
+        }
+        // Every page is in `known` now; more entries means some pages went.
+        if known.len() != pages.len() {
+            let urls: HashSet<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+            known.retain(|url, _| urls.contains(url.as_str()));
+            if let Some(markdown) = &self.markdown {
+                markdown.retain(&urls);
+            }
+        }
+        let count = made.outputs.len();
+        for (path, fingerprint, bytes, fresh) in made.outputs {
+            if fresh {
+                match outputs.get_mut(&path) {
+                    Some(slot) => *slot = (fingerprint, bytes),
+                    None => {
+                        outputs.insert(path, (fingerprint, bytes));
+                    }
+                }
+            }
+        }
+        if outputs.len() != count {
+            outputs.retain(|path, _| made.store.contains(path));
+        }
+        self.last = Some(Last {
+            strings: made.strings,
+            links: made.links,
+            index: made.index,
+            pages: known,
+            layout: made.layout,
+            structure: made.structure,
+            outputs,
+        });
+        made.store
+    }
+}
+
+/// What links to `page` resolve against (`links::SourceIndex`): its key, language, URL, file
+/// and whether it is a fallback.
+fn link_digest(page: &Page) -> u64 {
+    digest((
+        (&page.translation_key, &page.lang, &page.url, &page.path),
+        page.fallback_from.is_none(),
+    ))
+}
+
+/// The link table: every page's [`link_digest`], the drafts, the languages.
+fn links_digest(project: &Project, page_links: &[u64]) -> u64 {
+    let drafts: Vec<_> = project
+        .content
+        .drafts
+        .iter()
+        .map(|p| (&p.lang, &p.path))
+        .collect();
+    let config = &project.config;
+    digest((
+        (&config.default_language, &config.languages),
+        page_links,
+        drafts,
+    ))
+}
+
+fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
+    Arc::ptr_eq(&a.rendered, &b.rendered) && Arc::ptr_eq(&a.html, &b.html) && a.labs == b.labs
+}
+
+/// Each page's Markdown with its labs: the last render's where `reusable` has it (same page,
+/// same strings) and its links lead where they did (`same_links`, or checked link by link),
+/// else rendered (`cache`, when the memory keeps one, still skips unchanged Markdown). Pages
+/// with lab embeds are always filled in again: a lab's binary, manifest or template may have
+/// changed. The labs of all fences run between the Markdown and the embeds, each distinct
+/// request once (see `labs::answers`).
+///
+/// The pages to render go to workers by translation key: a page and its translations, one after
+/// the other, on the same worker. Translations usually keep their code blocks as they are, so
+/// the second one finds them highlighted already (highlighting is most of a build).
+fn render_bodies(
+    project: &Project,
+    cache: Option<&RenderCache>,
+    highlighter: &Highlighter,
+    reusable: &[Option<&Known>],
+    same_links: bool,
+    links: u64,
+    index: &OnceLock<Arc<SourceIndex>>,
+) -> Result<Vec<RenderedPage>, Diagnostics> {
+    let pages = &project.content.pages;
+    // Made only when a page needs it (it indexes every page), and kept while the link table
+    // stays the same.
+    let index =
+        || index.get_or_init(|| Arc::new(SourceIndex::new(&project.config, &project.content)));
+    let kept: Vec<Option<RenderedPage>> = (0..pages.len())
+        .into_par_iter()
+        .map(|i| {
+            // When pages came, went or moved, a body whose links all still lead where they
+            // did is the same: most pages link to none of the pages that moved.
+            reusable[i]
+                .filter(|k| k.body.labs.is_empty())
+                .filter(|k| same_links || resolves_the_same(index(), &pages[i], &k.body.rendered))
+                .map(|k| k.body.clone())
+        })
+        .collect();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<&str, usize> = HashMap::new();
+    for (i, page) in pages.iter().enumerate() {
+        if kept[i].is_some() {
+            continue;
+        }
+        let group = *group_of
+            .entry(page.translation_key.as_str())
+            .or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+        groups[group].push(i);
+    }
+    let markdown: Vec<(usize, Body)> = groups
+        .par_iter()
+        .flat_map_iter(|members| {
+            let mut blocks = Blocks::new(highlighter);
+            members
+                .iter()
+                .map(|&i| {
+                    (
+                        i,
+                        body::markdown(project, index(), &pages[i], cache, links, &mut blocks),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    // Every lab fence's run, before any page is put together: rendering runs nothing.
+    let requests = markdown
+        .iter()
+        .flat_map(|(i, (rendered, _))| body::lab_requests(project, &pages[*i], rendered));
+    let answers = Answers::run(&project.labs, requests);
+    let rendered: Vec<(usize, Result<RenderedPage, Diagnostics>)> = markdown
+        .into_par_iter()
+        .map(|(i, markdown)| (i, body::embed_labs(project, &pages[i], markdown, &answers)))
+        .collect();
+    let mut results: Vec<Option<Result<RenderedPage, Diagnostics>>> =
+        kept.into_iter().map(|k| k.map(Ok)).collect();
+    for (i, result) in rendered {
+        results[i] = Some(result);
+    }
+    let mut problems = Diagnostics::default();
+    let mut bodies = Vec::with_capacity(results.len());
+    for result in results.into_iter().flatten() {
+        match result {
+            Ok(body) => bodies.push(body),
+            Err(errors) => problems.extend(errors),
+        }
+    }
+    if problems.has_errors() {
+        return Err(problems);
+    }
+    Ok(bodies)
+}
