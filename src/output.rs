@@ -43,6 +43,7 @@ impl PartialEq for OutputStore {
 }
 
 impl OutputStore {
+    #[cfg(test)]
     pub(crate) fn insert(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         self.insert_shared(path, Arc::from(bytes.into()));
     }
