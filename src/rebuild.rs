@@ -347,6 +347,207 @@ fn affected_labs(relative: &Path) -> Option<Vec<String>> {
 mod tests {
     use super::*;
 
+    /// xorshift64*: enough randomness for choosing edits, and the same every run.
+    struct Rng(u64);
+
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) % n as u64) as usize
+        }
+
+        fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+            &items[self.below(items.len())]
+        }
+    }
+
+    fn copy_dir(from: &Path, to: &Path) {
+        for entry in walkdir::WalkDir::new(from).into_iter().map(Result::unwrap) {
+            let target = to.join(entry.path().strip_prefix(from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&target).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &target).unwrap();
+            }
+        }
+    }
+
+    /// An article with random words, title, weight, tags, date, code and links (to the
+    /// fixture's page and to another generated one, which may be gone: then both renders fail).
+    fn article(rng: &mut Rng, title: &str, key: Option<&str>, others: &[String]) -> String {
+        let tag = rng.pick(&["limits", "alpha", "beta", "gamma"]);
+        let words = ["window", "bucket", "burst", "edge", "token", "limit"];
+        let body: Vec<&str> = (0..10 + rng.below(80)).map(|_| *rng.pick(&words)).collect();
+        let key = key.map_or(String::new(), |k| format!("translation_key = \"{k}\"\n"));
+        let link = match others {
+            [] => String::new(),
+            _ if rng.below(3) > 0 => String::new(),
+            _ => format!("And [another](@/basics/{}.md).\n", rng.pick(others)),
+        };
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2026-10-{:02}\ntags = [\"{tag}\"]\nweight = {}\n{key}+++\n{}\n\n## Part {}\n\nSee [windows](@/basics/windows.md).\n{link}\n```rust\nfn f() -> u32 {{ {} }}\n```\n",
+            1 + rng.below(28),
+            rng.below(5),
+            body.join(" "),
+            rng.below(9),
+            rng.below(1000)
+        )
+    }
+
+    /// A rebuild's outcome, comparable: every file, or the problems.
+    fn outcome(result: Result<Built, Diagnostics>) -> Result<Vec<(String, Vec<u8>)>, String> {
+        match result {
+            Ok(built) => Ok(built
+                .output
+                .iter()
+                .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+                .collect()),
+            Err(problems) => Err(problems.sorted().iter().map(|d| format!("{d}\n")).collect()),
+        }
+    }
+
+    /// The preview's incremental render after each of many random edits (content added,
+    /// changed, renamed, deleted; translations; templates; UI strings; section titles; static
+    /// files) is byte for byte a fresh full render of the same tree, or fails as it does. The
+    /// edits are random but fixed by the seed, so a failure replays.
+    #[test]
+    fn random_edits_render_as_a_full_build_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        copy_dir(&repo.join("tests/fixtures/serve-site"), root);
+        for shared in ["templates", "static", "locales", "labs/manifests"] {
+            std::fs::create_dir_all(root.join(shared)).unwrap();
+            copy_dir(&repo.join(shared), &root.join(shared));
+        }
+        // The lab binaries beside the test's: target/<profile>/deps/.. .
+        let exe = std::env::current_exe().unwrap();
+        let bins = exe.parent().and_then(Path::parent).unwrap();
+        let config = std::fs::read_to_string(root.join(CONFIG_FILE)).unwrap();
+        let config = format!(
+            "{config}\n[labs]\nbin_dir = {:?}\n",
+            bins.display().to_string()
+        );
+        std::fs::write(root.join(CONFIG_FILE), config).unwrap();
+        let options = BuildOptions {
+            no_search: true,
+            ..BuildOptions::default()
+        };
+        let full =
+            || outcome(Project::load(root, &options).and_then(|project| site::render(&project)));
+        let mut session = Session::new(root, options.clone());
+        assert_eq!(outcome(session.build_all()), full(), "before any edit");
+
+        let mut rng = Rng(0x5eed_1a2b_3c4d);
+        let write = |path: &str, text: &str| {
+            let path = root.join(path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let read = |path: &str| std::fs::read_to_string(root.join(path)).unwrap();
+        let mut english: Vec<String> = Vec::new();
+        let mut spanish: Vec<(String, String)> = Vec::new();
+        for step in 0..60 {
+            let mut changed = BTreeSet::new();
+            let op = if english.is_empty() { 0 } else { rng.below(10) };
+            let what = match op {
+                0 => {
+                    let stem = format!("gen-{step}");
+                    let text = article(&mut rng, &format!("Generated {step}"), None, &english);
+                    changed.insert(write(&format!("content/en/basics/{stem}.md"), &text));
+                    if rng.below(2) == 0 {
+                        let key = format!("basics/{stem}");
+                        let title = format!("Generado {step}");
+                        let text = article(&mut rng, &title, Some(&key), &[]);
+                        let es = format!("generado-{step}");
+                        changed.insert(write(&format!("content/es/basics/{es}.md"), &text));
+                        spanish.push((es, key));
+                    }
+                    english.push(stem.clone());
+                    format!("add {stem}")
+                }
+                1 | 2 => {
+                    let stem = rng.pick(&english).clone();
+                    let title = format!("Changed {stem} {step}");
+                    let text = article(&mut rng, &title, None, &english);
+                    changed.insert(write(&format!("content/en/basics/{stem}.md"), &text));
+                    format!("change {stem}")
+                }
+                3 => {
+                    let i = rng.below(english.len());
+                    let (old, new) = (english[i].clone(), format!("{}-r{step}", english[i]));
+                    let from = root.join(format!("content/en/basics/{old}.md"));
+                    let to = root.join(format!("content/en/basics/{new}.md"));
+                    std::fs::rename(&from, &to).unwrap();
+                    changed.extend([from, to]);
+                    english[i] = new;
+                    format!("rename {old}")
+                }
+                4 => {
+                    let stem = english.remove(rng.below(english.len()));
+                    let path = root.join(format!("content/en/basics/{stem}.md"));
+                    std::fs::remove_file(&path).unwrap();
+                    changed.insert(path);
+                    format!("delete {stem}")
+                }
+                5 if !spanish.is_empty() => {
+                    let (stem, _) = spanish.remove(rng.below(spanish.len()));
+                    let path = root.join(format!("content/es/basics/{stem}.md"));
+                    std::fs::remove_file(&path).unwrap();
+                    changed.insert(path);
+                    format!("delete translation {stem}")
+                }
+                5 | 6 => {
+                    let name = rng.pick(&["base.html", "article.html", "section.html"]);
+                    let path = format!("templates/{name}");
+                    let text = read(&path);
+                    let text = match text.rfind("</") {
+                        Some(at) => format!("{}<!-- {step} -->{}", &text[..at], &text[at..]),
+                        None => format!("{text}<!-- {step} -->"),
+                    };
+                    changed.insert(write(&path, &text));
+                    format!("template {name}")
+                }
+                7 => {
+                    let lang = rng.pick(&["en", "es"]);
+                    let path = format!("locales/{lang}/ui.ftl");
+                    let text: String = read(&path)
+                        .lines()
+                        .map(|line| match line.strip_prefix("nav-home = ") {
+                            Some(value) => format!("nav-home = {value} {step}\n"),
+                            None => format!("{line}\n"),
+                        })
+                        .collect();
+                    changed.insert(write(&path, &text));
+                    format!("strings {lang}")
+                }
+                8 => {
+                    let path = "content/es/basics/_index.md";
+                    let text = read(path);
+                    let text = match text.split_once("title = \"") {
+                        Some((head, rest)) => format!("{head}title = \"{step} {rest}"),
+                        None => text,
+                    };
+                    changed.insert(write(path, &text));
+                    "section title".to_string()
+                }
+                _ => {
+                    let name = format!("static/extra-{}.txt", rng.below(3));
+                    changed.insert(write(&name, &format!("step {step}\n")));
+                    format!("static {name}")
+                }
+            };
+            assert_eq!(
+                outcome(session.rebuild(&changed)),
+                full(),
+                "step {step} ({what})"
+            );
+        }
+    }
+
     #[test]
     fn a_lab_source_change_names_its_lab() {
         let ids = |p: &str| affected_labs(Path::new(p));
