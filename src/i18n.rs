@@ -1,16 +1,19 @@
 //! UI strings: the one module that knows Fluent.
 //!
 //! Every `.ftl` file in `locales/<lang>/` is loaded into that language's bundle. [`Locales::t`]
-//! looks a key up in the page's language and falls back to the default language; each fallback
-//! is remembered so `build` can warn once per key (not once per page) and `check` can fail.
+//! looks a key up in the page's language and falls back to the default language. Which strings
+//! fell back is part of what a render gives back: a render runs inside [`recording`], which
+//! returns the fallbacks met while it ran along with its result, so the preview keeps them with
+//! each output it keeps and warns exactly as a build of the same sources does (once per key, not
+//! once per page).
 //! Plurals and other selectors are Fluent's job (`{ $minutes -> [one] … *[other] … }`); dates are
 //! formatted from Fluent strings too (`date-long`, `month-1` … `month-12`), so a new language
 //! brings its own date format with its translations.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -23,6 +26,42 @@ use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
 pub(crate) enum Arg {
     Text(String),
     Number(f64),
+}
+
+/// UI strings that were missing in a language and taken from the default one: (language, key).
+pub(crate) type Fallbacks = BTreeSet<(String, String)>;
+
+thread_local! {
+    /// The fallbacks of the render running on this thread, when one is [`recording`].
+    static RECORDING: RefCell<Option<Fallbacks>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` and gives back its result with every UI string that fell back while it ran.
+///
+/// A render of one output (or one page's body, or one summary) runs start to end on one thread
+/// and starts no parallel work, so what [`Locales::t`] meets on this thread in the meantime is
+/// the render's own; a recording inside another keeps its fallbacks apart and gives the outer one
+/// back its own when it ends. Lookups outside any recording (the lab API's answers) are not
+/// fallbacks of the site.
+pub(crate) fn recording<T>(render: impl FnOnce() -> T) -> (T, Fallbacks) {
+    /// Gives the outer recording back even when `render` unwinds.
+    struct Restore(Option<Option<Fallbacks>>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            let outer = self.0.take().flatten();
+            let _ = RECORDING.try_with(|recording| *recording.borrow_mut() = outer);
+        }
+    }
+    let restore =
+        Restore(Some(RECORDING.with(|recording| {
+            recording.borrow_mut().replace(Fallbacks::new())
+        })));
+    let value = render();
+    let fallbacks = RECORDING
+        .with(|recording| recording.borrow_mut().take())
+        .unwrap_or_default();
+    drop(restore);
+    (value, fallbacks)
 }
 
 /// One message as written in an `.ftl` file, for `aula check`.
@@ -41,8 +80,6 @@ pub(crate) struct Locales {
     bundles: BTreeMap<String, FluentBundle<FluentResource>>,
     /// Every message per language, with where it is written.
     messages: BTreeMap<String, BTreeMap<String, MessageInfo>>,
-    /// (language, key) pairs that fell back to the default language during rendering.
-    fallbacks: Mutex<BTreeSet<(String, String)>>,
     /// Per language: see [`Locales::digest`].
     digests: BTreeMap<String, u64>,
 }
@@ -76,7 +113,6 @@ impl Locales {
             default_language: config.default_language.clone(),
             bundles,
             messages,
-            fallbacks: Mutex::default(),
             digests,
         })
     }
@@ -93,10 +129,19 @@ impl Locales {
             return Some(text);
         }
         let text = self.format(&self.default_language, key, args)?;
-        if let Ok(mut fallbacks) = self.fallbacks.lock() {
-            fallbacks.insert((lang.to_string(), key.to_string()));
-        }
+        RECORDING.with(|recording| {
+            if let Some(fallbacks) = recording.borrow_mut().as_mut() {
+                fallbacks.insert((lang.to_string(), key.to_string()));
+            }
+        });
         Some(text)
+    }
+
+    /// Like [`Locales::t`] without arguments, but a fallback is not one of the render's: for
+    /// digests of what pages read, which are not pages.
+    pub(crate) fn peek(&self, lang: &str, key: &str) -> Option<String> {
+        self.format(lang, key, &[])
+            .or_else(|| self.format(&self.default_language, key, &[]))
     }
 
     /// The string for `key` in `lang` (or the default language) without arguments; the key
@@ -139,14 +184,6 @@ impl Locales {
             ],
         )
         .unwrap_or_else(|| date.to_string())
-    }
-
-    /// The (language, key) pairs that fell back since the last call, and forgets them.
-    pub(crate) fn take_fallbacks(&self) -> BTreeSet<(String, String)> {
-        self.fallbacks
-            .lock()
-            .map(|mut f| std::mem::take(&mut *f))
-            .unwrap_or_default()
     }
 
     /// Every message of `lang`, with its place and variables.
@@ -373,12 +410,27 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_key_falls_back_to_the_default_language_and_is_remembered() {
+    fn a_missing_key_falls_back_to_the_default_language_and_the_render_gets_it_back() {
         let l = locales(&[("locales/en/ui.ftl", EN), ("locales/es/ui.ftl", ES)]).unwrap();
-        assert_eq!(l.t("es", "only-en", &[]).as_deref(), Some("Only English"));
-        assert!(l.t("es", "nowhere", &[]).is_none());
-        let fallbacks = l.take_fallbacks();
-        assert!(fallbacks.contains(&("es".to_string(), "only-en".to_string())));
+        let ((), fallbacks) = recording(|| {
+            assert_eq!(l.t("es", "only-en", &[]).as_deref(), Some("Only English"));
+            assert!(l.t("es", "nowhere", &[]).is_none());
+            // A recording inside another keeps its own fallbacks.
+            let ((), inner) = recording(|| {
+                assert_eq!(l.t_or_key("es", "only-en"), "Only English");
+            });
+            assert_eq!(inner.len(), 1);
+        });
+        assert_eq!(
+            fallbacks,
+            Fallbacks::from([("es".to_string(), "only-en".to_string())])
+        );
+        // Outside a recording, and for a digest, nothing is kept anywhere.
+        assert_eq!(l.peek("es", "only-en").as_deref(), Some("Only English"));
+        let ((), none) = recording(|| {
+            l.peek("es", "only-en");
+        });
+        assert!(none.is_empty());
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::i18n::Fallbacks;
 use crate::labs::FenceError;
 use crate::labs::answers::{Answers, Request};
 use crate::labs::runner::Outcome;
@@ -25,6 +26,8 @@ pub(crate) struct RenderedPage {
     pub(crate) html: Arc<str>,
     /// The labs it embeds.
     pub(crate) labs: Vec<String>,
+    /// The UI strings its rendering took from the default language (heading anchors, embeds).
+    pub(crate) fallbacks: Fallbacks,
 }
 
 /// The page's Markdown: a function of its source, the link index and its language's heading
@@ -173,6 +176,7 @@ pub(crate) fn embed_labs(
         rendered,
         html,
         labs,
+        fallbacks: Fallbacks::new(),
     })
 }
 

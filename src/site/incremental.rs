@@ -32,6 +32,7 @@ use serde_json::Value;
 use crate::config::CONFIG_FILE;
 use crate::content::Page;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::{self, Fallbacks};
 use crate::labs::answers::Answers;
 use crate::markdown::highlight::{Blocks, Highlighter};
 use crate::output::OutputStore;
@@ -89,8 +90,18 @@ struct Last {
     /// The order digests of every page, in order: when equal, so is the structure.
     layout: u64,
     structure: Structure,
-    /// By output path: the fingerprint each file was rendered with, and its bytes.
-    outputs: HashMap<String, (u64, Arc<[u8]>)>,
+    /// By output path: each file as last rendered.
+    outputs: HashMap<String, KeptOutput>,
+}
+
+/// One output file as last rendered.
+#[derive(Clone)]
+struct KeptOutput {
+    /// The fingerprint it was rendered with (see `plan`).
+    fingerprint: u64,
+    bytes: Arc<[u8]>,
+    /// The UI strings its render took from the default language.
+    fallbacks: Fallbacks,
 }
 
 /// One page as last rendered.
@@ -106,10 +117,18 @@ struct Known {
     links: u64,
     body: RenderedPage,
     digests: PageDigests,
+    summary: Summary,
+}
+
+/// One page's summary (the card other pages list it with), as made for a render.
+#[derive(Clone)]
+struct Summary {
     summary: Arc<Value>,
-    /// What `summary` was made from: see `plan::summary_inputs`.
-    summary_inputs: u64,
-    summary_digest: u64,
+    /// What it was made from: see `plan::summary_inputs`.
+    inputs: u64,
+    digest: u64,
+    /// The UI strings it took from the default language (its level, its date).
+    fallbacks: Fallbacks,
 }
 
 impl Known {
@@ -143,6 +162,7 @@ pub(crate) fn render(
         memory.highlighter = Some(highlighter);
     }
     let made = made?;
+    let warnings = super::fallback_warnings(project, &made.fallbacks);
     let links = made
         .bodies
         .iter()
@@ -156,7 +176,7 @@ pub(crate) fn render(
     }
     Ok(Built {
         output,
-        warnings: super::fallback_warnings(project),
+        warnings,
         pages: project.content.pages.len(),
         links,
         search: project.config.search,
@@ -175,9 +195,12 @@ struct Made {
     structure: Structure,
     /// The site's files, written into it.
     store: OutputStore,
-    /// Every output kept in memory: path, fingerprint, bytes, and whether it was rendered now
-    /// (else it is the remembered one).
-    outputs: Vec<(String, u64, Arc<[u8]>, bool)>,
+    /// Every output kept in memory, and whether it was rendered now (else it is the remembered
+    /// one).
+    outputs: Vec<(String, KeptOutput, bool)>,
+    /// Every UI string the site's render took from the default language: its pages' bodies,
+    /// summaries and files, remembered or made now, so the preview warns as a build does.
+    fallbacks: Fallbacks,
 }
 
 fn make(
@@ -243,22 +266,31 @@ fn make(
         Vec::new()
     };
     let nav = plan::nav_digests(project);
-    let summaries: Vec<(Arc<Value>, u64, u64)> = (0..pages.len())
+    let summaries: Vec<Summary> = (0..pages.len())
         .into_par_iter()
         .map(|i| {
+            let make = || i18n::recording(|| make_summary(project, &pages[i], &bodies[i]));
             if !keeps {
-                return (Arc::new(make_summary(project, &pages[i], &bodies[i])), 0, 0);
+                let (summary, fallbacks) = make();
+                return Summary {
+                    summary: Arc::new(summary),
+                    inputs: 0,
+                    digest: 0,
+                    fallbacks,
+                };
             }
             let lang = pages[i].lang.as_str();
             let inputs = plan::summary_inputs(&digests[i], of(&nav, lang), of(&strings, lang));
             match known[i] {
-                Some(k) if k.summary_inputs == inputs => {
-                    (k.summary.clone(), inputs, k.summary_digest)
-                }
+                Some(k) if k.summary.inputs == inputs => k.summary.clone(),
                 _ => {
-                    let summary = make_summary(project, &pages[i], &bodies[i]);
-                    let summary_digest = hash_json(&summary);
-                    (Arc::new(summary), inputs, summary_digest)
+                    let (summary, fallbacks) = make();
+                    Summary {
+                        digest: hash_json(&summary),
+                        summary: Arc::new(summary),
+                        inputs,
+                        fallbacks,
+                    }
                 }
             }
         })
@@ -268,12 +300,12 @@ fn make(
         Some(l) if l.layout == layout => l.structure.clone(),
         _ => Structure::new(project),
     };
-    structure.summaries = summaries.iter().map(|(s, _, _)| s.clone()).collect();
+    structure.summaries = summaries.iter().map(|s| s.summary.clone()).collect();
 
     // Step 3: every planned output with its fingerprint; those whose fingerprint is new,
     // rendered and written.
     let facts = keeps.then(|| {
-        let hashed = summaries.iter().map(|(_, _, d)| *d).collect();
+        let hashed = summaries.iter().map(|s| s.digest).collect();
         Facts::new(project, &structure, &strings, &digests, hashed, nav)
     });
     let planned: Vec<(plan::Output<'_>, String, u64)> = plan::outputs(project, &structure)
@@ -295,24 +327,37 @@ fn make(
         highlighter,
     };
     type Written = Result<Option<Arc<[u8]>>, crate::output::OutputError>;
-    let rendered: Vec<Result<(Written, u64, bool), Diagnostic>> = planned
+    let rendered: Vec<Result<(Written, u64, Fallbacks, bool), Diagnostic>> = planned
         .par_iter()
         .enumerate()
         .filter(|(n, (_, path, _))| last_of.get(path.as_str()) == Some(n))
         .map(|(_, (output, path, fingerprint))| {
             let kept = last
                 .and_then(|l| l.outputs.get(path))
-                .filter(|(f, _)| f == fingerprint);
-            let (bytes, fresh) = match kept {
-                Some((_, bytes)) => (bytes.clone(), false),
-                None => (output.render(&inputs)?, true),
+                .filter(|k| k.fingerprint == *fingerprint);
+            let (bytes, fallbacks, fresh) = match kept {
+                Some(k) => (k.bytes.clone(), k.fallbacks.clone(), false),
+                None => {
+                    let (bytes, fallbacks) = i18n::recording(|| output.render(&inputs));
+                    (bytes?, fallbacks, true)
+                }
             };
             // Written now when the output goes to disk, so files are not all held at once.
-            Ok((store.write_through(path, bytes), *fingerprint, fresh))
+            Ok((
+                store.write_through(path, bytes),
+                *fingerprint,
+                fallbacks,
+                fresh,
+            ))
         })
         .collect();
     let mut problems = Diagnostics::default();
     let mut outputs = Vec::new();
+    let mut fallbacks: Fallbacks = bodies
+        .iter()
+        .flat_map(|b| b.fallbacks.iter().cloned())
+        .chain(summaries.iter().flat_map(|s| s.fallbacks.iter().cloned()))
+        .collect();
     let paths = planned
         .iter()
         .enumerate()
@@ -320,9 +365,15 @@ fn make(
         .map(|(_, (_, path, _))| path);
     for (path, result) in paths.zip(rendered) {
         match result {
-            Ok((written, fingerprint, fresh)) => {
+            Ok((written, fingerprint, strings, fresh)) => {
+                fallbacks.extend(strings.iter().cloned());
                 if keeps && let Ok(Some(bytes)) = &written {
-                    outputs.push((path.clone(), fingerprint, bytes.clone(), fresh));
+                    let kept = KeptOutput {
+                        fingerprint,
+                        bytes: bytes.clone(),
+                        fallbacks: strings,
+                    };
+                    outputs.push((path.clone(), kept, fresh));
                 }
                 store.record(path.clone(), written);
             }
@@ -337,12 +388,11 @@ fn make(
         (0..pages.len())
             .filter(|&i| {
                 known[i].is_none_or(|k| {
-                    !same_body(&k.body, &bodies[i]) || k.summary_inputs != summaries[i].1
+                    !same_body(&k.body, &bodies[i]) || k.summary.inputs != summaries[i].inputs
                 })
             })
             .map(|i| {
                 let page = &pages[i];
-                let (summary, summary_inputs, summary_digest) = summaries[i].clone();
                 let known = Known {
                     source: page.source.clone(),
                     path: page.path.clone(),
@@ -351,9 +401,7 @@ fn make(
                     links: page_links[i],
                     body: bodies[i].clone(),
                     digests: digests[i],
-                    summary,
-                    summary_inputs,
-                    summary_digest,
+                    summary: summaries[i].clone(),
                 };
                 (i, known)
             })
@@ -371,6 +419,7 @@ fn make(
         structure,
         store,
         outputs,
+        fallbacks,
     })
 }
 
@@ -404,12 +453,12 @@ impl Memory {
             }
         }
         let count = made.outputs.len();
-        for (path, fingerprint, bytes, fresh) in made.outputs {
+        for (path, output, fresh) in made.outputs {
             if fresh {
                 match outputs.get_mut(&path) {
-                    Some(slot) => *slot = (fingerprint, bytes),
+                    Some(slot) => *slot = output,
                     None => {
-                        outputs.insert(path, (fingerprint, bytes));
+                        outputs.insert(path, output);
                     }
                 }
             }
@@ -456,7 +505,10 @@ fn links_digest(project: &Project, page_links: &[u64]) -> u64 {
 }
 
 fn same_body(a: &RenderedPage, b: &RenderedPage) -> bool {
-    Arc::ptr_eq(&a.rendered, &b.rendered) && Arc::ptr_eq(&a.html, &b.html) && a.labs == b.labs
+    Arc::ptr_eq(&a.rendered, &b.rendered)
+        && Arc::ptr_eq(&a.html, &b.html)
+        && a.labs == b.labs
+        && a.fallbacks == b.fallbacks
 }
 
 /// Each page's Markdown with its labs: the last render's where `reusable` has it (same page,
@@ -508,17 +560,17 @@ fn render_bodies(
             });
         groups[group].push(i);
     }
-    let markdown: Vec<(usize, Body)> = groups
+    let markdown: Vec<(usize, Body, Fallbacks)> = groups
         .par_iter()
         .flat_map_iter(|members| {
             let mut blocks = Blocks::new(highlighter);
             members
                 .iter()
                 .map(|&i| {
-                    (
-                        i,
-                        body::markdown(project, index(), &pages[i], cache, links, &mut blocks),
-                    )
+                    let (body, fallbacks) = i18n::recording(|| {
+                        body::markdown(project, index(), &pages[i], cache, links, &mut blocks)
+                    });
+                    (i, body, fallbacks)
                 })
                 .collect::<Vec<_>>()
         })
@@ -526,11 +578,16 @@ fn render_bodies(
     // Every lab fence's run, before any page is put together: rendering runs nothing.
     let requests = markdown
         .iter()
-        .flat_map(|(i, (rendered, _))| body::lab_requests(project, &pages[*i], rendered));
+        .flat_map(|(i, (rendered, _), _)| body::lab_requests(project, &pages[*i], rendered));
     let answers = Answers::run(&project.labs, requests);
     let rendered: Vec<(usize, Result<RenderedPage, Diagnostics>)> = markdown
         .into_par_iter()
-        .map(|(i, markdown)| (i, body::embed_labs(project, &pages[i], markdown, &answers)))
+        .map(|(i, markdown, mut fallbacks)| {
+            let (page, more) =
+                i18n::recording(|| body::embed_labs(project, &pages[i], markdown, &answers));
+            fallbacks.extend(more);
+            (i, page.map(|page| RenderedPage { fallbacks, ..page }))
+        })
         .collect();
     let mut results: Vec<Option<Result<RenderedPage, Diagnostics>>> =
         kept.into_iter().map(|k| k.map(Ok)).collect();

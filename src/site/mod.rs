@@ -29,6 +29,7 @@ mod structure;
 use std::sync::Arc;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::i18n::Fallbacks;
 use crate::output::OutputStore;
 
 pub(crate) use incremental::Memory;
@@ -82,11 +83,11 @@ pub(crate) fn render_again(project: &Project, memory: &mut Memory) -> Result<Bui
     incremental::render(project, memory, OutputStore::default())
 }
 
-/// A warning for each UI string that was missing in a language and taken from the default one,
-/// since the last call.
-pub(crate) fn fallback_warnings(project: &Project) -> Diagnostics {
+/// A warning for each UI string that was missing in a language and taken from the default one
+/// by the site's render.
+pub(crate) fn fallback_warnings(project: &Project, fallbacks: &Fallbacks) -> Diagnostics {
     let mut warnings = Diagnostics::default();
-    for (lang, key) in project.locales.take_fallbacks() {
+    for (lang, key) in fallbacks {
         warnings.push(
             Diagnostic::warning(
                 format!("locales/{lang}"),

@@ -325,7 +325,7 @@ pub(crate) fn strings_digests(project: &Project) -> BTreeMap<String, u64> {
     let names: Vec<Option<String>> = config
         .languages
         .iter()
-        .map(|lang| locales.t(lang, "language-name", &[]))
+        .map(|lang| locales.peek(lang, "language-name"))
         .collect();
     let every: Vec<u64> = config.languages.iter().map(|l| locales.digest(l)).collect();
     config
