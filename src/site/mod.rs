@@ -25,6 +25,8 @@ mod pages;
 mod plan;
 mod project;
 mod structure;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
