@@ -85,6 +85,97 @@
     }, 200);
   });
 
+  // Text in the SVG is measured by estimate (the chart is built before it is in the page): about
+  // 0.58 em per character in the page's sans-serif font.
+  var CHAR = 0.58;
+
+  /** `text` cut at spaces into lines of at most `max` characters (a longer word stays whole). */
+  function wrap(text, max) {
+    var lines = [];
+    var line = "";
+    String(text).split(/\s+/).forEach(function (word) {
+      if (!word) return;
+      if (line && (line + " " + word).length > max) {
+        lines.push(line);
+        line = word;
+      } else {
+        line = line ? line + " " + word : word;
+      }
+    });
+    if (line) lines.push(line);
+    return lines.length ? lines : [""];
+  }
+
+  /**
+   * Places labels (sorted or not) at their line ends without overlap: each label's first line is
+   * centred on its `y` where it can be; labels that collide form a group centred on their
+   * targets, groups merge until none overlap, and the whole stays between `top` and `bottom`.
+   * Sets `ly`, the centre of each label's first line.
+   */
+  function spread(items, top, bottom, lead) {
+    items.sort(function (a, b) { return a.y - b.y; });
+    var groups = items.map(function (it) {
+      it.h = it.lines.length * lead + 3;
+      return { items: [it], h: it.h, top: it.y - lead / 2 };
+    });
+    var place = function (g) {
+      var off = 0, sum = 0;
+      g.items.forEach(function (it) { sum += it.y - lead / 2 - off; off += it.h; });
+      g.top = Math.max(top, Math.min(bottom - g.h, sum / g.items.length));
+    };
+    groups.forEach(place);
+    for (var merged = true; merged;) {
+      merged = false;
+      for (var i = 0; i + 1 < groups.length; i++) {
+        if (groups[i].top + groups[i].h > groups[i + 1].top + 0.5) {
+          groups[i].items = groups[i].items.concat(groups[i + 1].items);
+          groups[i].h += groups[i + 1].h;
+          groups.splice(i + 1, 1);
+          place(groups[i]);
+          merged = true;
+          break;
+        }
+      }
+    }
+    groups.forEach(function (g) {
+      var y = g.top;
+      g.items.forEach(function (it) { it.ly = y + lead / 2; y += it.h; });
+    });
+  }
+
+  /** Like `wrap`, with lines of even length (never more lines than `wrap` gives). */
+  function balanced(text, max) {
+    var lines = wrap(text, max);
+    for (var w = Math.ceil(String(text).length / lines.length); lines.length > 1 && w < max; w++) {
+      var tried = wrap(text, w);
+      if (tried.length === lines.length) return tried;
+    }
+    return lines;
+  }
+
+  /** An SVG <text> of several lines, the first baseline at `y`, one line every `lead` px. */
+  function textLines(parent, lines, x, y, lead, attrs) {
+    var t = svg("text", Object.assign({ x: x, y: y }, attrs), parent);
+    lines.forEach(function (line, i) {
+      var span = svg("tspan", { x: x, dy: i ? lead : 0 }, t);
+      span.textContent = line;
+    });
+    return t;
+  }
+
+  /** The chart's <svg>, W × H, with its background and its accessible name. */
+  function chartImage(block, strings, W, H) {
+    var image = svg("svg", {
+      viewBox: "0 0 " + W + " " + H,
+      role: "img",
+      "aria-label": fill(strings["chart-label"], { title: block.title || "", x: block.x_label || "", y: block.y_label || "" }),
+      preserveAspectRatio: "xMidYMid meet",
+      focusable: "false"
+    });
+    svg("rect", { x: 0, y: 0, width: W, height: H, "class": "chart-bg" }, image);
+    return image;
+  }
+
   /** Draws a `series` block as an SVG chart: axes, annotations, lines or bars, labels, tooltip. */
   function drawChart(canvas, block, strings, again) {
     canvas.textContent = "";
@@ -105,23 +196,21 @@
     series.forEach(function (s) { s.points.filter(visible).forEach(function (p) { all.push(p); }); });
     if (!all.length) return;
 
-    // Draw at about the box's own width, so labels stay legible on a phone.
-    var W = Math.round(Math.max(300, Math.min(760, canvas.clientWidth || 640)));
-    var H = Math.round(Math.max(210, Math.min(290, W * 0.44)));
-    // Direct labels need room at the right; a narrow chart or a crowded one gets a legend.
-    var named = series.filter(function (s) { return s.name; });
-    var direct = !bar && named.length > 0 && named.length <= 7 && W >= 520;
-    var labelRoom = 0;
-    if (direct) {
-      var longest = Math.max.apply(null, named.map(function (s) { return s.name.length; }));
-      labelRoom = Math.min(230, 22 + longest * 7.2);
-    }
-    var m = { left: 58, right: 14 + labelRoom, top: 22, bottom: 46 };
-    var plotW = W - m.left - m.right, plotH = H - m.top - m.bottom;
+    // Draw at about the box's own width, so text keeps its size on a phone.
+    var W = Math.round(Math.max(280, Math.min(760, canvas.clientWidth || 640)));
+    var narrow = W < 520;
 
-    // y axis
+    // A bar chart whose every series is one bar of its own (a team, a source) is a list of named
+    // quantities: one row per bar, its name above it and its value at its end.
+    var xsOfBars = series.map(function (s) { return s.points.length === 1 ? s.points[0][0] : NaN; });
+    var oneBarEach = bar && series.length > 0 && series.length <= 16 && series.every(function (s, i) {
+      return s.name && s.points.length === 1 && xsOfBars.indexOf(xsOfBars[i]) === i;
+    });
+    if (oneBarEach) return drawRows(canvas, block, strings, series, W, yRange);
+
+    // y domain and ticks
     var ys = all.map(function (p) { return p[1]; });
-    var yMin, yMax, yTicks, yPos;
+    var yMin, yMax, yTicks;
     if (log) {
       var positive = ys.filter(function (v) { return v > 0; });
       yMin = yRange ? yRange[0] : Math.min.apply(null, positive.length ? positive : [1]);
@@ -130,6 +219,51 @@
       if (!yRange) { yMin = yTicks[0]; yMax = yTicks[yTicks.length - 1]; }
       if (yMax <= yMin) yMax = yMin * 10;
       yTicks = yTicks.filter(function (v) { return v >= yMin && v <= yMax; });
+    } else {
+      yMin = yRange ? yRange[0] : Math.min(0, Math.min.apply(null, ys));
+      yMax = yRange ? yRange[1] : Math.max.apply(null, ys);
+      yTicks = ticks(yMin, yMax, narrow ? 4 : 5);
+      if (!yRange) { yMin = yTicks[0]; yMax = yTicks[yTicks.length - 1]; }
+      yTicks = yTicks.filter(function (v) { return v >= yMin - 1e-9 && v <= yMax + 1e-9; });
+    }
+
+    // The y axis' title sits above the plot, level, wrapped to the chart's width: a rotated title
+    // longer than a phone's plot ran into the caption.
+    var yTitleText = (block.y_label || "") + (log ? " (" + (strings["chart-log"] || "log") + ")" : "");
+    var yTitleLines = yTitleText ? balanced(yTitleText, Math.floor((W - 8) / (12.5 * CHAR))) : [];
+    var tickWidth = Math.max.apply(null, yTicks.map(function (v) { return formatNumber(v).length; }).concat([1])) * 12 * CHAR;
+
+    // Direct labels at the line ends, wrapped into a column at the right; a legend only when
+    // they cannot fit (more than seven series, or no room even on a taller chart).
+    var named = series.filter(function (s) { return s.name; });
+    var direct = !bar && named.length > 0 && named.length <= 7;
+    var labelRoom = 0, labelLines = {}, stack = 0;
+    var LEAD = 13;
+    if (direct) {
+      var longest = Math.max.apply(null, named.map(function (s) { return s.name.length; }));
+      labelRoom = narrow ? Math.max(96, Math.min(170, Math.round(W * 0.36))) : Math.min(230, 24 + longest * 12 * CHAR);
+      // Bold (strong) labels are wider: measure every label as if it were.
+      var perLine = Math.max(8, Math.floor((labelRoom - 22) / (12 * 0.63)));
+      named.forEach(function (s) {
+        labelLines[s.index] = balanced(s.name, perLine);
+        stack += labelLines[s.index].length * LEAD + 3;
+      });
+      if (labelRoom > W * 0.4 || stack > 420) direct = false;
+    }
+    if (!direct) labelRoom = 0;
+
+    var m = {
+      left: Math.round(Math.max(30, tickWidth + 12)),
+      right: 12 + labelRoom,
+      top: 10 + yTitleLines.length * 15 + 6,
+      bottom: 38
+    };
+    var H = Math.round(Math.max(narrow ? 230 : 210, Math.min(300, W * 0.44)));
+    H = Math.max(H + yTitleLines.length * 15, stack + m.top + m.bottom - 8);
+    var plotW = W - m.left - m.right, plotH = H - m.top - m.bottom;
+
+    var yPos;
+    if (log) {
       var l0 = Math.log10(yMin), l1 = Math.log10(yMax);
       yPos = function (v) {
         var l = v > 0 ? Math.log10(v) : l0;
@@ -137,25 +271,13 @@
         return m.top + plotH - ((l - l0) / (l1 - l0)) * plotH;
       };
     } else {
-      yMin = yRange ? yRange[0] : Math.min(0, Math.min.apply(null, ys));
-      yMax = yRange ? yRange[1] : Math.max.apply(null, ys);
-      yTicks = ticks(yMin, yMax, H < 260 ? 4 : 5);
-      if (!yRange) { yMin = yTicks[0]; yMax = yTicks[yTicks.length - 1]; }
-      yTicks = yTicks.filter(function (v) { return v >= yMin - 1e-9 && v <= yMax + 1e-9; });
       yPos = function (v) {
         var c = Math.max(yMin, Math.min(yMax, v));
         return m.top + plotH - ((c - yMin) / (yMax - yMin || 1)) * plotH;
       };
     }
 
-    var image = svg("svg", {
-      viewBox: "0 0 " + W + " " + H,
-      role: "img",
-      "aria-label": fill(strings["chart-label"], { title: block.title || "", x: block.x_label || "", y: block.y_label || "" }),
-      preserveAspectRatio: "xMidYMid meet",
-      focusable: "false"
-    });
-    svg("rect", { x: 0, y: 0, width: W, height: H, "class": "chart-bg" }, image);
+    var image = chartImage(block, strings, W, H);
     var clipId = "clip-" + Math.random().toString(36).slice(2);
     var defs = svg("defs", {}, image);
     var clip = svg("clipPath", { id: clipId }, defs);
@@ -164,7 +286,7 @@
     yTicks.forEach(function (v) {
       var y = yPos(v);
       svg("line", { x1: m.left, x2: m.left + plotW, y1: y, y2: y, "class": "chart-grid" }, image);
-      var label = svg("text", { x: m.left - 8, y: y + 4, "text-anchor": "end", "class": "chart-text" }, image);
+      var label = svg("text", { x: m.left - 6, y: y + 4, "text-anchor": "end", "class": "chart-text" }, image);
       label.textContent = formatNumber(v);
     });
 
@@ -220,6 +342,7 @@
       return s.style === "muted" ? "chart-muted" : "chart-c" + (s.index % 6);
     };
     var ends = [];
+    var barValues = [];
     if (bar) {
       // Bars of one x stand side by side, centred; a series without a value there leaves no gap.
       var present = {};
@@ -242,6 +365,8 @@
             width: Math.max(1, barWidth - 2).toFixed(2), height: Math.max(0.5, Math.abs(base - y1)).toFixed(2),
             "class": "chart-bar " + seriesClass(s) + (s.style === "strong" ? " chart-strong" : "")
           }, dataLayer);
+          // Muted bars are context (a quota, a baseline): their values would crowd the lesson's.
+          if (s.style !== "muted") barValues.push({ x: x + (barWidth - 2) / 2, y: Math.min(base, y1), v: p[1], strong: s.style === "strong" });
         });
       });
     } else {
@@ -285,43 +410,55 @@
     var baseY = log ? m.top + plotH : yPos(Math.max(0, yMin));
     svg("line", { x1: m.left, x2: m.left + plotW, y1: baseY, y2: baseY, "class": "chart-axis" }, image);
     svg("line", { x1: m.left, x2: m.left, y1: m.top, y2: m.top + plotH, "class": "chart-axis" }, image);
-    var xTitle = svg("text", { x: m.left + plotW / 2, y: H - 6, "text-anchor": "middle", "class": "chart-label" }, image);
+    var xTitle = svg("text", { x: m.left + plotW / 2, y: H - 4, "text-anchor": "middle", "class": "chart-label" }, image);
     xTitle.textContent = block.x_label || "";
-    var yTitle = svg("text", {
-      x: -(m.top + plotH / 2), y: 14, transform: "rotate(-90)", "text-anchor": "middle", "class": "chart-label"
-    }, image);
-    yTitle.textContent = (block.y_label || "") + (log ? " (" + (strings["chart-log"] || "log") + ")" : "");
+    if (yTitleLines.length) textLines(image, yTitleLines, 2, 14, 15, { "class": "chart-label" });
 
-    // Annotation labels on top of everything, kept inside the plot.
-    noteLabels.forEach(function (n, i) {
-      var t;
+    // The exact value on top of each bar, when the bars are few enough to read them.
+    if (bar && barValues.length <= 12) {
+      barValues.forEach(function (b) {
+        var t = svg("text", { x: b.x.toFixed(2), y: (b.y - 5).toFixed(2), "text-anchor": "middle", "class": "chart-value" + (b.strong ? " is-strong" : "") }, image);
+        t.textContent = formatNumber(b.v);
+      });
+    }
+
+    // Annotation labels on top of everything, kept inside the plot and wrapped to the room they
+    // have: a y note above its line at the right, an x note beside its line near the top.
+    var NOTE = 11.5 * CHAR;
+    var xNotes = 0;
+    noteLabels.forEach(function (n) {
       if (n.onY) {
-        t = svg("text", { x: m.left + plotW - 4, y: n.at - 5, "text-anchor": "end", "class": "chart-note" }, image);
-      } else {
-        var right = n.at + 4 + n.text.length * 6.5 < m.left + plotW;
-        t = svg("text", {
-          x: right ? n.at + 4 : n.at - 4, y: m.top - 6 + 14 * i,
-          "text-anchor": right ? "start" : "end", "class": "chart-note"
-        }, image);
+        var lines = balanced(n.text, Math.max(8, Math.floor((plotW - 8) / NOTE)));
+        textLines(image, lines, m.left + plotW - 4, n.at - 5 - (lines.length - 1) * 13, 13, { "text-anchor": "end", "class": "chart-note" });
+        return;
       }
-      t.textContent = n.text;
+      // Its room on each side runs to the next x note (or the plot's edge), so a label never
+      // crosses another marker and reads as its own line's.
+      var rightEnd = m.left + plotW, leftEnd = m.left;
+      noteLabels.forEach(function (o) {
+        if (o.onY || o === n) return;
+        if (o.at > n.at + 1) rightEnd = Math.min(rightEnd, o.at);
+        if (o.at < n.at - 1) leftEnd = Math.max(leftEnd, o.at);
+      });
+      var roomRight = rightEnd - n.at - 6, roomLeft = n.at - leftEnd - 6;
+      var right = roomRight >= n.text.length * NOTE || roomRight >= roomLeft;
+      var cut = balanced(n.text, Math.max(6, Math.floor((right ? roomRight : roomLeft) / NOTE)));
+      textLines(image, cut, right ? n.at + 4 : n.at - 4, m.top + 12 + 14 * xNotes, 13, {
+        "text-anchor": right ? "start" : "end", "class": "chart-note"
+      });
+      xNotes += cut.length;
     });
 
     // Direct labels at the line ends, pushed apart so they never overlap.
     if (direct && ends.length) {
-      ends.sort(function (a, b) { return a.y - b.y; });
-      var gap = 14;
-      ends.forEach(function (e, i) { e.ly = i ? Math.max(e.y, ends[i - 1].ly + gap) : e.y; });
-      // If the stack ran off the bottom, shift it up (but not above the plot).
-      var overflow = ends[ends.length - 1].ly - (m.top + plotH + 4);
-      if (overflow > 0) ends.forEach(function (e) { e.ly = Math.max(m.top - 6, e.ly - overflow); });
-      var labelX = m.left + plotW + 8;
+      ends.forEach(function (e) { e.lines = labelLines[e.s.index] || [e.s.name]; });
+      spread(ends, m.top - 10, H - 4, LEAD);
+      var labelX = m.left + plotW + 6;
       ends.forEach(function (e) {
-        svg("line", { x1: e.x, x2: labelX - 2, y1: e.y, y2: e.ly, "class": "chart-leader " + seriesClass(e.s) }, image);
-        var key = svg("line", { x1: labelX, x2: labelX + 12, y1: e.ly, y2: e.ly, "class": "chart-line " + seriesClass(e.s) + (e.s.style === "muted" ? " chart-thin" : ""), "stroke-dasharray": STYLE_DASH[e.s.style] || (e.s.style ? undefined : DASHES[e.s.index % DASHES.length] || undefined) }, image);
+        if (Math.abs(e.ly - e.y) > 2 || labelX - e.x > 10) svg("line", { x1: e.x + 3, x2: labelX - 1, y1: e.y, y2: e.ly, "class": "chart-leader" }, image);
+        var key = svg("line", { x1: labelX, x2: labelX + 10, y1: e.ly, y2: e.ly, "class": "chart-line " + seriesClass(e.s) + (e.s.style === "muted" ? " chart-thin" : ""), "stroke-dasharray": STYLE_DASH[e.s.style] || (e.s.style ? undefined : DASHES[e.s.index % DASHES.length] || undefined) }, image);
         key.setAttribute("aria-hidden", "true");
-        var t = svg("text", { x: labelX + 16, y: e.ly + 4, "class": "chart-direct" + (e.s.style === "strong" ? " is-strong" : "") }, image);
-        t.textContent = e.s.name;
+        textLines(image, e.lines, labelX + 13, e.ly + 4, LEAD, { "class": "chart-direct" + (e.s.style === "strong" ? " is-strong" : "") });
       });
     }
 
@@ -346,6 +483,86 @@
       xs: xs.filter(function (x) { return bar || !xRange || (x >= xRange[0] && x <= xRange[1]); }),
       xPos: xPos, series: series, bar: bar, top: m.top, height: plotH, W: W, block: block, strings: strings
     });
+  }
+
+  /**
+   * A bar chart with one bar per series, drawn as rows: each name above its bar, the exact value
+   * at the bar's end, the value axis below. Names of any length fit a phone, and the values need
+   * no tooltip. `y` annotations become lines across the rows.
+   */
+  function drawRows(canvas, block, strings, series, W, yRange) {
+    var rows = series.slice().sort(function (a, b) { return a.points[0][0] - b.points[0][0]; });
+    var values = rows.map(function (s) { return s.points[0][1]; });
+    var vMin = yRange ? yRange[0] : Math.min(0, Math.min.apply(null, values));
+    var vMax = yRange ? yRange[1] : Math.max(0, Math.max.apply(null, values));
+    var vTicks = ticks(vMin, vMax, W < 520 ? 4 : 6);
+    if (!yRange) { vMin = vTicks[0]; vMax = vTicks[vTicks.length - 1]; }
+    vTicks = vTicks.filter(function (v) { return v >= vMin - 1e-9 && v <= vMax + 1e-9; });
+    var longestValue = Math.max.apply(null, values.map(function (v) { return formatNumber(v).length; }));
+    var m = { left: 8, right: Math.round(14 + longestValue * 12.5 * CHAR), top: 6, bottom: 40 };
+    var plotW = W - m.left - m.right;
+    var xPos = function (v) {
+      var c = Math.max(vMin, Math.min(vMax, v));
+      return m.left + ((c - vMin) / (vMax - vMin || 1)) * plotW;
+    };
+    var perLine = Math.floor((W - 12) / (12.5 * CHAR));
+    var y = m.top;
+    var layout = rows.map(function (s) {
+      var lines = balanced(s.name, perLine);
+      var row = { s: s, lines: lines, textY: y + 13, barY: y + lines.length * 15 + 3 };
+      y = row.barY + 18 + 10;
+      return row;
+    });
+    var plotBottom = y - 4;
+    var H = plotBottom + m.bottom;
+
+    var image = chartImage(block, strings, W, H);
+    vTicks.forEach(function (v) {
+      var x = xPos(v);
+      svg("line", { x1: x, x2: x, y1: m.top, y2: plotBottom, "class": "chart-grid" }, image);
+      var label = svg("text", { x: x, y: plotBottom + 16, "text-anchor": "middle", "class": "chart-text" }, image);
+      label.textContent = formatNumber(v);
+    });
+    var zero = xPos(Math.max(0, vMin));
+    svg("line", { x1: zero, x2: zero, y1: m.top, y2: plotBottom, "class": "chart-axis" }, image);
+    var title = svg("text", { x: m.left + plotW / 2, y: H - 4, "text-anchor": "middle", "class": "chart-label" }, image);
+    title.textContent = block.y_label || "";
+
+    var notes = (Array.isArray(block.annotations) ? block.annotations : []).filter(function (n) { return n && n.axis === "y" && typeof n.label === "string"; });
+    notes.forEach(function (note) {
+      if (note.kind === "band" && isFinite(note.from) && isFinite(note.to)) {
+        var a = xPos(Number(note.from)), b = xPos(Number(note.to));
+        svg("rect", { x: Math.min(a, b), y: m.top, width: Math.max(2, Math.abs(a - b)), height: plotBottom - m.top, "class": "chart-band" }, image);
+      } else if (note.kind === "marker" && isFinite(note.at)) {
+        var p = xPos(Number(note.at));
+        svg("line", { x1: p, x2: p, y1: m.top, y2: plotBottom, "class": "chart-marker" }, image);
+      }
+    });
+
+    layout.forEach(function (row) {
+      var s = row.s;
+      var strong = s.style === "strong";
+      var cls = s.style === "muted" ? "chart-muted" : "chart-c" + (s.index % 6);
+      textLines(image, row.lines, m.left, row.textY, 15, { "class": "chart-direct" + (strong ? " is-strong" : "") });
+      var v = s.points[0][1];
+      var end = xPos(v);
+      svg("rect", {
+        x: Math.min(zero, end).toFixed(2), y: row.barY, width: Math.max(1, Math.abs(end - zero)).toFixed(2), height: 18,
+        "class": "chart-bar " + cls + (strong ? " chart-strong" : "")
+      }, image);
+      var value = svg("text", { x: (Math.max(zero, end) + 5).toFixed(2), y: row.barY + 13, "class": "chart-value" + (strong ? " is-strong" : "") }, image);
+      value.textContent = formatNumber(v);
+    });
+    // Marker labels last, over the rows, at the top of their line.
+    notes.forEach(function (note) {
+      var at = note.kind === "band" ? Number(note.to) : Number(note.at);
+      if (!isFinite(at)) return;
+      var p = xPos(at);
+      var right = p + 4 + note.label.length * 11.5 * CHAR < W;
+      var t = svg("text", { x: right ? p + 4 : p - 4, y: plotBottom - 4, "text-anchor": right ? "start" : "end", "class": "chart-note" }, image);
+      t.textContent = note.label;
+    });
+    canvas.appendChild(image);
   }
 
   /** The value a series has at x: the last point at or before x (a step chart's value there). */
@@ -524,6 +741,69 @@
     return { lead: lead, rest: rest };
   }
 
+  /* ---------------------------------------------------------- example picker */
+
+  /**
+   * The example row when it scrolls sideways (five examples or more, lab.css): the edge with more
+   * examples fades and gets an arrow button that scrolls a screenful (a pointer's shortcut; the
+   * keyboard moves along the buttons themselves), and the pressed example starts in view.
+   */
+  function scroller(track, row) {
+    var arrows = [-1, 1].map(function (dir) {
+      var b = el("button", "lab-examples-scroll", dir < 0 ? "\u2039" : "\u203a");
+      b.type = "button";
+      b.dataset.dir = String(dir);
+      b.tabIndex = -1;
+      b.setAttribute("aria-hidden", "true");
+      b.hidden = true;
+      b.addEventListener("click", function () {
+        row.scrollBy({ left: dir * Math.max(120, row.clientWidth * 0.75), behavior: "smooth" });
+      });
+      track.appendChild(b);
+      return b;
+    });
+    function sync() {
+      var extra = row.scrollWidth - row.clientWidth;
+      var left = extra > 2 && row.scrollLeft > 2;
+      var right = extra > 2 && row.scrollLeft < extra - 2;
+      track.classList.toggle("more-left", left);
+      track.classList.toggle("more-right", right);
+      arrows[0].hidden = !left;
+      arrows[1].hidden = !right;
+    }
+    var pressed = row.querySelector('button[aria-pressed="true"]');
+    if (pressed && row.scrollWidth > row.clientWidth && pressed.offsetLeft + pressed.offsetWidth > row.clientWidth) {
+      row.scrollLeft = pressed.offsetLeft - row.offsetLeft - (row.clientWidth - pressed.offsetWidth) / 2;
+    }
+    // A focused example (Tab or the arrow keys) comes fully into view, clear of the faded edges,
+    // at once: the browser's own scroll on focus may leave it under an edge.
+    row.addEventListener("focusin", function (event) {
+      var b = event.target;
+      if (!b || !b.dataset || !b.dataset.example || row.scrollWidth <= row.clientWidth) return;
+      var left = b.offsetLeft - row.offsetLeft;
+      var pad = Math.max(0, Math.min(40, (row.clientWidth - b.offsetWidth) / 2));
+      if (left - pad < row.scrollLeft) row.scrollLeft = left - pad;
+      else if (left + b.offsetWidth + pad > row.scrollLeft + row.clientWidth) row.scrollLeft = left + b.offsetWidth + pad - row.clientWidth;
+      sync();
+    });
+    row.addEventListener("scroll", sync, { passive: true });
+    window.addEventListener("resize", sync);
+    sync();
+  }
+
+  /** Left/Right (and Home/End) move the focus along the example buttons, as in a toolbar. */
+  function arrowKeys(row) {
+    row.addEventListener("keydown", function (event) {
+      var buttons = Array.prototype.slice.call(row.querySelectorAll("button[data-example]"));
+      var at = buttons.indexOf(document.activeElement);
+      if (at === -1) return;
+      var to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+      if (to === undefined || to < 0 || to >= buttons.length) return;
+      event.preventDefault();
+      buttons[to].focus();
+    });
+  }
+
   /* -------------------------------------------------------------------- lab */
 
   function initLab(section) {
@@ -546,6 +826,11 @@
     var resetButton = section.querySelector(".lab-reset");
     var doneNote = section.querySelector(".lab-done");
     var picker = Array.prototype.slice.call(section.querySelectorAll(".lab-examples button[data-example]"));
+    var pickerRow = section.querySelector(".lab-examples-row");
+    if (pickerRow) {
+      scroller(section.querySelector(".lab-examples-track"), pickerRow);
+      arrowKeys(pickerRow);
+    }
     var article = section.closest("[data-progress-key]");
     var progressKey = (article ? article.dataset.progressKey : location.pathname) + "/" + data.id;
     var examples = Array.isArray(data.examples) ? data.examples : [];

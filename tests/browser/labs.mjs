@@ -4,8 +4,13 @@
 //   - static output: no request to /_aula/*, no console error, the example picker switches to
 //     another recorded answer with zero requests, inputs are read-only with a note;
 //   - against `aula serve`: switching the example POSTs the example's input and the answer changes;
+//   - the example picker: the arrow keys reach every example button, each fully in view (not cut
+//     by the scrolling row) when focused;
+//   - charts, for every example: no text out of its figure or over the caption, no two direct
+//     labels overlapping, no line chart falling back to a legend (at 360 px too);
 //   - axe-core: 0 serious or critical violations at both sizes;
-//   - screenshots of every lab, light and dark, under target/browser-screenshots/lab-*.png.
+//   - screenshots of every lab, light and dark, under target/browser-screenshots/lab-*.png, and
+//     of the first lab of each page under `aula serve` (lab-live-*.png, the form beside the answer).
 // Usage: node labs.mjs <aula serve URL, or ""> <site dir>. Writes target/lab-metrics.json too.
 // With LAB_MEASURE_ONLY=1 it only measures (for a before/after table on an older build).
 import { createRequire } from 'node:module';
@@ -81,6 +86,29 @@ function measure(page) {
   }));
 }
 
+/** In the charts a lab leads with (run in the page): what a reader could not read. */
+function chartProblems(section) {
+  const out = [];
+  const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  for (const fig of section.querySelectorAll('.lab-blocks figure.lab-chart')) {
+    const title = fig.querySelector('figcaption').textContent;
+    const box = fig.getBoundingClientRect();
+    const caption = fig.querySelector('figcaption').getBoundingClientRect();
+    for (const t of fig.querySelectorAll('svg text')) {
+      const r = t.getBoundingClientRect();
+      if (r.width === 0) continue;
+      if (r.left < box.left - 1 || r.right > box.right + 1) out.push(`"${t.textContent}" runs out of the chart "${title}"`);
+      if (hit(r, caption)) out.push(`"${t.textContent}" overlaps the caption "${title}"`);
+    }
+    const direct = [...fig.querySelectorAll('svg text.chart-direct')];
+    direct.forEach((a, k) => direct.slice(k + 1).forEach((b) => {
+      if (hit(a.getBoundingClientRect(), b.getBoundingClientRect())) out.push(`"${a.textContent}" overlaps "${b.textContent}" in "${title}"`);
+    }));
+    if (fig.dataset.kind === 'line' && fig.querySelector('.chart-legend')) out.push(`"${title}" fell back to a legend`);
+  }
+  return out;
+}
+
 async function settle(page) {
   await page.waitForLoadState('networkidle', { timeout: 2500 }).catch(() => {});
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -119,6 +147,41 @@ async function staticPass(vp) {
         const low = found.find((m) => m.firstAnswer === null || m.firstAnswer > FIRST_ANSWER_BUDGET);
         assert(!low, low && `${low.lab} #${low.n}: first answer block at ${low.firstAnswer} px`);
       });
+      await check(`labs static ${vp.width}px ${p.path}: the arrow keys reach every example button, each fully in view when focused`, async () => {
+        const labs = page.locator('section.lab');
+        const count = await labs.count();
+        for (let i = 0; i < count; i++) {
+          const lab = labs.nth(i);
+          const buttons = lab.locator('.lab-examples button[data-example]');
+          const n = await buttons.count();
+          if (n === 0) continue;
+          await buttons.first().focus();
+          for (let k = 0; k < n; k++) {
+            if (k) await page.keyboard.press('ArrowRight');
+            const seen = await lab.evaluate((section, at) => {
+              const b = section.querySelectorAll('.lab-examples button[data-example]')[at];
+              const r = b.getBoundingClientRect();
+              const v = section.querySelector('.lab-examples-row').getBoundingClientRect();
+              return { focused: document.activeElement === b, inside: r.left >= v.left - 1 && r.right <= v.right + 1, name: b.dataset.example };
+            }, k);
+            assert(seen.focused, `lab #${i}: ArrowRight did not reach example ${k + 1} (${seen.name})`);
+            assert(seen.inside, `lab #${i}: example ${seen.name} is cut off by the row while focused`);
+          }
+        }
+      });
+      await check(`labs static ${vp.width}px ${p.path}: in every example's charts, text stays in its figure and off the caption, direct labels do not overlap, line charts need no legend`, async () => {
+        const labs = page.locator('section.lab');
+        const count = await labs.count();
+        for (let i = 0; i < count; i++) {
+          const lab = labs.nth(i);
+          const names = await lab.locator('.lab-examples button[data-example]').evaluateAll((bs) => bs.map((b) => b.dataset.example));
+          for (const name of names.length ? names : [null]) {
+            if (name) await lab.locator(`.lab-examples button[data-example="${name}"]`).click();
+            const bad = await lab.evaluate(chartProblems);
+            assert(bad.length === 0, `lab #${i}${name ? ` example ${name}` : ''}: ${bad.slice(0, 3).join('; ')}`);
+          }
+        }
+      });
       await check(`labs static ${vp.width}px ${p.path}: the example picker switches recorded answers with no request; inputs read-only`, async () => {
         const labs = page.locator('section.lab');
         const count = await labs.count();
@@ -129,12 +192,12 @@ async function staticPass(vp) {
           const editable = await lab.locator('.lab-form input:not([type=hidden]), .lab-form select, .lab-form textarea').evaluateAll(
             (els) => els.filter((e) => !(e.disabled || e.readOnly || e.closest('fieldset[disabled]'))).map((e) => e.name));
           assert(editable.length === 0, `lab #${i}: editable inputs on a static page: ${editable.join(', ')}`);
-          const choices = lab.locator('.lab-examples button');
+          const choices = lab.locator('.lab-examples button[data-example]');
           const n = await choices.count();
           assert(n >= 2, `lab #${i} has ${n} example choices`);
-          const current = await lab.locator('.lab-examples button[aria-pressed="true"]').getAttribute('data-example');
+          const current = await lab.locator('.lab-examples button[data-example][aria-pressed="true"]').getAttribute('data-example');
           const before = await lab.locator('.lab-answer').textContent();
-          const other = lab.locator(`.lab-examples button:not([data-example="${current}"])`).first();
+          const other = lab.locator(`.lab-examples button[data-example]:not([data-example="${current}"])`).first();
           const name = await other.getAttribute('data-example');
           const start = requests.length;
           await other.click();
@@ -169,12 +232,7 @@ async function screenshots() {
           for (let i = 0; i < count; i++) {
             const lab = labs.nth(i);
             const id = await lab.getAttribute('data-lab');
-            // A viewport as tall as the lab, scrolled to it: the whole lab in one picture.
-            const box = await lab.evaluate((e) => { const r = e.getBoundingClientRect(); return { y: r.top + window.scrollY, h: r.height }; });
-            await page.setViewportSize({ width: vp.width, height: Math.ceil(Math.min(box.h + 20, 2400)) });
-            await page.evaluate((y) => { document.documentElement.style.scrollBehavior = 'auto'; window.scrollTo(0, y - 10); }, box.y);
-            await screenshot(page, `lab-${id}-${i}-${p.lang}-${theme}-${vp.width}`);
-            await page.setViewportSize({ width: vp.width, height: vp.height });
+            await shootLab(page, lab, `lab-${id}-${i}-${p.lang}-${theme}-${vp.width}`, vp);
           }
         }
       } finally {
@@ -182,6 +240,15 @@ async function screenshots() {
       }
     }
   }
+}
+
+/** A viewport as tall as the lab, scrolled to it: the whole lab in one picture. */
+async function shootLab(page, lab, name, vp) {
+  const box = await lab.evaluate((e) => { const r = e.getBoundingClientRect(); return { y: r.top + window.scrollY, h: r.height }; });
+  await page.setViewportSize({ width: vp.width, height: Math.ceil(Math.min(box.h + 20, 2400)) });
+  await page.evaluate((y) => { document.documentElement.style.scrollBehavior = 'auto'; window.scrollTo(0, y - 10); }, box.y);
+  await screenshot(page, name);
+  await page.setViewportSize({ width: vp.width, height: vp.height });
 }
 
 async function livePass(base) {
@@ -194,9 +261,9 @@ async function livePass(base) {
           const lab = page.locator('section.lab').first();
           await page.waitForFunction(() => document.querySelector('section.lab')?.dataset.runner);
           assert(await lab.getAttribute('data-runner') === 'live', `runner is ${await lab.getAttribute('data-runner')}`);
-          const current = await lab.locator('.lab-examples button[aria-pressed="true"]').getAttribute('data-example');
+          const current = await lab.locator('.lab-examples button[data-example][aria-pressed="true"]').getAttribute('data-example');
           const before = await lab.locator('.lab-answer').textContent();
-          const other = lab.locator(`.lab-examples button:not([data-example="${current}"])`).first();
+          const other = lab.locator(`.lab-examples button[data-example]:not([data-example="${current}"])`).first();
           const name = await other.getAttribute('data-example');
           const [response] = await Promise.all([
             page.waitForResponse((r) => r.url().includes('/_aula/labs/') && r.request().method() === 'POST', { timeout: 30000 }),
@@ -209,6 +276,8 @@ async function livePass(base) {
           const stale = await lab.locator('.lab-answer.is-stale').count();
           assert(stale === 0, 'the answer is marked stale after a successful run');
           assert(problems.length === 0, problems[0]);
+          // The live lab with its form open (beside the answer on a wide screen).
+          await shootLab(page, lab, `lab-live-${await lab.getAttribute('data-lab')}-${p.lang}-light-${vp.width}`, vp);
         });
       } finally {
         await context.close();
