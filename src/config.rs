@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
 
 pub(crate) const CONFIG_FILE: &str = "aula.toml";
 
@@ -120,7 +120,7 @@ impl Config {
             if let Some(span) = e.span() {
                 d = d.at_offset(text, span.start);
             }
-            Diagnostics::from_iter([d.group("config")])
+            Diagnostics::from_iter([d.group(Group::Config)])
         })?;
         let mut problems = Diagnostics::default();
         let place = |key: &str| key_position(text, key);
@@ -130,7 +130,7 @@ impl Config {
                 Diagnostic::error(CONFIG_FILE, message)
                     .at(line, column)
                     .hint(hint)
-                    .group("config"),
+                    .group(Group::Config),
             );
         };
 

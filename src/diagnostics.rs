@@ -34,8 +34,67 @@ pub(crate) struct Diagnostic {
     pub(crate) message: String,
     /// How to fix it, when we can say.
     pub(crate) hint: Option<String>,
-    /// A group for `aula check`'s report ("links", "translations", "fluent", "labs", …).
-    pub(crate) group: &'static str,
+    /// What part of the site it is about, for `aula check`'s report.
+    pub(crate) group: Group,
+}
+
+/// What part of a site a problem is about. `aula check` reports problems group by group, in the
+/// order of [`Group::ALL`]; its JSON names each group by [`Group::name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Group {
+    Config,
+    /// A page's front matter; `aula check` reports a loader's [`Group::Content`] problems here.
+    FrontMatter,
+    Verified,
+    Links,
+    Translations,
+    Fluent,
+    Templates,
+    Labs,
+    /// The content tree as the loader reads it: the group of a diagnostic nobody placed.
+    Content,
+}
+
+impl Group {
+    /// Every group, in the order of `aula check`'s report.
+    pub(crate) const ALL: [Group; 9] = [
+        Group::Config,
+        Group::FrontMatter,
+        Group::Verified,
+        Group::Links,
+        Group::Translations,
+        Group::Fluent,
+        Group::Templates,
+        Group::Labs,
+        Group::Content,
+    ];
+
+    /// The group's name in `aula check`'s report and JSON.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Group::Config => "config",
+            Group::FrontMatter => "front matter",
+            Group::Verified => "verified",
+            Group::Links => "links",
+            Group::Translations => "translations",
+            Group::Fluent => "fluent",
+            Group::Templates => "templates",
+            Group::Labs => "labs",
+            Group::Content => "content",
+        }
+    }
+}
+
+impl fmt::Display for Group {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl serde::Serialize for Group {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 impl Diagnostic {
@@ -47,7 +106,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             hint: None,
-            group: "content",
+            group: Group::Content,
         }
     }
 
@@ -75,7 +134,7 @@ impl Diagnostic {
         self
     }
 
-    pub(crate) fn group(mut self, group: &'static str) -> Self {
+    pub(crate) fn group(mut self, group: Group) -> Self {
         self.group = group;
         self
     }

@@ -19,7 +19,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex, display_path};
 
 /// A string argument or a number argument for a Fluent message.
 #[derive(Debug, Clone, PartialEq)]
@@ -229,7 +229,7 @@ fn load_language(
                     format!("no UI strings for `{lang}`"),
                 )
                 .hint(format!("add .ftl files to locales/{lang}/; the default language's strings are used meanwhile"))
-                .group("fluent"),
+                .group(Group::Fluent),
             );
             Vec::new()
         }
@@ -240,8 +240,9 @@ fn load_language(
         let text = match std::fs::read_to_string(&path) {
             Ok(text) => text,
             Err(e) => {
-                problems
-                    .push(Diagnostic::error(&shown, format!("cannot read: {e}")).group("fluent"));
+                problems.push(
+                    Diagnostic::error(&shown, format!("cannot read: {e}")).group(Group::Fluent),
+                );
                 continue;
             }
         };
@@ -256,7 +257,7 @@ fn load_language(
                         Diagnostic::error(&shown, format!("Fluent syntax error: {}", error.kind))
                             .at(line, column)
                             .hint("messages are written `key = text`; continuation lines are indented")
-                            .group("fluent"),
+                            .group(Group::Fluent),
                     );
                 }
                 resource
@@ -274,7 +275,7 @@ fn load_language(
                             previous.path.display(),
                             previous.line
                         ))
-                        .group("fluent"),
+                        .group(Group::Fluent),
                 );
                 continue;
             }

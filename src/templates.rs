@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use tera::{Kwargs, State, Tera};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex, display_path};
 use crate::i18n::{Arg, Locales};
 
 pub(crate) struct Templates {
@@ -274,10 +274,10 @@ fn tera_diagnostic(error: &tera::Error, fallback_name: &str) -> Diagnostic {
             };
             Diagnostic::error(format!("templates/{file}"), format!("{kind}: {message}"))
                 .at(span.start_line, span.start_col + 1)
-                .group("templates")
+                .group(Group::Templates)
         }
         other => Diagnostic::error(format!("templates/{fallback_name}"), other.to_string())
-            .group("templates"),
+            .group(Group::Templates),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
 use crate::site::Project;
 
 /// Keys missing or obsolete per language, placeholders that differ from the default language's,
@@ -27,7 +27,7 @@ pub(crate) fn fluent(project: &Project) -> Diagnostics {
                     .hint(format!(
                         "add `{key} = …` to a file in locales/{lang}/ (build shows the {default} text meanwhile)"
                     ))
-                    .group("fluent"),
+                    .group(Group::Fluent),
                 ),
                 Some(translated) if translated.variables != info.variables => {
                     let list = |vars: &BTreeSet<String>| {
@@ -53,7 +53,7 @@ pub(crate) fn fluent(project: &Project) -> Diagnostics {
                         )
                         .at(translated.line, translated.column)
                         .hint("placeholder names are not translated: use the same `$names` in every language")
-                        .group("fluent"),
+                        .group(Group::Fluent),
                     );
                 }
                 Some(_) => {}
@@ -70,7 +70,7 @@ pub(crate) fn fluent(project: &Project) -> Diagnostics {
                     )
                     .at(info.line, info.column)
                     .hint(format!("remove it, or add it to locales/{default}/ first"))
-                    .group("fluent"),
+                    .group(Group::Fluent),
                 );
             }
         }
@@ -91,7 +91,7 @@ pub(crate) fn fluent(project: &Project) -> Diagnostics {
                 )
                 .at(line, column)
                 .hint(format!("add `{key} = …` to a file in locales/{default}/"))
-                .group("fluent"),
+                .group(Group::Fluent),
             );
         }
     }
@@ -111,7 +111,7 @@ pub(crate) fn fluent(project: &Project) -> Diagnostics {
                     )
                     .at(line, column)
                     .hint(format!("add `{key} = …` to locales/{default}/lab-{}.ftl", lab.id))
-                    .group("fluent"),
+                    .group(Group::Fluent),
                 );
             }
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, display_path};
 use crate::labs::{Lab, merge_input, request_json, runner};
 use crate::site::Project;
 
@@ -35,7 +35,7 @@ pub(crate) fn labs(project: &Project) -> Diagnostics {
                 )
                 .at(1, 1)
                 .hint("build the labs with `cargo build` (they are found next to the aula binary or in $AULA_LAB_BIN_DIR)")
-                .group("labs"),
+                .group(Group::Labs),
             );
             continue;
         }
@@ -74,7 +74,7 @@ fn check_example(
             Diagnostic::error(&lab.manifest_path, message)
                 .at(line, column)
                 .hint(hint)
-                .group("labs"),
+                .group(Group::Labs),
         )
     };
     let regenerate = format!(
@@ -157,7 +157,7 @@ fn check_example(
                 Diagnostic::error(&shown_expected, format!("invalid JSON: {e}"))
                     .at(e.line(), e.column())
                     .hint(regenerate)
-                    .group("labs"),
+                    .group(Group::Labs),
             );
         }
     };
@@ -183,7 +183,7 @@ fn check_example(
     Some(
         Diagnostic::error(&lab.manifest_path, message)
             .at(line, column)
-            .group("labs"),
+            .group(Group::Labs),
     )
 }
 

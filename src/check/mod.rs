@@ -23,21 +23,9 @@ mod translations;
 
 use std::path::Path;
 
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
 use crate::output::OutputStore;
 use crate::site::{self, BuildOptions, Built, Project, output_path};
-
-/// The groups of the report, in the order it shows them.
-pub(crate) const GROUPS: &[&str] = &[
-    "config",
-    "front matter",
-    "verified",
-    "links",
-    "translations",
-    "fluent",
-    "templates",
-    "labs",
-];
 
 /// Runs every check on the site at `root`.
 pub(crate) fn check_site(root: &Path) -> Diagnostics {
@@ -71,7 +59,7 @@ fn regroup(problems: Diagnostics) -> Diagnostics {
     problems
         .into_iter()
         .map(|d| match d.group {
-            "content" => d.group("front matter"),
+            Group::Content => d.group(Group::FrontMatter),
             _ => d,
         })
         .collect::<Diagnostics>()
@@ -108,7 +96,7 @@ pub(crate) fn links(project: &Project, built: &Built) -> Diagnostics {
                 Diagnostic::error(&page.path, message)
                     .at(line, column)
                     .hint(hint)
-                    .group("links")
+                    .group(Group::Links)
             };
             let Some(html) = target_file(&built.output, target) else {
                 problems.push(at(

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::content::Page;
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
 use crate::site::Project;
 use crate::translations::{self, State};
 
@@ -33,7 +33,7 @@ pub(crate) fn translation_problems(project: &Project) -> Diagnostics {
                         "aula new translation {} --lang {lang}",
                         original.path.display()
                     ))
-                    .group("translations"),
+                    .group(Group::Translations),
                 ),
                 (State::Stale, Some(page)) => {
                     let (line, column) = key_position(page, "source_hash");
@@ -53,7 +53,7 @@ pub(crate) fn translation_problems(project: &Project) -> Diagnostics {
                             original.path.display(),
                             page.path.display()
                         ))
-                        .group("translations"),
+                        .group(Group::Translations),
                     );
                 }
                 (State::Unrecorded, Some(page)) => problems.push(
@@ -66,7 +66,7 @@ pub(crate) fn translation_problems(project: &Project) -> Diagnostics {
                     )
                     .at(1, 1)
                     .hint(format!("once it is up to date, run `aula i18n mark {}`", page.path.display()))
-                    .group("translations"),
+                    .group(Group::Translations),
                 ),
                 _ => {}
             }
@@ -119,7 +119,7 @@ fn inconsistent_links(project: &Project) -> Diagnostics {
                     )
                     .at(line, column)
                     .hint("give both the same `translation_key`, or remove it from both")
-                    .group("translations"),
+                    .group(Group::Translations),
                 );
             }
         }
@@ -168,7 +168,7 @@ fn inconsistent_links(project: &Project) -> Diagnostics {
             Diagnostic::error(&page.path, message)
                 .at(line, column)
                 .hint("set `source_lang` to the original's language and give both pages the same path or `translation_key`")
-                .group("translations"),
+                .group(Group::Translations),
         );
     }
     problems
@@ -208,7 +208,7 @@ pub(crate) fn verified_ages(project: &Project, today: jiff::civil::Date) -> Diag
             )
             .at(line, column)
             .hint("check the article's claims against the current versions, then update `verified` (date and tools)")
-            .group("verified"),
+            .group(Group::Verified),
         );
     }
     problems

@@ -8,9 +8,9 @@ use std::process::ExitCode;
 
 use serde_json::json;
 
-use crate::check::{GROUPS, check_site};
+use crate::check::check_site;
 use crate::cli::{CheckArgs, Format};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 
 pub(crate) fn execute(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let problems = check_site(&args.root.root);
@@ -47,13 +47,7 @@ fn print_text(
     errors: usize,
     warnings: usize,
 ) -> std::io::Result<()> {
-    let mut groups: Vec<&str> = GROUPS.to_vec();
-    for d in problems.iter() {
-        if !groups.contains(&d.group) {
-            groups.push(d.group);
-        }
-    }
-    for group in groups {
+    for group in Group::ALL {
         let in_group: Vec<&Diagnostic> = problems.iter().filter(|d| d.group == group).collect();
         if in_group.is_empty() {
             continue;

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics, display_path};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, display_path};
 pub(crate) use front_matter::FrontMatter;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -383,7 +383,7 @@ fn check_uniqueness(pages: &[Page], problems: &mut Diagnostics) {
                 )
                 .at(1, 1)
                 .hint("give one of them another file name or `slug`")
-                .group("front matter"),
+                .group(Group::FrontMatter),
             );
         }
         if let Some(other) = by_key.insert((&page.translation_key, &page.lang), page) {
@@ -399,7 +399,7 @@ fn check_uniqueness(pages: &[Page], problems: &mut Diagnostics) {
                 )
                 .at(1, 1)
                 .hint("each language may have one page per translation_key")
-                .group("translations"),
+                .group(Group::Translations),
             );
         }
     }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 
 /// `cargo build -p aula-labs --bin <id>` for each affected lab, into the folder aula takes lab
 /// binaries from (when that folder is a cargo profile folder, `…/target/debug` or `…/release`).
@@ -54,12 +54,12 @@ pub(crate) fn binaries(root: &Path, config: &Config, ids: &BTreeSet<String>) -> 
             problems.push(
                 Diagnostic::error("labs", format!("building the labs failed: {first}"))
                     .hint("run `cargo build -p aula-labs` to see every error")
-                    .group("labs"),
+                    .group(Group::Labs),
             );
         }
         Err(e) => problems.push(
             Diagnostic::error("labs", format!("cannot run cargo to build the labs: {e}"))
-                .group("labs"),
+                .group(Group::Labs),
         ),
     }
     problems

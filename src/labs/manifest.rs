@@ -12,7 +12,7 @@ use super::{
     Example, Input, InputKind, Lab, SelectOption, ShownWhen, merge_input, normalize_json_inputs,
     runner,
 };
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Group};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -73,14 +73,15 @@ pub(super) fn read_manifest(
     shown: &Path,
     bin_dir: &Path,
 ) -> Result<Lab, Vec<Diagnostic>> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![Diagnostic::error(shown, format!("cannot read: {e}")).group("labs")])?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Diagnostic::error(shown, format!("cannot read: {e}")).group(Group::Labs)]
+    })?;
     let raw: RawManifest = toml::from_str(&text).map_err(|e| {
         let mut d = Diagnostic::error(
             shown,
             format!("invalid lab manifest: {}", crate::config::toml_message(&e)),
         )
-        .group("labs");
+        .group(Group::Labs);
         if let Some(span) = e.span() {
             d = d.at_offset(&text, span.start);
         }
@@ -96,7 +97,7 @@ pub(super) fn read_manifest(
             )
             .at(1, 1)
             .hint("name the manifest <id>.toml")
-            .group("labs"),
+            .group(Group::Labs),
         );
     }
     let mut inputs = Vec::new();
@@ -140,7 +141,7 @@ pub(super) fn read_manifest(
                     shown,
                     format!("select input `{}` has no options", raw_input.name),
                 )
-                .group("labs"),
+                .group(Group::Labs),
             );
         }
         inputs.push(Input {
@@ -198,7 +199,7 @@ pub(super) fn read_manifest(
                                 error.english()
                             ),
                         )
-                        .group("labs"),
+                        .group(Group::Labs),
                     );
                 }
             }
@@ -224,7 +225,7 @@ fn shown_when(
         Diagnostic::error(shown, format!("input `{name}`: shown_when: {message}"))
             .at_offset(text, when.span().start)
             .hint(hint.to_string())
-            .group("labs")
+            .group(Group::Labs)
     };
     let table = when.get_ref();
     let mut entries = table.iter();

@@ -7,7 +7,7 @@
 use std::sync::Arc;
 
 use crate::content::Page;
-use crate::diagnostics::{Diagnostic, Diagnostics, LineIndex};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
 use crate::i18n::Fallbacks;
 use crate::labs::FenceError;
 use crate::labs::answers::{Answers, Request};
@@ -116,7 +116,7 @@ pub(crate) fn embed_labs(
         let (line, column) = place(problem.offset);
         let mut d = Diagnostic::error(&page.path, &problem.message)
             .at(line, column)
-            .group("links");
+            .group(Group::Links);
         if let Some(hint) = &problem.hint {
             d = d.hint(hint);
         }
@@ -157,7 +157,7 @@ pub(crate) fn embed_labs(
                         Diagnostic::error(&page.path, message)
                             .at(line, column)
                             .hint(hint)
-                            .group("labs"),
+                            .group(Group::Labs),
                     );
                 }
             }

@@ -31,7 +31,7 @@ use serde_json::Value;
 
 use crate::config::CONFIG_FILE;
 use crate::content::Page;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 use crate::i18n::{self, Fallbacks};
 use crate::labs::answers::Answers;
 use crate::markdown::highlight::{Blocks, Highlighter};
@@ -153,7 +153,7 @@ pub(crate) fn render(
         None => {
             let config = &project.config;
             Highlighter::new(&config.light_theme, &config.dark_theme).map_err(|e| {
-                Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group("config")])
+                Diagnostics::from_iter([Diagnostic::error(CONFIG_FILE, e).group(Group::Config)])
             })?
         }
     };

@@ -30,7 +30,7 @@ mod tests;
 
 use std::sync::Arc;
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 use crate::i18n::Fallbacks;
 use crate::output::OutputStore;
 
@@ -99,7 +99,7 @@ pub(crate) fn fallback_warnings(project: &Project, fallbacks: &Fallbacks) -> Dia
                 ),
             )
             .hint(format!("add `{key} = …` to a file in locales/{lang}/"))
-            .group("fluent"),
+            .group(Group::Fluent),
         );
     }
     warnings

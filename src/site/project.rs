@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::Content;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 use crate::i18n::Locales;
 use crate::labs::Registry;
 use crate::markdown;
@@ -98,7 +98,7 @@ pub(crate) fn check_themes(config: &Config) -> Diagnostics {
                         "pick one of: {}",
                         markdown::highlight::theme_names().join(", ")
                     ))
-                    .group("config"),
+                    .group(Group::Config),
             );
         }
     }
