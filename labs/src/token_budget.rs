@@ -8,9 +8,13 @@
 //! as it does when sent through the API.
 //!
 //! The model of the quota, kept deliberately simple and stated in the output:
-//! - every request costs `prompt tokens + expected output tokens` against TPM (Azure's limiter
-//!   counts `max_tokens` up front, so the expected output stands in for a well-set `max_tokens`);
-//! - the RPM quota defaults to Azure's ratio of 6 RPM per 1,000 TPM (input `0` means "derive it");
+//! - every request costs `prompt tokens + output tokens` against TPM (Azure's limiter counts the
+//!   output cap, `max_completion_tokens` in the v1 API, up front, so the output figure is read as
+//!   that cap);
+//! - the RPM quota grows with TPM at a ratio that depends on the model: the `rpm_ratio` input
+//!   picks one of the ratios listed on Microsoft Learn's page on managing Azure OpenAI quota
+//!   (6 RPM per 1,000 TPM for older chat models such as GPT-4o, 1 per 1,000 for o3 and o4-mini,
+//!   1 per 6,000 for o1), and a non-zero `rpm_quota` (the RPM the deployment shows) overrides it;
 //! - the sustainable rate is the smaller of `TPM ÷ tokens per request` and RPM; whichever is
 //!   smaller is the binding constraint, and traffic beyond it gets HTTP 429;
 //! - only served requests are billed, so the monthly figures use the served rate.
@@ -23,8 +27,51 @@ use crate::protocol::{
     Annotation, Axis, Block, ChartView, Fields, InputError, Lang, Request, Series, Style,
 };
 
-/// Azure OpenAI's default ratio between the two quotas: 6 RPM per 1,000 TPM.
-const RPM_PER_1000_TPM: f64 = 6.0;
+/// The RPM-per-TPM ratios of Microsoft Learn's quota page ("Manage Azure OpenAI quota", the
+/// table of capacity units by model): `(input value, RPM, per TPM)`. The first is the default.
+const RATIOS: [(&str, f64, f64); 3] = [
+    ("6-per-1000", 6.0, 1_000.0),
+    ("1-per-1000", 1.0, 1_000.0),
+    ("1-per-6000", 1.0, 6_000.0),
+];
+
+/// One of [`RATIOS`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Ratio {
+    rpm: f64,
+    per_tpm: f64,
+}
+
+impl Ratio {
+    fn parse(value: &str) -> Ratio {
+        let (_, rpm, per_tpm) = RATIOS
+            .iter()
+            .find(|(name, _, _)| *name == value)
+            .copied()
+            .unwrap_or(RATIOS[0]);
+        Ratio { rpm, per_tpm }
+    }
+
+    /// "6 per 1,000 TPM, older chat models (GPT-4o)".
+    fn describe(self, lang: Lang) -> String {
+        let models = if self.per_tpm > 1_000.0 {
+            lang.pick("o1", "o1")
+        } else if self.rpm < 6.0 {
+            lang.pick("o3 and o4-mini", "o3 y o4-mini")
+        } else {
+            lang.pick(
+                "older chat models (GPT-4o)",
+                "modelos de chat anteriores (GPT-4o)",
+            )
+        };
+        format!(
+            "{} {} {} TPM, {models}",
+            n(lang, self.rpm),
+            lang.pick("per", "por cada"),
+            n(lang, self.per_tpm),
+        )
+    }
+}
 /// The longest prompt accepted, in characters.
 const MAX_PROMPT_CHARS: usize = 50_000;
 
@@ -162,6 +209,8 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
     let output_tokens = whole(&fields, "expected_output_tokens", 150.0, 0.0, 128_000.0)?;
     let requests_per_minute = fields.number("requests_per_minute", 40.0, 0.0, 1_000_000.0)?;
     let tpm_quota = whole(&fields, "tpm_quota", 30_000.0, 1_000.0, 100_000_000.0)?;
+    let ratio_names: Vec<&str> = RATIOS.iter().map(|(name, _, _)| *name).collect();
+    let ratio = Ratio::parse(&fields.choice("rpm_ratio", RATIOS[0].0, &ratio_names)?);
     let rpm_input = whole(&fields, "rpm_quota", 0.0, 0.0, 10_000_000.0)?;
     let input_price_per_1k = fields.number("input_price_per_1k", 0.0025, 0.0, 1_000.0)?;
     let output_price_per_1k = fields.number("output_price_per_1k", 0.01, 0.0, 1_000.0)?;
@@ -170,7 +219,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
     let derived_rpm = rpm_input == 0.0;
     let rpm_quota = if derived_rpm {
         // At least one request per minute, even for the smallest quotas.
-        (tpm_quota / 1000.0 * RPM_PER_1000_TPM).floor().max(1.0)
+        (tpm_quota / ratio.per_tpm * ratio.rpm).floor().max(1.0)
     } else {
         rpm_input
     };
@@ -192,13 +241,13 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
 
     Ok(vec![
         count_table(&encoding, prompt_tokens, chars, words, lang),
-        demand_table(&plan, &capacity, derived_rpm, lang),
+        demand_table(&plan, &capacity, derived_rpm.then_some(ratio), lang),
         Block::Text {
             text: describe_limits(&capacity, lang),
         },
         monthly_table(&plan, &capacity, lang),
         chart(&plan, &capacity, lang),
-        verdict(&plan, &capacity, lang),
+        verdict(&plan, &capacity, derived_rpm.then_some(ratio), lang),
     ])
 }
 
@@ -254,11 +303,13 @@ fn headroom(lang: Lang, pct: f64) -> String {
     format!("{} %", lang.number(pct, 1))
 }
 
-fn demand_table(plan: &Plan, capacity: &Capacity, derived_rpm: bool, lang: Lang) -> Block {
-    let rpm_note = if derived_rpm {
-        lang.pick(" (6 per 1,000 TPM)", " (6 por cada 1.000 TPM)")
-    } else {
-        ""
+fn demand_table(plan: &Plan, capacity: &Capacity, ratio: Option<Ratio>, lang: Lang) -> Block {
+    let rpm_note = match ratio {
+        Some(ratio) => format!(" ({})", ratio.describe(lang)),
+        None => format!(
+            " ({})",
+            lang.pick("the deployment's own", "la del propio despliegue")
+        ),
     };
     Block::Table {
         caption: format!(
@@ -271,8 +322,8 @@ fn demand_table(plan: &Plan, capacity: &Capacity, derived_rpm: bool, lang: Lang)
             n(lang, plan.output_tokens as f64),
             n(lang, capacity.tokens_per_request as f64),
             lang.pick(
-                "tokens (prompt + expected output)",
-                "tokens (prompt + salida esperada)"
+                "tokens (prompt + output cap, max_completion_tokens)",
+                "tokens (prompt + tope de salida, max_completion_tokens)"
             ),
         ),
         columns: vec![
@@ -344,8 +395,8 @@ fn describe_limits(capacity: &Capacity, lang: Lang) -> String {
         n(lang, capacity.max_rpm),
         lang.pick("requests per minute", "solicitudes por minuto"),
         lang.pick(
-            "Azure also enforces the quota over short intervals (1 or 10 seconds), so bursts can be throttled even when the minute's average fits; and its limiter counts max_tokens, so keep it close to the expected output.",
-            "Azure además aplica la cuota en intervalos cortos (1 o 10 segundos), así que las ráfagas pueden limitarse aunque el promedio del minuto quepa; y su limitador cuenta max_tokens, así que conviene ajustarlo a la salida esperada.",
+            "Azure also enforces the quota over short intervals (1 or 10 seconds), so bursts can be throttled even when the minute's average fits; and its limiter reserves the output cap (max_completion_tokens) when a request arrives, so keep the cap close to the longest answer you expect.",
+            "Azure además aplica la cuota en intervalos cortos (1 o 10 segundos), así que las ráfagas pueden limitarse aunque el promedio del minuto quepa; y su limitador reserva el tope de salida (max_completion_tokens) cuando llega la solicitud, así que conviene ajustar ese tope a la respuesta más larga que esperan.",
         ),
     )
 }
@@ -444,7 +495,13 @@ fn chart(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
     }
 }
 
-fn verdict(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
+/// The TPM a deployment needs so that its derived RPM reaches `rpm` (Azure grants RPM with TPM,
+/// in capacity units, not as an independent value).
+fn tpm_for_rpm(rpm: f64, ratio: Ratio) -> f64 {
+    (rpm / ratio.rpm * ratio.per_tpm / 1_000.0).ceil() * 1_000.0
+}
+
+fn verdict(plan: &Plan, capacity: &Capacity, ratio: Option<Ratio>, lang: Lang) -> Block {
     let use_pct = (100.0 - capacity.token_headroom_pct).max(100.0 - capacity.request_headroom_pct);
     let quota = match capacity.binding {
         Binding::Tokens | Binding::Both => "TPM",
@@ -452,10 +509,22 @@ fn verdict(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
     };
     if capacity.throttled_rpm > 0.0 {
         // Raising the quota that does not bind would change nothing.
-        let needed = match capacity.binding {
-            Binding::Tokens => format!("{} TPM", n(lang, capacity.demand_tpm.ceil())),
-            Binding::Requests => format!("{} RPM", n(lang, plan.requests_per_minute.ceil())),
-            Binding::Both => format!(
+        let rpm_needed = plan.requests_per_minute.ceil();
+        let needed = match (capacity.binding, ratio) {
+            // RPM comes with TPM at the model's ratio: the TPM to ask for is the larger of what
+            // the tokens need and what the requests need.
+            (Binding::Requests | Binding::Both, Some(ratio)) => format!(
+                "{} TPM, {} {} RPM",
+                n(
+                    lang,
+                    tpm_for_rpm(rpm_needed, ratio).max(capacity.demand_tpm.ceil())
+                ),
+                lang.pick("which brings", "que traen"),
+                n(lang, rpm_needed),
+            ),
+            (Binding::Tokens, _) => format!("{} TPM", n(lang, capacity.demand_tpm.ceil())),
+            (Binding::Requests, None) => format!("{} RPM", n(lang, rpm_needed)),
+            (Binding::Both, None) => format!(
                 "{} TPM {} {} RPM",
                 n(lang, capacity.demand_tpm.ceil()),
                 lang.pick("and", "y"),
@@ -478,8 +547,8 @@ fn verdict(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
                     "Para atender toda la demanda, suban la cuota a por lo menos",
                 ),
                 lang.pick(
-                    "(or shorten the prompt, lower max_tokens, spread the load over more deployments, or queue and retry with backoff).",
-                    "(o acorten el prompt, bajen max_tokens, repartan la carga entre más despliegues, o encolen y reintenten con espera exponencial).",
+                    "(or shorten the prompt, lower max_completion_tokens, spread the load over more deployments, or queue and retry with backoff).",
+                    "(o acorten el prompt, bajen max_completion_tokens, repartan la carga entre más despliegues, o encolen y reintenten con espera exponencial).",
                 ),
             ),
         }
@@ -582,19 +651,44 @@ mod tests {
     }
 
     #[test]
-    fn the_rpm_quota_follows_azures_ratio_by_default() {
-        let request = parse_request(
-            r#"{"input": {"prompt": "hello world", "tpm_quota": 30000, "rpm_quota": 0}}"#,
-        )
-        .unwrap();
-        let text = serde_json::to_string(&run(&request).unwrap()).unwrap();
-        assert!(text.contains("180 (6 per 1,000 TPM)"), "{text}");
+    fn the_rpm_quota_follows_the_models_ratio() {
+        let rpm_of = |input: &str| {
+            let request = parse_request(&format!(
+                r#"{{"input": {{"prompt": "hello world", "tpm_quota": 30000, {input}}}}}"#
+            ))
+            .unwrap();
+            serde_json::to_string(&run(&request).unwrap()).unwrap()
+        };
+        // The default is Learn's ratio for older chat models.
+        let text = rpm_of(r#""rpm_quota": 0"#);
+        assert!(
+            text.contains("180 (6 per 1,000 TPM, older chat models (GPT-4o))"),
+            "{text}"
+        );
+        let text = rpm_of(r#""rpm_ratio": "1-per-1000""#);
+        assert!(
+            text.contains("30 (1 per 1,000 TPM, o3 and o4-mini)"),
+            "{text}"
+        );
+        let text = rpm_of(r#""rpm_ratio": "1-per-6000""#);
+        assert!(text.contains("5 (1 per 6,000 TPM, o1)"), "{text}");
+        // Over the RPM a ratio gives, the fix is more TPM: RPM comes with it.
+        let text = rpm_of(r#""rpm_ratio": "1-per-1000", "requests_per_minute": 40"#);
+        assert!(
+            text.contains("raise the quota to at least 40,000 TPM, which brings 40 RPM"),
+            "{text}"
+        );
+        // The deployment's own RPM wins over any ratio.
+        let text = rpm_of(r#""rpm_ratio": "1-per-6000", "rpm_quota": 42"#);
+        assert!(text.contains("42 (the deployment's own)"), "{text}");
+        assert!(!text.contains("max_tokens"), "{text}");
     }
 
     #[test]
     fn bad_input_names_the_field() {
         let cases = [
             (r#"{"input": {"encoding": "p50k_base"}}"#, "input.encoding"),
+            (r#"{"input": {"rpm_ratio": "6"}}"#, "input.rpm_ratio"),
             (r#"{"input": {"tpm_quota": 10}}"#, "input.tpm_quota"),
             (
                 r#"{"input": {"expected_output_tokens": 1.5}}"#,
