@@ -1,6 +1,7 @@
 //! The `contract-check` lab: validates a language model's raw answer against a response
 //! contract the way FastAPI and Pydantic v2 do, and answers `200 OK` with the typed object or
-//! `422 Unprocessable Entity` with Pydantic's own error list.
+//! `422 Unprocessable Content` (RFC 9110's name for the status; FastAPI's constant and older
+//! servers still say "Unprocessable Entity") with Pydantic's own error list.
 //!
 //! This module owns the contract format, the extraction of JSON from a chatty answer, and a
 //! re-implementation of the part of Pydantic v2 the contracts can express. The reference is
@@ -293,7 +294,7 @@ fn read_spec(
                 lang,
                 &format!("{path}.required"),
                 "a field with a default is not required",
-                "un campo con valor por omisión no es obligatorio",
+                "un campo con valor predeterminado no es obligatorio",
             ));
         }
         (_, Some(value)) => Some(value.clone()),
@@ -1250,7 +1251,10 @@ fn field_rows(model: &Model, prefix: &str, lang: Lang, rows: &mut Vec<Vec<String
         let path = format!("{prefix}{name}");
         let required = match &spec.default {
             None => lang.pick("yes", "sí").to_string(),
-            Some(default) => format!("{} {default}", lang.pick("no, default", "no, por omisión")),
+            Some(default) => format!(
+                "{} {default}",
+                lang.pick("no, default", "no; predeterminado:")
+            ),
         };
         rows.push(vec![
             path.clone(),
@@ -1378,7 +1382,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
         }
         Err(issues) => {
             blocks.push(Block::Text {
-                text: "HTTP/1.1 422 Unprocessable Entity".to_string(),
+                text: "HTTP/1.1 422 Unprocessable Content".to_string(),
             });
             blocks.push(Block::Code {
                 language: "json".to_string(),
@@ -1410,7 +1414,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
             blocks.push(Block::Verdict {
                 status: "fail".to_string(),
                 title: format!(
-                    "422 Unprocessable Entity: {} {}",
+                    "422 Unprocessable Content: {} {}",
                     lang.number(count as f64, 0),
                     if count == 1 {
                         lang.pick("error", "error")
@@ -1494,7 +1498,7 @@ fn describe_found(found: &Found, strict: bool, lang: Lang) -> String {
     } else {
         lang.pick(
             "Lax mode: Pydantic's default coercions apply (\"4\" → 4, \"yes\" → true).",
-            "Modo laxo: se aplican las conversiones por omisión de Pydantic (\"4\" → 4, \"yes\" → true).",
+            "Modo laxo: se aplican las conversiones predeterminadas de Pydantic (\"4\" → 4, \"yes\" → true).",
         )
     };
     format!("{how} {mode}")
@@ -1504,7 +1508,7 @@ fn ok_detail(outcome: &Outcome, fenced: bool, lang: Lang) -> String {
     let mut parts = vec![
         lang.pick(
             "The typed object above is what the endpoint returns; defaults fill the optional fields the model left out.",
-            "El objeto tipado de arriba es lo que devuelve el endpoint; los valores por omisión completan los campos opcionales que el modelo omitió.",
+            "El objeto tipado de arriba es lo que devuelve el endpoint; los valores predeterminados completan los campos opcionales que el modelo omitió.",
         )
         .to_string(),
     ];

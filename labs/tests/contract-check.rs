@@ -188,7 +188,7 @@ fn a_broken_fence_is_json_invalid_and_a_literal_is_literal_error() {
     assert!(!stdout.contains("missing"), "{stdout}");
     assert_eq!(
         verdict(&stdout)["title"],
-        "422 Unprocessable Entity: 1 error"
+        "422 Unprocessable Content: 1 error"
     );
     let (code, stdout) =
         run_lab(&json!({"lang": "en", "input": input("literal-intent")}).to_string());
