@@ -104,7 +104,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
                 format!(
                     "{} {}",
                     lang.pick("cannot evaluate:", "no se puede evaluar:"),
-                    e.0
+                    e.text(lang)
                 ),
             )
         })?)
@@ -115,7 +115,7 @@ pub fn run(request: &Request) -> Result<Vec<Block>, InputError> {
             format!(
                 "{} {}",
                 lang.pick("cannot render:", "no se puede renderizar:"),
-                e.0
+                e.text(lang)
             ),
         )
     })?;
@@ -288,7 +288,7 @@ fn yaml_field(
     yaml::load_mapping(&text).map_err(|e| {
         InputError::new(
             format!("input.{name}"),
-            line_message(e.line, &e.message, lang),
+            line_message(e.line, e.text(lang), lang),
         )
     })
 }
@@ -296,7 +296,7 @@ fn yaml_field(
 fn inventory_field(fields: &Fields<'_>, lang: Lang) -> Result<Inventory, InputError> {
     let text = fields.string("inventory", "")?;
     ini::parse_inventory(&text)
-        .map_err(|e| InputError::new("input.inventory", line_message(e.line, &e.message, lang)))
+        .map_err(|e| InputError::new("input.inventory", line_message(e.line, e.text(lang), lang)))
 }
 
 fn host_field(
@@ -349,12 +349,13 @@ fn parse_extra_vars(text: &str, lang: Lang) -> Result<Vec<(String, Value)>, Inpu
     }
     if text.starts_with(['{', '[']) {
         return yaml::load_mapping(text).map_err(|e| {
-            let message = if e.message.starts_with("expected a mapping") {
+            // Not a mapping: ansible-core's own words; anything else: the loader's, localized.
+            let message = if e.is_not_a_mapping() {
                 format!(
                     "Invalid extra vars data supplied. '{text}' could not be made into a dictionary"
                 )
             } else {
-                e.message
+                e.text(lang).to_string()
             };
             InputError::new(field, line_message(e.line, &message, lang))
         });
@@ -1074,5 +1075,84 @@ status_port=8081
         )
         .unwrap();
         assert_eq!(run(&request).unwrap_err().field, "input.host");
+    }
+
+    /// The lab's own words reach a Spanish reader in Spanish; ansible-core's stay as Ansible
+    /// prints them.
+    #[test]
+    fn the_labs_own_errors_are_in_the_readers_language() {
+        let error_of = |input: serde_json::Value| {
+            let mut input = input;
+            input["host"] = json!("web1");
+            if input.get("inventory").is_none() {
+                input["inventory"] = json!("[web]\nweb1\n");
+            }
+            let request =
+                parse_request(&json!({"lang": "es", "input": input}).to_string()).unwrap();
+            run(&request).unwrap_err()
+        };
+        let cases = [
+            (
+                json!({"play_vars": "- 1\n- 2\n"}),
+                "input.play_vars",
+                "línea 1: se esperaba un mapeo",
+            ),
+            (
+                json!({"play_vars": "a: 1\nb: [1, 2\n"}),
+                "input.play_vars",
+                "error de sintaxis YAML",
+            ),
+            (
+                json!({"play_vars": format!("a: {}1{}\n", "[".repeat(150), "]".repeat(150))}),
+                "input.play_vars",
+                "se anidan a más de 100 niveles",
+            ),
+            (
+                json!({"play_vars": "a: 1\n---\nb: 2\n"}),
+                "input.play_vars",
+                "un solo documento YAML",
+            ),
+            (
+                json!({"role_defaults": "a: .inf\n"}),
+                "input.role_defaults",
+                "no admite valores infinitos",
+            ),
+            (
+                json!({"message": "{% if x %}y{% endif %}"}),
+                "input.message",
+                "no admite bloques",
+            ),
+            (
+                json!({"message": "{{ x "}),
+                "input.message",
+                "nunca se cierra",
+            ),
+            (
+                json!({"message": "{{ x + 1 }}"}),
+                "input.message",
+                "este laboratorio entiende",
+            ),
+            (
+                json!({"inventory": "[web]\nweb[1:3]\n"}),
+                "input.inventory",
+                "no expande rangos",
+            ),
+        ];
+        for (input, field, expected) in cases {
+            let error = error_of(input.clone());
+            assert_eq!(error.field, field, "{input}");
+            assert!(
+                error.message.contains(expected),
+                "{input}: {}",
+                error.message
+            );
+        }
+        // ansible-core's own message keeps its wording.
+        let error = error_of(json!({"inventory": "[web]\nweb1\n[web:bogus]\nx\n"}));
+        assert!(
+            error.message.contains("has unknown type"),
+            "{}",
+            error.message
+        );
     }
 }

@@ -74,9 +74,10 @@ fn python_repr(text: &str) -> String {
 /// Parses and evaluates `text`; a syntax the lab does not support is an error for the form.
 pub(crate) fn decide(text: &str, scope: &dyn Scope) -> Result<Decision, SyntaxError> {
     if text.chars().count() > MAX_LENGTH {
-        return Err(SyntaxError(format!(
-            "a conditional of more than {MAX_LENGTH} characters"
-        )));
+        return Err(SyntaxError(
+            format!("a conditional of more than {MAX_LENGTH} characters"),
+            format!("una condición de más de {MAX_LENGTH} caracteres"),
+        ));
     }
     let mut parser = Parser {
         chars: text.chars().collect(),
@@ -135,10 +136,16 @@ struct Parser {
 impl Parser {
     fn unsupported(&self) -> SyntaxError {
         let text: String = self.chars.iter().collect();
-        SyntaxError(format!(
-            "when: {text}: this lab understands variables (name.key, name['key'], name[0]), literals, the filters {}, ==, !=, <, <=, >, >=, in, not in, is defined, is undefined, is none, not, and, or and parentheses",
-            FILTERS.join(", ")
-        ))
+        SyntaxError(
+            format!(
+                "when: {text}: this lab understands variables (name.key, name['key'], name[0]), literals, the filters {}, ==, !=, <, <=, >, >=, in, not in, is defined, is undefined, is none, not, and, or and parentheses",
+                FILTERS.join(", ")
+            ),
+            format!(
+                "when: {text}: este laboratorio entiende variables (nombre.clave, nombre['clave'], nombre[0]), literales, los filtros {}, ==, !=, <, <=, >, >=, in, not in, is defined, is undefined, is none, not, and, or y paréntesis",
+                FILTERS.join(", ")
+            ),
+        )
     }
 
     fn skip_space(&mut self) {
@@ -182,9 +189,10 @@ impl Parser {
     fn deeper(&mut self) -> Result<(), SyntaxError> {
         self.nesting += 1;
         if self.nesting > MAX_NESTING {
-            return Err(SyntaxError(format!(
-                "a conditional nested more than {MAX_NESTING} levels deep"
-            )));
+            return Err(SyntaxError(
+                format!("a conditional nested more than {MAX_NESTING} levels deep"),
+                format!("una condición anidada a más de {MAX_NESTING} niveles"),
+            ));
         }
         Ok(())
     }

@@ -13,12 +13,25 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::value::{Value, dict_set};
+use crate::protocol::Lang;
 
-/// Why an inventory was refused, with its 1-based line.
+/// Why an inventory was refused, with its 1-based line. Most messages are ansible-core's own
+/// words and stay in English, as Ansible prints them; the lab's own limits carry a Spanish text.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct IniError {
     pub(crate) line: usize,
     pub(crate) message: String,
+    pub(crate) es: Option<String>,
+}
+
+impl IniError {
+    /// The message in the reader's language (ansible-core's words in both).
+    pub(crate) fn text(&self, lang: Lang) -> &str {
+        match &self.es {
+            Some(es) => lang.pick(&self.message, es),
+            None => &self.message,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -67,6 +80,7 @@ fn error(line: usize, message: impl Into<String>) -> IniError {
     IniError {
         line,
         message: message.into(),
+        es: None,
     }
 }
 
@@ -432,12 +446,15 @@ fn set_variable(vars: &mut Vec<(String, Value)>, key: &str, value: Value) {
 /// `host`, `host:port`; refuses ranges, which the lab does not expand.
 fn split_host_pattern(pattern: &str, line: usize) -> Result<(String, Option<i64>), IniError> {
     if pattern.contains('[') {
-        return Err(error(
+        return Err(IniError {
             line,
-            format!(
+            message: format!(
                 "host ranges such as '{pattern}' are not expanded by this lab; list the hosts one per line"
             ),
-        ));
+            es: Some(format!(
+                "este laboratorio no expande rangos de hosts como '{pattern}'; escriban un host por línea"
+            )),
+        });
     }
     if pattern.ends_with(':') {
         return Err(error(

@@ -16,7 +16,14 @@ use super::value::{Key, Value};
 /// A message the lab cannot render at all (unsupported syntax), as opposed to a variable that
 /// turns out to be undefined, which is the lesson and not an input error.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct SyntaxError(pub(crate) String);
+pub(crate) struct SyntaxError(pub(crate) String, pub(crate) String);
+
+impl SyntaxError {
+    /// The message in the reader's language: `.0` is English, `.1` Spanish.
+    pub(crate) fn text(&self, lang: crate::protocol::Lang) -> &str {
+        lang.pick(&self.0, &self.1)
+    }
+}
 
 /// The outcome of rendering: the text, or Jinja2's message for the first undefined lookup.
 pub(crate) type Rendered = Result<String, String>;
@@ -48,9 +55,14 @@ impl Budget {
     fn spend(&mut self, text: &str) -> Result<(), SyntaxError> {
         self.0 = self.0.saturating_add(text.len());
         if self.0 > MAX_RENDERED {
-            return Err(SyntaxError(format!(
-                "the template expands to more than {MAX_RENDERED} characters (nested templates multiply); the lab stops here"
-            )));
+            return Err(SyntaxError(
+                format!(
+                    "the template expands to more than {MAX_RENDERED} characters (nested templates multiply); the lab stops here"
+                ),
+                format!(
+                    "la plantilla se expande a más de {MAX_RENDERED} caracteres (las plantillas anidadas se multiplican); el laboratorio se detiene aquí"
+                ),
+            ));
         }
         Ok(())
     }
@@ -78,9 +90,12 @@ fn render_at(
         out.push_str(&rest[..start]);
         let tail = &rest[start..];
         if let Some(body) = tail.strip_prefix("{{") {
-            let end = body
-                .find("}}")
-                .ok_or_else(|| SyntaxError("a '{{' is never closed with '}}'".into()))?;
+            let end = body.find("}}").ok_or_else(|| {
+                SyntaxError(
+                    "a '{{' is never closed with '}}'".into(),
+                    "un '{{' nunca se cierra con '}}'".into(),
+                )
+            })?;
             let expression = parse_expression(&body[..end])?;
             match evaluate(&expression, scope, depth, budget)? {
                 Ok(value) => {
@@ -92,13 +107,17 @@ fn render_at(
             }
             rest = &body[end + 2..];
         } else if let Some(body) = tail.strip_prefix("{#") {
-            let end = body
-                .find("#}")
-                .ok_or_else(|| SyntaxError("a '{#' comment is never closed with '#}'".into()))?;
+            let end = body.find("#}").ok_or_else(|| {
+                SyntaxError(
+                    "a '{#' comment is never closed with '#}'".into(),
+                    "un comentario '{#' nunca se cierra con '#}'".into(),
+                )
+            })?;
             rest = &body[end + 2..];
         } else if tail.starts_with("{%") {
             return Err(SyntaxError(
                 "{% … %} blocks are not supported by this lab; use {{ name }} expressions".into(),
+                "este laboratorio no admite bloques {% … %}; usen expresiones {{ nombre }}".into(),
             ));
         } else {
             budget.spend("{")?;
@@ -194,6 +213,7 @@ impl Cursor<'_> {
 }
 
 const SUPPORTED: &str = "this lab understands {{ name }}, name.key, name['key'], name[0] and the filters default, int, string, lower, upper, bool and length";
+const SUPPORTED_ES: &str = "este laboratorio entiende {{ nombre }}, nombre.clave, nombre['clave'], nombre[0] y los filtros default, int, string, lower, upper, bool y length";
 
 /// The filters the lab implements, in templates and conditionals alike.
 pub(crate) const FILTERS: [&str; 8] = [
@@ -201,7 +221,12 @@ pub(crate) const FILTERS: [&str; 8] = [
 ];
 
 fn parse_expression(text: &str) -> Result<Expression, SyntaxError> {
-    let unsupported = || SyntaxError(format!("{{{{{text}}}}}: {SUPPORTED}"));
+    let unsupported = || {
+        SyntaxError(
+            format!("{{{{{text}}}}}: {SUPPORTED}"),
+            format!("{{{{{text}}}}}: {SUPPORTED_ES}"),
+        )
+    };
     let mut cursor = Cursor { text, pos: 0 };
     let name = cursor.name().ok_or_else(unsupported)?;
     let mut path = Vec::new();

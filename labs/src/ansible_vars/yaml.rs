@@ -19,17 +19,40 @@ use std::collections::HashMap;
 use serde_saphyr::granit_parser::{Event, Parser, ScalarStyle, Span};
 
 use super::value::{Value, dict_set};
+use crate::protocol::Lang;
 
 /// The most a document may expand to, in nodes plus text bytes (aliases counted at every use).
 pub(crate) const MAX_EXPANDED: usize = 200_000;
 /// The deepest nesting of lists and mappings (the loader recurses once per level).
 pub(crate) const MAX_NESTING: usize = 100;
 
-/// Why a YAML text was refused, with a 1-based line.
+/// Why a YAML text was refused, with a 1-based line, in the lab's two languages (these are the
+/// lab's own words, not Ansible's, so a Spanish answer gets them in Spanish).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct YamlError {
     pub(crate) line: usize,
     pub(crate) message: String,
+    pub(crate) es: String,
+}
+
+impl YamlError {
+    fn new(line: usize, message: impl Into<String>, es: impl Into<String>) -> YamlError {
+        YamlError {
+            line,
+            message: message.into(),
+            es: es.into(),
+        }
+    }
+
+    /// The message in the reader's language.
+    pub(crate) fn text(&self, lang: Lang) -> &str {
+        lang.pick(&self.message, &self.es)
+    }
+
+    /// Whether the document was valid YAML but not a mapping.
+    pub(crate) fn is_not_a_mapping(&self) -> bool {
+        self.message.starts_with("expected a mapping")
+    }
 }
 
 /// Loads a document that must be a mapping (or empty), as Ansible requires for variables.
@@ -49,10 +72,11 @@ pub(crate) fn load_mapping(text: &str) -> Result<Vec<(String, Value)>, YamlError
             node => {
                 let line = line_of(&span);
                 if document.is_some() {
-                    return Err(YamlError {
+                    return Err(YamlError::new(
                         line,
-                        message: "only one YAML document is allowed here".into(),
-                    });
+                        "only one YAML document is allowed here",
+                        "aquí se admite un solo documento YAML",
+                    ));
                 }
                 document = Some((loader.node(node, &span)?, line));
             }
@@ -61,13 +85,17 @@ pub(crate) fn load_mapping(text: &str) -> Result<Vec<(String, Value)>, YamlError
     match document {
         None | Some((Value::None, _)) => Ok(Vec::new()),
         Some((Value::Dict(entries), _)) => Ok(entries),
-        Some((other, line)) => Err(YamlError {
+        Some((other, line)) => Err(YamlError::new(
             line,
-            message: format!(
+            format!(
                 "expected a mapping of variable names to values, found a {}",
                 other.type_name()
             ),
-        }),
+            format!(
+                "se esperaba un mapeo de nombres de variables a valores, pero llegó un valor de tipo {}",
+                other.type_name()
+            ),
+        )),
     }
 }
 
@@ -91,16 +119,19 @@ impl<'a> Loader<'a> {
         loop {
             match self.parser.next() {
                 None => {
-                    return Err(YamlError {
-                        line: 0,
-                        message: "unexpected end of the YAML text".into(),
-                    });
+                    return Err(YamlError::new(
+                        0,
+                        "unexpected end of the YAML text",
+                        "el texto YAML termina antes de tiempo",
+                    ));
                 }
                 Some(Err(e)) => {
-                    return Err(YamlError {
-                        line: e.marker().line(),
-                        message: e.info(),
-                    });
+                    // The parser's own words stay in English, as a quoted detail.
+                    return Err(YamlError::new(
+                        e.marker().line(),
+                        format!("YAML syntax error: {}", e.info()),
+                        format!("error de sintaxis YAML (el analizador dice: {})", e.info()),
+                    ));
                 }
                 Some(Ok((event, span))) => match event {
                     Event::StreamStart
@@ -123,12 +154,15 @@ impl<'a> Loader<'a> {
     fn grow(&mut self, size: usize, line: usize) -> Result<(), YamlError> {
         self.expanded = self.expanded.saturating_add(size);
         if self.expanded > MAX_EXPANDED {
-            return Err(YamlError {
+            return Err(YamlError::new(
                 line,
-                message: format!(
+                format!(
                     "this YAML expands to more than {MAX_EXPANDED} values and characters (aliases are copied at every use); the lab stops here — use fewer or smaller aliases"
                 ),
-            });
+                format!(
+                    "este YAML se expande a más de {MAX_EXPANDED} valores y caracteres (los alias se copian cada vez que se usan); el laboratorio se detiene aquí: usen menos alias o alias más pequeños"
+                ),
+            ));
         }
         Ok(())
     }
@@ -139,10 +173,11 @@ impl<'a> Loader<'a> {
         let (value, anchor) = match event {
             Event::Alias(id) => {
                 let Some(size) = self.anchors.get(&id).map(|(_, size)| *size) else {
-                    return Err(YamlError {
+                    return Err(YamlError::new(
                         line,
-                        message: "an alias refers to an unknown anchor".into(),
-                    });
+                        "an alias refers to an unknown anchor",
+                        "un alias apunta a un ancla que no existe",
+                    ));
                 };
                 // Counted before the copy is made, so a refused alias never allocates.
                 self.grow(size, line)?;
@@ -177,10 +212,11 @@ impl<'a> Loader<'a> {
                 (mapping, anchor)
             }
             _ => {
-                return Err(YamlError {
+                return Err(YamlError::new(
                     line,
-                    message: "unexpected YAML structure".into(),
-                });
+                    "unexpected YAML structure",
+                    "estructura YAML inesperada",
+                ));
             }
         };
         if anchor != 0 {
@@ -195,10 +231,11 @@ impl<'a> Loader<'a> {
         self.nesting += 1;
         self.grow(1, line)?;
         if self.nesting > MAX_NESTING {
-            return Err(YamlError {
+            return Err(YamlError::new(
                 line,
-                message: format!("lists and mappings nest more than {MAX_NESTING} levels deep"),
-            });
+                format!("lists and mappings nest more than {MAX_NESTING} levels deep"),
+                format!("las listas y los mapeos se anidan a más de {MAX_NESTING} niveles"),
+            ));
         }
         Ok(())
     }
@@ -226,11 +263,11 @@ impl<'a> Loader<'a> {
                 };
                 for source in sources {
                     let Value::Dict(source) = source else {
-                        return Err(YamlError {
+                        return Err(YamlError::new(
                             line,
-                            message: "a merge key (<<) needs a mapping or a list of mappings"
-                                .into(),
-                        });
+                            "a merge key (<<) needs a mapping or a list of mappings",
+                            "una clave de combinación (<<) necesita un mapeo o una lista de mapeos",
+                        ));
                     };
                     for (k, v) in source {
                         if !merged.iter().any(|(m, _)| *m == k) {
@@ -242,11 +279,11 @@ impl<'a> Loader<'a> {
             }
             let key = match key {
                 Value::List(_) | Value::Dict(_) => {
-                    return Err(YamlError {
+                    return Err(YamlError::new(
                         line,
-                        message: "a mapping key must be a plain value, not a list or a mapping"
-                            .into(),
-                    });
+                        "a mapping key must be a plain value, not a list or a mapping",
+                        "la clave de un mapeo debe ser un valor simple, no una lista ni un mapeo",
+                    ));
                 }
                 Value::None => "None".to_string(),
                 other => other.to_template_text(),
@@ -280,17 +317,21 @@ fn resolve_scalar(
         return Ok(Value::Bool(b));
     }
     if let Some(result) = yaml11_int(text) {
-        return result.map(Value::Int).ok_or(YamlError {
-            line,
-            message: format!("the integer {text} is too large for this lab"),
+        return result.map(Value::Int).ok_or_else(|| {
+            YamlError::new(
+                line,
+                format!("the integer {text} is too large for this lab"),
+                format!("el entero {text} es demasiado grande para este laboratorio"),
+            )
         });
     }
     if let Some(f) = yaml11_float(text) {
         if !f.is_finite() {
-            return Err(YamlError {
+            return Err(YamlError::new(
                 line,
-                message: format!("{text}: infinite and NaN values are not supported by this lab"),
-            });
+                format!("{text}: infinite and NaN values are not supported by this lab"),
+                format!("{text}: este laboratorio no admite valores infinitos ni NaN"),
+            ));
         }
         return Ok(Value::Float(f));
     }
