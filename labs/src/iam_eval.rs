@@ -240,9 +240,12 @@ impl View<'_> {
         }
     }
 
-    /// The decision path: one row per documented step, in order, with what it found.
+    /// The decision path: one row per documented step, in order, with what it found. It leads the
+    /// answer under the verdict (a path of reasons, not quantities, so no chart), and its caption
+    /// names the step that decided, so the path reads at a glance.
     fn path_table(&self) -> Block {
         let lang = self.lang;
+        let mut decided: Option<(usize, Step, &'static str)> = None;
         let rows = self
             .evaluation
             .path
@@ -250,6 +253,11 @@ impl View<'_> {
             .enumerate()
             .map(|(i, (step, finding))| {
                 let (found, result) = self.describe_finding(*step, finding);
+                let passes = matches!(finding, Finding::Absent | Finding::NotReached)
+                    || result == lang.pick("continue", "sigue");
+                if decided.is_none() && !passes {
+                    decided = Some((i + 1, *step, result));
+                }
                 vec![
                     format!("{}. {}", i + 1, step_name(*step, lang)),
                     self.policies_of(*step),
@@ -258,12 +266,9 @@ impl View<'_> {
                 ]
             })
             .collect();
-        table(
+        let mut block = table(
             lang,
-            (
-                "Decision path: AWS's order of evaluation, step by step",
-                "Camino de la decisión: el orden de evaluación de AWS, paso a paso",
-            ),
+            ("", ""),
             &[
                 ("Step", "Paso"),
                 ("Policies", "Políticas"),
@@ -271,7 +276,26 @@ impl View<'_> {
                 ("Result", "Resultado"),
             ],
             rows,
-        )
+        );
+        if let Block::Table { caption, .. } = &mut block {
+            *caption = match decided {
+                Some((number, step, result)) => format!(
+                    "{} {number}, {}: {result}",
+                    lang.pick(
+                        "Decision path in AWS's order of evaluation, decided at step",
+                        "Camino de la decisión en el orden de evaluación de AWS, decidido en el paso",
+                    ),
+                    step_name(step, lang),
+                ),
+                None => lang
+                    .pick(
+                        "Decision path: AWS's order of evaluation, step by step",
+                        "Camino de la decisión: el orden de evaluación de AWS, paso a paso",
+                    )
+                    .to_string(),
+            };
+        }
+        block
     }
 
     fn policies_of(&self, step: Step) -> String {
