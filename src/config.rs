@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Group, LineIndex};
+use crate::tag_twins::{RawTagTwins, TagTwins};
 
 pub(crate) const CONFIG_FILE: &str = "aula.toml";
 
@@ -31,6 +32,9 @@ struct RawConfig {
     search: RawSearch,
     #[serde(default)]
     check: RawCheck,
+    /// Tag twins: see `tag_twins`.
+    #[serde(default)]
+    tags: RawTagTwins,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,6 +99,8 @@ pub(crate) struct Config {
     /// `aula check` warns about articles verified longer ago than this many days
     /// (`[check] verified_max_age_days`, 180 by default).
     pub(crate) verified_max_age_days: i64,
+    /// `[tags]`: tags that name one subject in several languages.
+    pub(crate) tag_twins: TagTwins,
 }
 
 /// How old an article's `verified` date may be before `aula check` warns: about six months, the
@@ -217,6 +223,17 @@ impl Config {
                 );
             }
         }
+        let tag_twins = TagTwins::new(
+            raw.tags,
+            text,
+            &raw.default_language,
+            &raw.languages,
+            CONFIG_FILE,
+        )
+        .unwrap_or_else(|errors| {
+            problems.extend(errors);
+            TagTwins::default()
+        });
         if problems.has_errors() {
             return Err(problems);
         }
@@ -244,6 +261,7 @@ impl Config {
                 .check
                 .verified_max_age_days
                 .unwrap_or(DEFAULT_VERIFIED_MAX_AGE_DAYS),
+            tag_twins,
         })
     }
 

@@ -28,6 +28,7 @@ mod server;
 mod site;
 mod skeleton;
 mod source_tree;
+mod tag_twins;
 mod templates;
 mod translations;
 mod watch;

@@ -378,6 +378,8 @@ mod tests {
     /// fixture's page and to another generated one, which may be gone: then both renders fail).
     fn article(rng: &mut Rng, title: &str, key: Option<&str>, others: &[String]) -> String {
         let tag = rng.pick(&["limits", "alpha", "beta", "gamma"]);
+        // The level orders the learning path.
+        let level = rng.pick(&["beginner", "intermediate", "advanced"]);
         let words = ["window", "bucket", "burst", "edge", "token", "limit"];
         let body: Vec<&str> = (0..10 + rng.below(80)).map(|_| *rng.pick(&words)).collect();
         let key = key.map_or(String::new(), |k| format!("translation_key = \"{k}\"\n"));
@@ -387,7 +389,7 @@ mod tests {
             _ => format!("And [another](@/basics/{}.md).\n", rng.pick(others)),
         };
         format!(
-            "+++\ntitle = \"{title}\"\ndate = 2026-10-{:02}\ntags = [\"{tag}\"]\nweight = {}\n{key}+++\n{}\n\n## Part {}\n\nSee [windows](@/basics/windows.md).\n{link}\n```rust\nfn f() -> u32 {{ {} }}\n```\n",
+            "+++\ntitle = \"{title}\"\ndate = 2026-10-{:02}\ntags = [\"{tag}\"]\nlevel = \"{level}\"\nweight = {}\n{key}+++\n{}\n\n## Part {}\n\nSee [windows](@/basics/windows.md).\n{link}\n```rust\nfn f() -> u32 {{ {} }}\n```\n",
             1 + rng.below(28),
             rng.below(5),
             body.join(" "),
@@ -419,12 +421,12 @@ mod tests {
     }
 
     /// The preview's incremental render after each of many random edits (content added,
-    /// changed, renamed, deleted; translations; templates; UI strings; section titles; static
-    /// files) is byte for byte a fresh full render of the same tree, with the same warnings, or
-    /// fails as it does. Some Spanish strings are missing throughout (used by bodies, summaries,
-    /// tag pages and articles), so each render must warn about them though it renders few of
-    /// the outputs that use them. The edits are random but fixed by the seed, so a failure
-    /// replays.
+    /// changed, renamed, deleted; translations; templates; UI strings; section titles and
+    /// slugs; levels; static files) is byte for byte a fresh full render of the same tree, with
+    /// the same warnings, or fails as it does. Some Spanish strings are missing throughout (used
+    /// by bodies, summaries, tag pages and articles), so each render must warn about them though
+    /// it renders few of the outputs that use them. The edits are random but fixed by the seed,
+    /// so a failure replays.
     #[test]
     fn random_edits_render_as_a_full_build_does() {
         let dir = tempfile::tempdir().unwrap();
@@ -569,6 +571,14 @@ mod tests {
                     let text = match text.split_once("title = \"") {
                         Some((head, rest)) => format!("{head}title = \"{step} {rest}"),
                         None => text,
+                    };
+                    // Half the time the section's Spanish slug comes or goes: every Spanish
+                    // article moves.
+                    let slug = "slug = \"fundamentos\"\n";
+                    let text = match (rng.below(2), text.contains(slug)) {
+                        (0, true) => text.replacen(slug, "", 1),
+                        (0, false) => text.replacen("+++\n", &format!("+++\n{slug}"), 1),
+                        _ => text,
                     };
                     changed.insert(write(path, &text));
                     "section title".to_string()

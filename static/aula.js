@@ -103,6 +103,18 @@
         }
       });
     });
+    // A button elsewhere on the page (the 404 page's "Search the course") opens the search field:
+    // on phones through the header's search button, on wide screens, where the field is always
+    // shown, by giving it focus.
+    var toggle = header.querySelector(".search-button");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-open-search]"), function (opener) {
+      opener.addEventListener("click", function () {
+        var shown = toggle && window.getComputedStyle(toggle).display !== "none";
+        if (shown && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
+        var input = document.getElementById("search-input");
+        if (input) input.focus();
+      });
+    });
   }
 
   /* -------------------------------------------------------------------- toc */

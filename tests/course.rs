@@ -55,6 +55,22 @@ impl Article {
             .into_owned()
     }
 
+    /// The section's part of the article's URL: the `slug` of the section's `_index.md` in
+    /// the article's language, else its folder name.
+    fn section_segment(&self) -> String {
+        let index = self.path.with_file_name("_index.md");
+        let text = std::fs::read_to_string(&index).unwrap_or_default();
+        if text.is_empty() {
+            return self.section.to_string();
+        }
+        let (front, _) = split_front_matter(&index, &text);
+        front
+            .get("slug")
+            .and_then(|v| v.as_str())
+            .unwrap_or(self.section)
+            .to_string()
+    }
+
     fn translation_key(&self) -> String {
         self.front
             .get("translation_key")
@@ -337,7 +353,7 @@ fn the_built_pages_are_in_their_language_and_show_the_recorded_lab_output() {
     for article in articles() {
         let page_path = public
             .join(article.lang)
-            .join(article.section)
+            .join(article.section_segment())
             .join(article.slug())
             .join("index.html");
         let page = std::fs::read_to_string(&page_path)

@@ -4,9 +4,9 @@
 //! translation keys, `.ftl` syntax and templates are checked by the loader that owns them), renders
 //! it (which resolves every `@/` link and reports drafts linked from published pages), and then
 //! runs the checks that `build` does not: `#anchors` and site paths against the rendered output,
-//! translations missing, stale or linked inconsistently, Fluent keys per language, and every
-//! example of every lab against its expected answer, and articles whose `verified` date is older
-//! than `[check] verified_max_age_days`. Each check is a function of the loaded project (and, for
+//! translations missing, stale or linked inconsistently, Fluent keys per language, tag twins that
+//! name no article's tag, every example of every lab against its expected answer, and articles
+//! whose `verified` date is older than `[check] verified_max_age_days`. Each check is a function of the loaded project (and, for
 //! links, the build's output; for ages, today's date, read once in [`check_site`]) returning
 //! [`Diagnostics`] with a `group`.
 //!
@@ -14,11 +14,13 @@
 //! prints: `cmd::check` does the printing.
 //!
 //! The checks, one file each beside this one: `translations` (missing, stale, unrecorded or
-//! inconsistently linked translations), `fluent` (UI string keys per language) and `labs`
-//! (every example against its expected answer); links are checked here.
+//! inconsistently linked translations), `fluent` (UI string keys per language), `tags` (tag
+//! twins that name no article's tag) and `labs` (every example against its expected answer);
+//! links are checked here.
 
 mod fluent;
 mod labs;
+mod tags;
 mod translations;
 
 use std::path::Path;
@@ -44,6 +46,7 @@ pub(crate) fn check_site(root: &Path) -> Diagnostics {
     // warnings (`built.warnings`) would say the same thing again, so they are left out.
     problems.extend(translations::translation_problems(&project));
     problems.extend(fluent::fluent(&project));
+    problems.extend(tags::tag_twins(&project));
     problems.extend(labs::labs(&project));
     // Today in UTC (jiff is built without the system time zone database); a day's difference
     // near midnight does not matter for an age counted in months.

@@ -76,7 +76,8 @@ pub(crate) struct FrontMatter {
     pub(crate) verified: Option<Verified>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// An article's level, in the order the learning path climbs (the derived order is that one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum Level {
     Beginner,

@@ -3,9 +3,12 @@
 //! Layout: `content/<lang>/_index.md` (home), `content/<lang>/<section>/_index.md` (a section's
 //! page), `content/<lang>/<section>/<file>.md` (articles) and `content/<lang>/<file>.md` (pages
 //! outside sections, such as "about"). This module walks that tree, splits and validates front
-//! matter, gives each page its slug and URL (`/<lang>/<section>/<slug>/`), links translations (by
-//! path, or by a shared `translation_key`), and adds a fallback page in every language an
-//! original has no translation for, so the reader of that language still gets a page.
+//! matter, gives each page its slug and URL (`/<lang>/<section>/<slug>/`, where `<section>` is
+//! the `slug` of the section's `_index.md` in that language, or else its folder name), links
+//! translations (by path, or by a shared `translation_key`), and adds a fallback page in every
+//! language an original has no translation for, so the reader of that language still gets a page.
+//! A home page or section page that no file has is made up in every language (see
+//! [`Page::is_generated`]), so no link to a home or a section leads to a 404.
 //!
 //! It knows nothing about Markdown rendering, templates or output: a [`Page`] holds its source
 //! text and where its body starts; turning that into HTML is the next step's job.
@@ -56,6 +59,13 @@ pub(crate) struct Page {
 impl Page {
     pub(crate) fn body(&self) -> &str {
         self.source.get(self.body_offset..).unwrap_or("")
+    }
+
+    /// A home or section page that no file has (see `assemble`): its title is a stand-in, which
+    /// the site replaces with a UI string when the language has one. (A page read from a file
+    /// always has a source: at least its front matter, with a title.)
+    pub(crate) fn is_generated(&self) -> bool {
+        self.source.is_empty() && matches!(self.kind, PageKind::Home | PageKind::Section)
     }
 
     /// A short, stable hash of the body: what a translation records of its original.
@@ -110,7 +120,21 @@ impl Content {
     /// same file, URL, language, translation key, kind and section, published before and after
     /// (then no other page's URL, key, fallback or order of pages changes). Returns whether it
     /// could; when not, nothing was changed and the content must be assembled again.
-    pub(crate) fn replace(&mut self, page: Page) -> bool {
+    pub(crate) fn replace(&mut self, mut page: Page) -> bool {
+        // A page read alone has its section's folder name in its URL; put the section's slug in
+        // this language there, as assembling does (a section page whose slug changed then has
+        // another URL than before, and is refused: its articles move too).
+        if let Some(section) = &page.section {
+            let segment = match page.kind {
+                PageKind::Section => page.front.slug.as_deref(),
+                _ => self
+                    .translation(&format!("section-{section}"), &page.lang)
+                    .filter(|p| p.fallback_from.is_none())
+                    .and_then(|p| section_segment_of(&p.url)),
+            };
+            let segment = segment.unwrap_or(section).to_string();
+            page.url = page_url(&page.lang, page.kind, Some(&segment), &page.slug);
+        }
         let Some(&i) = self
             .translations
             .get(&(page.translation_key.clone(), page.lang.clone()))
@@ -235,11 +259,14 @@ pub(crate) fn assemble(
         );
     }
     add_missing_section_pages(config, &mut pages);
+    add_missing_home_pages(config, &mut pages);
+    let segments = section_segments(&pages);
+    place_in_sections(&segments, &mut pages);
     check_uniqueness(&pages, &mut problems);
     if problems.has_errors() {
         return Err(problems);
     }
-    add_fallbacks(config, &mut pages);
+    add_fallbacks(config, &segments, &mut pages);
     pages.sort_by(|a, b| a.url.cmp(&b.url));
     Ok(Content::new(pages, drafts))
 }
@@ -307,12 +334,8 @@ fn read_page(config: &Config, path: &Path, shown: &Path) -> Result<Page, Vec<Dia
         (None, PageKind::Home | PageKind::Section) => String::new(),
         (None, _) => slug::slugify(&stem),
     };
-    let url = match (kind, &section) {
-        (PageKind::Home, _) => format!("/{lang}/"),
-        (PageKind::Section, Some(s)) => format!("/{lang}/{s}/"),
-        (PageKind::Article, Some(s)) => format!("/{lang}/{s}/{slug}/"),
-        _ => format!("/{lang}/{slug}/"),
-    };
+    // The section's folder for now; `assemble` puts the section's slug in this language there.
+    let url = page_url(lang, kind, section.as_deref(), &slug);
     let translation_key = front
         .translation_key
         .clone()
@@ -337,39 +360,159 @@ fn read_page(config: &Config, path: &Path, shown: &Path) -> Result<Page, Vec<Dia
     })
 }
 
-/// A section listed in aula.toml without any `_index.md` still gets a page (titled by its folder
-/// name), so listings and breadcrumbs never lead nowhere.
+/// A page's site path: `/<lang>/` (home), `/<lang>/<segment>/` (section),
+/// `/<lang>/<segment>/<slug>/` (article), `/<lang>/<slug>/` (a page outside sections).
+fn page_url(lang: &str, kind: PageKind, segment: Option<&str>, slug: &str) -> String {
+    match (kind, segment) {
+        (PageKind::Home, _) => format!("/{lang}/"),
+        (PageKind::Section, Some(s)) => format!("/{lang}/{s}/"),
+        (PageKind::Article, Some(s)) => format!("/{lang}/{s}/{slug}/"),
+        _ => format!("/{lang}/{slug}/"),
+    }
+}
+
+/// `/es/seguridad-de-agentes/` → `seguridad-de-agentes`.
+fn section_segment_of(url: &str) -> Option<&str> {
+    url.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .filter(|s| !s.is_empty())
+}
+
+/// (language, section folder) → the section's segment in that language's URLs: the `slug` of
+/// the section's own `_index.md` there; sections without one keep their folder name.
+fn section_segments(pages: &[Page]) -> BTreeMap<(String, String), String> {
+    pages
+        .iter()
+        .filter(|p| p.kind == PageKind::Section && p.fallback_from.is_none())
+        .filter_map(|p| {
+            let section = p.section.clone()?;
+            let slug = p.front.slug.as_ref()?;
+            Some(((p.lang.clone(), section), slug.clone()))
+        })
+        .collect()
+}
+
+fn segment<'a>(
+    segments: &'a BTreeMap<(String, String), String>,
+    lang: &str,
+    section: &'a str,
+) -> &'a str {
+    segments
+        .get(&(lang.to_string(), section.to_string()))
+        .map_or(section, String::as_str)
+}
+
+/// Section pages and articles move under their section's segment in their language.
+fn place_in_sections(segments: &BTreeMap<(String, String), String>, pages: &mut [Page]) {
+    for page in pages.iter_mut() {
+        if let Some(section) = &page.section {
+            let segment = segment(segments, &page.lang, section);
+            page.url = page_url(&page.lang, page.kind, Some(segment), &page.slug);
+        }
+    }
+}
+
+/// A site with no home page (`content/<lang>/_index.md`) in any language gets one in each, so
+/// the root's language chooser never leads to a 404. It has no text of its own: the template
+/// fills it with the learning path, and the site layer titles it from the UI strings.
+fn add_missing_home_pages(config: &Config, pages: &mut Vec<Page>) {
+    if pages.iter().any(|p| p.kind == PageKind::Home) {
+        return;
+    }
+    for lang in &config.languages {
+        pages.push(generated_page(lang, None, &config.title));
+    }
+}
+
+/// A section listed in aula.toml without any `_index.md` still gets a page in every language, so
+/// listings and breadcrumbs never lead nowhere. (A section with an `_index.md` in some language
+/// gets fallback copies of it instead, like any page.)
 fn add_missing_section_pages(config: &Config, pages: &mut Vec<Page>) {
     for section in &config.sections {
         let has_any = pages
             .iter()
             .any(|p| p.kind == PageKind::Section && p.section.as_ref() == Some(section));
         if !has_any {
-            let lang = &config.default_language;
-            pages.push(Page {
-                path: PathBuf::from(format!("content/{lang}/{section}/_index.md")),
-                lang: lang.clone(),
-                kind: PageKind::Section,
-                section: Some(section.clone()),
-                front: FrontMatter {
-                    title: section.replace('-', " "),
-                    ..FrontMatter::default()
-                },
-                source: Arc::from(""),
-                body_offset: 0,
-                slug: String::new(),
-                url: format!("/{lang}/{section}/"),
-                translation_key: format!("section-{section}"),
-                fallback_from: None,
-            });
+            for lang in &config.languages {
+                pages.push(generated_page(lang, Some(section), &folder_title(section)));
+            }
         }
     }
 }
+
+/// `agent-security` → `Agent security`: a stand-in title from a folder name.
+fn folder_title(folder: &str) -> String {
+    let words = folder.replace('-', " ");
+    let mut chars = words.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// A home page (`section` None) or section page that no file has: empty source, `title` as a
+/// stand-in (see [`Page::is_generated`]).
+fn generated_page(lang: &str, section: Option<&String>, title: &str) -> Page {
+    let (kind, file, url, translation_key) = match section {
+        None => (
+            PageKind::Home,
+            format!("content/{lang}/_index.md"),
+            format!("/{lang}/"),
+            "home".to_string(),
+        ),
+        Some(s) => (
+            PageKind::Section,
+            format!("content/{lang}/{s}/_index.md"),
+            format!("/{lang}/{s}/"),
+            format!("section-{s}"),
+        ),
+    };
+    Page {
+        path: PathBuf::from(file),
+        lang: lang.to_string(),
+        kind,
+        section: section.cloned(),
+        front: FrontMatter {
+            title: title.to_string(),
+            ..FrontMatter::default()
+        },
+        source: Arc::from(""),
+        body_offset: 0,
+        slug: String::new(),
+        url,
+        translation_key,
+        fallback_from: None,
+    }
+}
+
+/// The first URL segments under a language that the site's own pages use (the tag pages, the
+/// translation status page): a section or page there would be overwritten by them.
+const RESERVED_SEGMENTS: [&str; 2] = ["tags", "translations"];
 
 fn check_uniqueness(pages: &[Page], problems: &mut Diagnostics) {
     let mut by_url: BTreeMap<&str, &Page> = BTreeMap::new();
     let mut by_key: BTreeMap<(&str, &str), &Page> = BTreeMap::new();
     for page in pages {
+        let first = page.url.split('/').nth(2).unwrap_or_default();
+        if RESERVED_SEGMENTS.contains(&first) {
+            problems.push(
+                Diagnostic::error(
+                    &page.path,
+                    format!(
+                        "`{}` would be at {}, where aula puts its own pages",
+                        page.path.display(),
+                        page.url
+                    ),
+                )
+                .at(1, 1)
+                .hint(format!(
+                    "give it another `slug` (or folder name): {} are taken",
+                    RESERVED_SEGMENTS.join(", ")
+                ))
+                .group(Group::FrontMatter),
+            );
+        }
         if let Some(other) = by_url.insert(&page.url, page) {
             problems.push(
                 Diagnostic::error(
@@ -407,7 +550,11 @@ fn check_uniqueness(pages: &[Page], problems: &mut Diagnostics) {
 
 /// For every page missing in some language, a copy of the original at that language's URL, marked
 /// as a fallback (the template shows a notice and a canonical link to the original).
-fn add_fallbacks(config: &Config, pages: &mut Vec<Page>) {
+fn add_fallbacks(
+    config: &Config,
+    segments: &BTreeMap<(String, String), String>,
+    pages: &mut Vec<Page>,
+) {
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         groups
@@ -424,7 +571,16 @@ fn add_fallbacks(config: &Config, pages: &mut Vec<Page>) {
             }
             let source = &pages[original];
             let mut copy = source.clone();
-            copy.url = format!("/{lang}{}", &source.url[1 + source.lang.len()..]);
+            // At this language's URL: its own segment for the section, the original's slug.
+            copy.url = page_url(
+                lang,
+                source.kind,
+                source
+                    .section
+                    .as_deref()
+                    .map(|s| segment(segments, lang, s)),
+                &source.slug,
+            );
             copy.fallback_from = Some(source.lang.clone());
             copy.lang = lang.clone();
             added.push(copy);
@@ -500,6 +656,83 @@ mod tests {
         let copy = content.translation("basics/a", "es").unwrap();
         assert_eq!(copy.front.title, "A, renamed");
         assert_eq!(copy.fallback_from.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn a_section_slug_places_the_section_and_its_articles_and_edits_in_place_keep_it() {
+        let (_dir, config) = site(&[
+            ("en/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            ("en/basics/a.md", "+++\ntitle = \"A\"\n+++\n"),
+            ("en/basics/b.md", "+++\ntitle = \"B\"\n+++\n"),
+            (
+                "es/basics/_index.md",
+                "+++\ntitle = \"Fundamentos\"\nslug = \"fundamentos\"\n+++\n",
+            ),
+            (
+                "es/basics/a.md",
+                "+++\ntitle = \"A\"\nslug = \"a-es\"\n+++\n",
+            ),
+        ]);
+        let mut content = load(&config, false).unwrap();
+        let url = |key: &str, lang: &str| content.translation(key, lang).unwrap().url.clone();
+        assert_eq!(url("section-basics", "es"), "/es/fundamentos/");
+        assert_eq!(url("basics/a", "es"), "/es/fundamentos/a-es/");
+        // A fallback copy goes under the Spanish segment too; English keeps the folder.
+        assert_eq!(url("basics/b", "es"), "/es/fundamentos/b/");
+        assert_eq!(url("section-basics", "en"), "/en/basics/");
+        assert_eq!(url("basics/b", "en"), "/en/basics/b/");
+        // An article edited alone keeps its section's segment.
+        let edited = "+++\ntitle = \"A, otra vez\"\nslug = \"a-es\"\n+++\nMás.\n";
+        assert_eq!(
+            replace(&config, &mut content, "es/basics/a.md", edited),
+            (true, true)
+        );
+        // A new section slug moves every article: refused, to be assembled again.
+        let moved = "+++\ntitle = \"Fundamentos\"\nslug = \"bases\"\n+++\n";
+        let (replaced, _) = replace(&config, &mut content, "es/basics/_index.md", moved);
+        assert!(!replaced);
+        let fresh = load(&config, false).unwrap();
+        let page = fresh.translation("basics/b", "es").unwrap();
+        assert_eq!(page.url, "/es/bases/b/");
+    }
+
+    #[test]
+    fn sections_and_homes_without_files_are_made_in_every_language() {
+        let (_dir, config) = site(&[("en/basics/a.md", "+++\ntitle = \"A\"\n+++\n")]);
+        let content = load(&config, false).unwrap();
+        for lang in ["en", "es"] {
+            for key in ["home", "section-basics"] {
+                let page = content.translation(key, lang).unwrap();
+                assert!(page.is_generated(), "{key} {lang}");
+                assert_eq!(page.fallback_from, None, "{key} {lang}");
+            }
+        }
+        assert_eq!(content.translation("home", "es").unwrap().url, "/es/");
+        assert_eq!(content.translation("home", "es").unwrap().front.title, "t");
+        assert!(
+            !content
+                .translation("basics/a", "en")
+                .unwrap()
+                .is_generated()
+        );
+    }
+
+    #[test]
+    fn a_page_where_aula_puts_its_own_pages_is_an_error() {
+        let (_dir, config) = site(&[
+            ("en/_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+            (
+                "es/basics/_index.md",
+                "+++\ntitle = \"Etiquetas\"\nslug = \"tags\"\n+++\n",
+            ),
+        ]);
+        let errors = load(&config, false).unwrap_err();
+        let message = errors.iter().next().unwrap().to_string();
+        assert!(
+            message.contains("content/es/basics/_index.md:1:1: error:"),
+            "{message}"
+        );
+        assert!(message.contains("/es/tags/"), "{message}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Static files from the in-memory site: request paths checked and mapped to store paths,
-//! content types, the 404 page, and the live-reload script put into every HTML page on its way
-//! out (the store itself stays exactly what `aula build` writes).
+//! content types, the 404 page (the language's own when the path starts with one), and the
+//! live-reload script put into every HTML page on its way out (the store itself stays exactly
+//! what `aula build` writes).
 //!
 //! A request path is refused (404) when it could mean anything outside the site: `..` or `.`
 //! segments, backslashes or NUL, raw or percent-encoded, or bytes that are not UTF-8 once decoded.
@@ -21,7 +22,7 @@ pub(super) fn serve(request: Request<'_>, site: &Site) {
     let url = request.url().to_string();
     let raw_path = url.split(['?', '#']).next().unwrap_or("/");
     let Some(path) = site_path(raw_path) else {
-        return not_found(request, site);
+        return not_found(request, site, "");
     };
     if path.is_empty()
         && let Some(lang) = preferred_language(&request, site)
@@ -54,12 +55,19 @@ pub(super) fn serve(request: Request<'_>, site: &Site) {
             &[("Location", &location)],
         );
     }
-    not_found(request, site)
+    not_found(request, site, &path)
 }
 
-fn not_found(request: Request<'_>, site: &Site) {
-    match site.get("404.html") {
-        Some(page) => send_file(request, 404, "404.html", page),
+/// The 404 page of the language the path starts with (`es/no-such-page/` → `es/404.html`), as a
+/// static host that looks for the nearest `404.html` serves it; else the site's `404.html`.
+fn not_found(request: Request<'_>, site: &Site, path: &str) {
+    let local = path
+        .split_once('/')
+        .map(|(first, _)| format!("{first}/404.html"))
+        .filter(|name| site.contains(name));
+    let name = local.as_deref().unwrap_or("404.html");
+    match site.get(name) {
+        Some(page) => send_file(request, 404, name, page),
         None => super::respond(
             request,
             404,

@@ -2,6 +2,7 @@
 //! navigation), a content page's context, and the summaries listings repeat. Each builder says
 //! what it reads; `incremental` fingerprints exactly that.
 
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,6 +22,22 @@ fn reading_minutes(words: usize) -> u64 {
 
 pub(super) fn t(project: &Project, lang: &str, key: &str) -> String {
     project.locales.t_or_key(lang, key)
+}
+
+/// A page's title: its front matter's or, for a home or section page that no file has (see
+/// `Page::is_generated`), the UI string `home-title` or `section-<folder>-title` when the
+/// strings have it (in the page's language, else the default one, as every string).
+pub(super) fn page_title<'a>(project: &Project, page: &'a Page) -> Cow<'a, str> {
+    if page.is_generated() {
+        let key = match &page.section {
+            None => "home-title".to_string(),
+            Some(section) => format!("section-{section}-title"),
+        };
+        if let Some(title) = project.locales.t(&page.lang, &key, &[]) {
+            return Cow::Owned(title);
+        }
+    }
+    Cow::Borrowed(&page.front.title)
 }
 
 /// What every template gets: language, switcher, alternates, navigation.
@@ -67,35 +84,69 @@ struct LanguageLink {
 #[derive(Serialize)]
 pub(super) struct NavSection<'a> {
     pub(super) key: &'a str,
-    title: &'a str,
+    title: Cow<'a, str>,
     url: &'a str,
     current: bool,
 }
 
-/// The context every template gets (see [`Common`]), as JSON for the page's own to extend.
+/// The context every template gets (see [`Common`]), as JSON for the page's own to extend. The
+/// page's versions in other languages are its translations (fallback copies lead the switcher
+/// but are no `hreflang` alternate); a language without one sends the switcher to its home.
 pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Value {
+    let content = &project.content;
+    frame(project, page, title, |lang| {
+        match content.translation(&page.translation_key, lang) {
+            Some(p) => Version {
+                url: p.url.clone(),
+                alternate: p.fallback_from.is_none(),
+            },
+            None => Version {
+                url: format!("/{lang}/"),
+                alternate: false,
+            },
+        }
+    })
+}
+
+/// Where a page is in one language.
+pub(crate) struct Version {
+    /// Where the language switcher leads.
+    pub(crate) url: String,
+    /// Whether that is the same page in that language (an `hreflang` alternate), not a stand-in
+    /// (a fallback copy, the language's home or index).
+    pub(crate) alternate: bool,
+}
+
+/// [`common_context`] for a page whose versions in each language `version_in` tells (pages aula
+/// makes itself, such as tag pages, which have no translation key in the content).
+pub(crate) fn frame(
+    project: &Project,
+    page: &Page,
+    title: &str,
+    version_in: impl Fn(&str) -> Version,
+) -> Value {
     let config = &project.config;
     let content = &project.content;
-    let languages = config
+    let versions: Vec<(&String, Version)> = config
         .languages
         .iter()
-        .map(|lang| LanguageLink {
-            code: lang.clone(),
-            name: t(project, lang, "language-name"),
-            url: content
-                .translation(&page.translation_key, lang)
-                .map_or_else(|| format!("/{lang}/"), |p| p.url.clone()),
-            current: lang == &page.lang,
+        .map(|lang| (lang, version_in(lang)))
+        .collect();
+    let alternates = versions
+        .iter()
+        .filter(|(_, v)| v.alternate)
+        .map(|(lang, v)| Alternate {
+            lang,
+            url: config.absolute_url(&v.url),
         })
         .collect();
-    let alternates = config
-        .languages
-        .iter()
-        .filter_map(|lang| content.translation(&page.translation_key, lang))
-        .filter(|p| p.fallback_from.is_none())
-        .map(|p| Alternate {
-            lang: &p.lang,
-            url: config.absolute_url(&p.url),
+    let languages = versions
+        .into_iter()
+        .map(|(lang, v)| LanguageLink {
+            code: lang.clone(),
+            name: t(project, lang, "language-name"),
+            url: v.url,
+            current: lang == &page.lang,
         })
         .collect();
     let canonical = match &page.fallback_from {
@@ -142,7 +193,7 @@ pub(super) fn nav_sections<'a>(
             let page = project.content.translation(&format!("section-{s}"), lang)?;
             Some(NavSection {
                 key: s,
-                title: &page.front.title,
+                title: page_title(project, page),
                 url: &page.url,
                 current: current == Some(s.as_str()),
             })
@@ -161,7 +212,7 @@ pub(super) fn summary(structure: &Structure, i: usize) -> Value {
 /// A short description of a page for listings.
 #[derive(Serialize)]
 struct Summary<'a> {
-    title: &'a str,
+    title: Cow<'a, str>,
     url: &'a str,
     description: Option<&'a str>,
     key: &'a str,
@@ -169,7 +220,7 @@ struct Summary<'a> {
     level_label: Option<String>,
     reading_minutes: u64,
     section: Option<&'a str>,
-    section_title: Option<&'a str>,
+    section_title: Option<Cow<'a, str>>,
     labs: &'a [String],
     date: Option<String>,
     date_display: Option<String>,
@@ -187,10 +238,10 @@ pub(crate) fn make_summary(project: &Project, page: &Page, body: &RenderedPage) 
                 .content
                 .translation(&format!("section-{s}"), &page.lang)
         })
-        .map(|p| p.front.title.as_str());
+        .map(|p| page_title(project, p));
     let front = &page.front;
     to_json(&Summary {
-        title: &front.title,
+        title: page_title(project, page),
         url: &page.url,
         description: front.description.as_deref(),
         key: &page.translation_key,
@@ -253,7 +304,7 @@ pub(super) fn page_context(
 ) -> Value {
     let page = &project.content.pages[i];
     let lang = page.lang.as_str();
-    let mut context = common_context(project, page, &page.front.title);
+    let mut context = common_context(project, page, &page_title(project, page));
     let mut page_value = summary(structure, i);
     let body = &bodies[i];
     let extra = to_json(&PageDetails {
@@ -300,7 +351,7 @@ pub(super) fn page_context(
     }];
     if let (PageKind::Article, Some(section)) = (page.kind, section_page) {
         breadcrumbs.push(Crumb {
-            title: section.front.title.clone(),
+            title: page_title(project, section).into_owned(),
             url: section.url.clone(),
         });
     }

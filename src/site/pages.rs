@@ -1,5 +1,5 @@
 //! The render functions of the output files, and where each goes: a content page through its
-//! template, the tag pages and tag index, the language chooser and 404, the translation status
+//! template, the tag pages and tag index, the language chooser, the 404 pages, the translation status
 //! pages, the feeds, the sitemap and robots.txt. Which files a site has is `plan`'s business.
 
 use std::path::PathBuf;
@@ -11,7 +11,10 @@ use crate::config::Config;
 use crate::content::{Page, PageKind};
 use crate::translations;
 
-use super::contexts::{common_context, merge, page_context, page_without_source, summary, t};
+use super::contexts::{
+    Version, common_context, frame, merge, page_context, page_title, page_without_source, summary,
+    t,
+};
 use super::{Project, RenderedFile, RenderedPage, Structure};
 
 /// One page of the content through its template.
@@ -78,7 +81,18 @@ pub(crate) fn tag_page(
     let url = tag_url(lang, slug);
     let page = page_without_source(lang, url, tag_key(slug));
     let title = format!("{}: {name}", t(project, lang, "tag-title"));
-    let mut context = common_context(project, &page, &title);
+    let mut context = frame(project, &page, &title, |other| {
+        match tag_twin(project, structure, lang, slug, other) {
+            Some(twin) => Version {
+                url: tag_url(other, twin),
+                alternate: true,
+            },
+            None => Version {
+                url: tags_url(other),
+                alternate: false,
+            },
+        }
+    });
     let list: Vec<Value> = articles.iter().map(|&j| summary(structure, j)).collect();
     merge(
         &mut context,
@@ -99,12 +113,38 @@ pub(crate) fn tags_page(project: &Project, structure: &Structure, lang: &str) ->
         .collect();
     let url = tags_url(lang);
     let page = page_without_source(lang, url, TAGS_KEY.into());
-    let mut context = common_context(project, &page, &t(project, lang, "tags-title"));
+    // Every language has its tag index.
+    let mut context = frame(project, &page, &t(project, lang, "tags-title"), |other| {
+        Version {
+            url: tags_url(other),
+            alternate: true,
+        }
+    });
     merge(
         &mut context,
         json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
     );
     render_page(project, TAGS_TEMPLATE, context, None)
+}
+
+/// The slug of the tag in `other` that is the twin of the tag `slug` in `lang` (see
+/// `tag_twins`), when some article of `other` has it.
+pub(crate) fn tag_twin<'a>(
+    project: &'a Project,
+    structure: &Structure,
+    lang: &str,
+    slug: &'a str,
+    other: &str,
+) -> Option<&'a str> {
+    if other == lang {
+        return Some(slug);
+    }
+    let twins = &project.config.tag_twins;
+    let twin = twins.slug_in(twins.subject(lang, slug), other);
+    structure
+        .tags
+        .contains_key(&(other.to_string(), twin.to_string()))
+        .then_some(twin)
 }
 
 /// A language's tags: (slug, name, number of articles), by slug.
@@ -119,46 +159,28 @@ pub(crate) fn tag_index<'a>(
         .map(|((_, slug), (name, articles))| (slug.as_str(), name.as_str(), articles.len()))
 }
 
-/// The two pages in the default language that offer every language's home.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Chooser {
-    /// The language chooser at `/`.
-    Root,
-    /// `/404.html`.
-    NotFound,
-}
-
-/// The translation key the chooser pages are rendered with (their language switcher leads to
-/// each language's home).
+/// The translation key the root page is rendered with (its language switcher leads to each
+/// language's home).
 pub(crate) const HOME_KEY: &str = "home";
 
-impl Chooser {
-    pub(crate) const ALL: [Chooser; 2] = [Chooser::Root, Chooser::NotFound];
+pub(crate) const ROOT_TEMPLATE: &str = "root.html";
 
-    pub(crate) fn output_path(self) -> &'static str {
-        match self {
-            Chooser::Root => "index.html",
-            Chooser::NotFound => "404.html",
-        }
-    }
-
-    pub(crate) fn template(self) -> &'static str {
-        match self {
-            Chooser::Root => "root.html",
-            Chooser::NotFound => "404.html",
-        }
-    }
+/// The language chooser at `/`, in the default language, with every language's home offered.
+pub(crate) fn root_page(project: &Project) -> RenderedFile {
+    let config = &project.config;
+    let page = page_without_source(&config.default_language, "/".into(), HOME_KEY.into());
+    let mut context = common_context(project, &page, &config.title);
+    merge(
+        &mut context,
+        json!({"choices": language_choices(project), "canonical": config.absolute_url("/")}),
+    );
+    render_page(project, ROOT_TEMPLATE, context, None)
 }
 
-/// The language chooser at `/` or the 404 page, in the default language with every language's
-/// home offered.
-pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> RenderedFile {
-    let config = &project.config;
-    let url = match chooser {
-        Chooser::Root => "/",
-        Chooser::NotFound => "/404.html",
-    };
-    let choices: Vec<Value> = config
+/// Every language's home, offered in its own language.
+fn language_choices(project: &Project) -> Vec<Value> {
+    project
+        .config
         .languages
         .iter()
         .map(|lang| {
@@ -167,19 +189,57 @@ pub(crate) fn chooser_page(project: &Project, chooser: Chooser) -> RenderedFile 
                 "code": lang,
                 "name": t(project, lang, "language-name"),
                 "url": format!("/{lang}/"),
-                "title": home.map(|h| h.front.title.clone()),
+                "title": home.map(|h| page_title(project, h)),
                 "description": home.and_then(|h| h.front.description.clone()),
                 "choose": t(project, lang, "choose-language"),
             })
         })
-        .collect();
-    let page = page_without_source(&config.default_language, url.to_string(), HOME_KEY.into());
-    let mut context = common_context(project, &page, &config.title);
+        .collect()
+}
+
+pub(crate) const NOT_FOUND_TEMPLATE: &str = "404.html";
+
+/// The translation key of the 404 pages: no page has it, so their language switcher leads to
+/// each language's home, and they have no `hreflang` alternates.
+const NOT_FOUND_KEY: &str = "404";
+
+/// Where the 404 page goes: `<lang>/404.html`, or the site-wide `404.html`.
+pub(crate) fn not_found_path(lang: &str, site_wide: bool) -> String {
+    if site_wide {
+        "404.html".into()
+    } else {
+        format!("{lang}/404.html")
+    }
+}
+
+/// The "page not found" of `lang`: the way to its home, the search and its learning path. The
+/// site-wide one (`/404.html`, for addresses outside every language) is the default language's
+/// and offers the other languages too. It stands for no address of its own: no canonical URL,
+/// and its links are absolute, so a host may serve it at any depth.
+pub(crate) fn not_found_page(
+    project: &Project,
+    structure: &Structure,
+    lang: &str,
+    site_wide: bool,
+) -> RenderedFile {
+    let url = format!("/{}", not_found_path(lang, site_wide));
+    let page = page_without_source(lang, url, NOT_FOUND_KEY.into());
+    let mut context = common_context(project, &page, &t(project, lang, "not-found-title"));
+    let path: Vec<Value> = structure
+        .path
+        .get(lang)
+        .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
+        .unwrap_or_default();
+    let choices = if site_wide {
+        language_choices(project)
+    } else {
+        Vec::new()
+    };
     merge(
         &mut context,
-        json!({"choices": choices, "canonical": config.absolute_url(url)}),
+        json!({"path": path, "choices": choices, "canonical": ""}),
     );
-    render_page(project, chooser.template(), context, None)
+    render_page(project, NOT_FOUND_TEMPLATE, context, None)
 }
 
 /// One page through its template, with the page's body (if it has one) put into the context as

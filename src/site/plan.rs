@@ -22,11 +22,12 @@
 //! 2. its arm in [`Output::plan`]: the path, and a fingerprint of every input its render reads;
 //! 3. its arm in [`Output::render`].
 //!
-//! The compiler asks for the two arms. For example, a 404 page per language would be
-//! `NotFound(&'a str)`, pushed once per language, planned as `(format!("{lang}/404.html"),
-//! digest((f.rendering("404.html", lang), f.nav(lang), f.group(HOME_KEY))))` and rendered by a
-//! function beside the other pages in `site::pages`. A file copied as it is (a favicon) is a
-//! file of `static/`: it is an [`Output::Static`] already.
+//! The compiler asks for the two arms. For example, the 404 pages are `NotFound { lang,
+//! site_wide }`, pushed once per language and once site-wide, planned as their path and a digest
+//! of what `pages::not_found_page` reads (the template and strings of the language, its
+//! navigation, its learning path's summaries, and for the site-wide one every language's home),
+//! and rendered by that function. A file copied as it is (a favicon) is a file of `static/`: it
+//! is an [`Output::Static`] already.
 //!
 //! Outputs made from other outputs (the search index, from the finished HTML pages) come after
 //! them, in [`derive`]; the preview server makes those itself, after it serves the pages.
@@ -42,11 +43,12 @@ use crate::diagnostics::Diagnostic;
 use crate::markdown::highlight::Highlighter;
 use crate::output::OutputStore;
 
+use super::contexts::page_title;
 use super::pages::{
-    Chooser, HOME_KEY, STATUS_KEY, STATUS_TEMPLATE, TAG_TEMPLATE, TAGS_KEY, TAGS_TEMPLATE,
-    chooser_page, feed, feed_path, output_path, render_content_page, robots_txt, sitemap,
-    status_page, status_path, tag_index, tag_key, tag_page, tag_url, tags_page, tags_url,
-    template_for,
+    HOME_KEY, NOT_FOUND_TEMPLATE, ROOT_TEMPLATE, STATUS_KEY, STATUS_TEMPLATE, TAG_TEMPLATE,
+    TAGS_KEY, TAGS_TEMPLATE, feed, feed_path, not_found_page, not_found_path, output_path,
+    render_content_page, robots_txt, root_page, sitemap, status_page, status_path, tag_index,
+    tag_key, tag_page, tag_twin, tag_url, tags_page, tags_url, template_for,
 };
 use super::{Project, RenderedFile, RenderedPage, Structure};
 
@@ -64,8 +66,11 @@ pub(crate) enum Output<'a> {
     },
     /// `/<lang>/tags/`: a language's tags.
     Tags(&'a str),
-    /// The language chooser at `/`, and `/404.html`.
-    Chooser(Chooser),
+    /// The language chooser at `/`.
+    Root,
+    /// The "page not found" of a language, `/<lang>/404.html`; with `site_wide`, `/404.html`
+    /// (the default language's, for addresses outside every language).
+    NotFound { lang: &'a str, site_wide: bool },
     /// `/<lang>/translations/`: where each page stands in a language (when the templates have
     /// `translations.html`).
     Status(&'a str),
@@ -100,7 +105,15 @@ pub(crate) fn outputs<'a>(project: &'a Project, structure: &'a Structure) -> Vec
         }
         all.push(Output::Tags(lang));
     }
-    all.extend(Chooser::ALL.map(Output::Chooser));
+    all.push(Output::Root);
+    all.extend(languages.iter().map(|lang| Output::NotFound {
+        lang,
+        site_wide: false,
+    }));
+    all.push(Output::NotFound {
+        lang: &project.config.default_language,
+        site_wide: true,
+    });
     // Sites made before the status page existed have no template for it.
     if project.templates.has(STATUS_TEMPLATE) {
         all.extend(languages.iter().map(|lang| Output::Status(lang)));
@@ -148,7 +161,13 @@ impl Output<'_> {
                         f.nav(lang),
                         f.group(&tag_key(slug)),
                     );
-                    digest((reads, (name, slug, listed)))
+                    // Its twins in the other languages (the switcher, hreflang).
+                    let twins: Vec<Option<&str>> = config
+                        .languages
+                        .iter()
+                        .map(|other| tag_twin(project, f.structure, lang, slug, other))
+                        .collect();
+                    digest((reads, (name, slug, listed), twins))
                 }),
             ),
             // tags_page: the language's tags with their numbers of articles.
@@ -164,15 +183,32 @@ impl Output<'_> {
                     digest((reads, index))
                 }),
             ),
-            // chooser_page: every language's home (its translation key's pages) and strings.
-            Output::Chooser(chooser) => (
-                chooser.output_path().to_string(),
+            // root_page: every language's home (its translation key's pages) and strings.
+            Output::Root => (
+                "index.html".to_string(),
                 fingerprint(&|f| {
                     let strings: Vec<u64> = f.strings.values().copied().collect();
                     digest((
-                        (project.templates.digest(chooser.template()), strings),
+                        (project.templates.digest(ROOT_TEMPLATE), strings),
                         (f.nav(&config.default_language), f.group(HOME_KEY)),
                     ))
+                }),
+            ),
+            // not_found_page: the language's learning path and navigation; the site-wide one
+            // every language's home and strings too (it offers them).
+            Output::NotFound { lang, site_wide } => (
+                not_found_path(lang, site_wide),
+                fingerprint(&|f| {
+                    let reads = (
+                        f.rendering(NOT_FOUND_TEMPLATE, lang),
+                        f.nav(lang),
+                        f.paths.get(lang),
+                    );
+                    let offered = site_wide.then(|| {
+                        let strings: Vec<u64> = f.strings.values().copied().collect();
+                        (strings, f.group(HOME_KEY))
+                    });
+                    digest((reads, offered))
                 }),
             ),
             // status_page: every page's translation status.
@@ -234,7 +270,10 @@ impl Output<'_> {
                 articles,
             } => tag_page(project, structure, lang, slug, name, articles),
             Output::Tags(lang) => tags_page(project, structure, lang),
-            Output::Chooser(chooser) => chooser_page(project, chooser),
+            Output::Root => root_page(project),
+            Output::NotFound { lang, site_wide } => {
+                not_found_page(project, structure, lang, site_wide)
+            }
             Output::Status(lang) => status_page(project, lang),
             Output::Sitemap => text(sitemap(project)),
             Output::Feed(lang) => text(feed(project, structure, lang)),
@@ -290,7 +329,8 @@ impl PageDigests {
             order: digest((
                 (&page.url, page.kind, &page.section, &page.lang),
                 page.fallback_from.is_none(),
-                (front.weight, &front.title, &front.tags),
+                // The level orders the learning path too.
+                (front.weight, front.level, &front.title, &front.tags),
             )),
             listing: digest((
                 (
@@ -364,7 +404,7 @@ pub(crate) fn nav_digests(project: &Project) -> BTreeMap<String, u64> {
                 .iter()
                 .map(|s| {
                     let page = project.content.translation(&format!("section-{s}"), lang);
-                    (s, page.map(|p| (&p.front.title, &p.url)))
+                    (s, page.map(|p| (page_title(project, p), &p.url)))
                 })
                 .collect();
             (lang.clone(), digest(sections))

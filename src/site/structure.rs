@@ -1,5 +1,5 @@
 //! The site's structure: sections, the learning path and tags, per language, as page indexes.
-//! It reads where pages sit (kind, section, weight, title, tags), never their bodies.
+//! It reads where pages sit (kind, section, level, weight, title, tags), never their bodies.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::content::PageKind;
+use crate::content::front_matter::Level;
 
 use super::Project;
 
@@ -15,7 +16,8 @@ use super::Project;
 pub(crate) struct Structure {
     /// (lang, section) → article indexes, in path order.
     pub(crate) section_articles: BTreeMap<(String, String), Vec<usize>>,
-    /// lang → article indexes in learning-path order (sections in config order, then weight).
+    /// lang → article indexes in learning-path order: it climbs by level (no level counts as
+    /// beginner); within a level, sections in config order, then weight, then title.
     pub(crate) path: BTreeMap<String, Vec<usize>>,
     /// (lang, tag slug) → (tag name, article indexes).
     pub(crate) tags: BTreeMap<(String, String), (String, Vec<usize>)>,
@@ -24,7 +26,8 @@ pub(crate) struct Structure {
 }
 
 impl Structure {
-    /// Reads the pages' kinds, sections, languages, weights, titles and tags; nothing else.
+    /// Reads the pages' kinds, sections, languages, levels, weights, titles and tags; nothing
+    /// else.
     pub(crate) fn new(project: &Project) -> Structure {
         let pages = &project.content.pages;
         let mut section_articles: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
@@ -62,7 +65,7 @@ impl Structure {
         }
         let mut path = BTreeMap::new();
         for lang in &project.config.languages {
-            let order: Vec<usize> = project
+            let mut order: Vec<usize> = project
                 .config
                 .sections
                 .iter()
@@ -73,6 +76,9 @@ impl Structure {
                         .unwrap_or_default()
                 })
                 .collect();
+            // The path climbs: every beginner article before every intermediate one before
+            // every advanced one. The sort is stable, so within a level the order above stays.
+            order.sort_by_key(|&i| pages[i].front.level.unwrap_or(Level::Beginner));
             path.insert(lang.clone(), order);
         }
         Structure {

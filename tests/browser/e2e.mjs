@@ -6,7 +6,7 @@
 import { assert, check, exitCode, launch, screenshot, serveStatic } from './lib.mjs';
 
 const [serveUrl, site = 'target/browser-site'] = process.argv.slice(2);
-const ARTICLE = '/es/agent-security/limites-de-tasa-para-agentes-de-ia/';
+const ARTICLE = '/es/seguridad-de-agentes/limites-de-tasa-para-agentes-de-ia/';
 const LAB = 'section.lab[data-lab="rate-limit"]';
 const TIMEOUT = 15000;
 
@@ -130,7 +130,7 @@ async function againstServe(base) {
     assert(/\b1\b/.test(text), `the learning path's progress says "${text}"`);
     const step = page.locator(`.path-step:has(a[href="${ARTICLE}"]) .badge`);
     assert(await step.count() > 0, 'the article has no "read" badge in the learning path');
-    const card = page.locator('.section-card:has(a[href="/es/agent-security/"]) .progress-summary');
+    const card = page.locator('.section-card:has(a[href="/es/seguridad-de-agentes/"]) .progress-summary');
     assert(await card.isVisible(), "the section's card shows no progress");
     await screenshot(page, 'e2e-06-progress', page.locator('.learning-path'));
   });

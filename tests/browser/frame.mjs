@@ -24,7 +24,7 @@ const VIEWPORTS = [
 const THEMES = ['light', 'dark'];
 // The lab runner probe (static/lab code): answered 404 by design on a static host.
 const RUNNER_PROBE = '/_aula/labs';
-const WANTED = new Set(['home', 'section', 'article with a lab', 'tags index', 'tag page']);
+const WANTED = new Set(['home', 'section', 'article with a lab', 'tags index', 'tag page', 'not found']);
 
 const server = await serveStatic(site);
 const browser = await launch();
@@ -51,15 +51,21 @@ try {
       for (const p of pages) {
         const what = `frame ${p.type} (${p.lang}, ${vp.name} px, ${theme}) ${p.path}`;
         const problems = [];
+        let notFound = null;
         const onConsole = (m) => {
           const at = m.location() && m.location().url ? new URL(m.location().url).pathname : '';
-          if (m.type() === 'error' && at !== RUNNER_PROBE) problems.push(`console: ${m.text()}`);
+          // Chromium logs the missing page's own 404 (by design there) as a console error.
+          const own404 = p.type === 'not found' && at === p.path;
+          if (m.type() === 'error' && at !== RUNNER_PROBE && !own404) problems.push(`console: ${m.text()}`);
         };
         const onError = (e) => problems.push(`JavaScript error: ${e.message}`);
         const onResponse = (r) => {
           const where = new URL(r.url()).pathname;
           // A lab asks /_aula/labs whether a runner answers; a static host's 404 is its "no".
-          if (r.status() >= 400 && where !== RUNNER_PROBE) problems.push(`HTTP ${r.status()} ${where}`);
+          // The missing page itself is answered 404 by design (its language's 404.html).
+          const missing = p.type === 'not found' && where === p.path;
+          if (r.status() >= 400 && where !== RUNNER_PROBE && !missing) problems.push(`HTTP ${r.status()} ${where}`);
+          if (missing) notFound = { status: r.status() };
         };
         // A reload cancels what is still loading (the favicon, the runner probe): not a failure.
         const onFailed = (r) => {
@@ -86,8 +92,12 @@ try {
             await page.evaluate(() => localStorage.removeItem('aula-progress'));
           }
           rows.push({ type: p.type, lang: p.lang, viewport: vp.name, theme, ...figures });
-          if (p.type === 'home' || p.type === 'article with a lab') {
-            await screenshot(page, `frame-${p.type.split(' ')[0]}-${p.lang}-${vp.name}-${theme}`);
+          if (p.type === 'home' || p.type === 'article with a lab' || p.type === 'not found') {
+            await screenshot(page, `frame-${p.type === 'not found' ? 'not-found' : p.type.split(' ')[0]}-${p.lang}-${vp.name}-${theme}`);
+          }
+          if (p.type === 'not found') {
+            figures.lang = await page.evaluate(() => document.documentElement.lang);
+            figures.home = await page.evaluate(() => document.querySelector('main a.start-action')?.getAttribute('href') ?? null);
           }
           if (!measure) {
             await check(what, async () => {
@@ -98,6 +108,12 @@ try {
                 assert(figures.start <= vp.height, `the start action ends at ${figures.start} px, below the fold (${vp.height})`);
                 assert(figures.firstStep !== null && figures.firstStep <= vp.height, `the first step of the learning path ends at ${figures.firstStep} px, below the fold`);
                 assert(figures.continueLabel && figures.continueLabel.includes(':'), `with the first step read the action says "${figures.continueLabel}", not Continue: <next step>`);
+              }
+              if (p.type === 'not found') {
+                // `/es/<missing>/` → 404, in Spanish, with the way back to the Spanish home.
+                assert(notFound && notFound.status === 404, `the missing page answered ${notFound && notFound.status}, not 404`);
+                assert(figures.lang === p.lang, `the 404 page says lang="${figures.lang}", not "${p.lang}"`);
+                assert(figures.home === `/${p.lang}/`, `the 404 page's way home is ${figures.home}`);
               }
               assert(problems.length === 0, problems[0]);
             });

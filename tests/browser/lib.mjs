@@ -189,6 +189,9 @@ export function pageTypes(site) {
     found('tags index', hasIndex(path.join(base, 'tags')) ? 'tags/' : null);
     const tag = subdirs(path.join(base, 'tags')).find((t) => hasIndex(path.join(base, 'tags', t)));
     found('tag page', tag && `tags/${tag}/`);
+    // A missing page under the language: a static host (and serveStatic) answers its own
+    // 404.html with status 404.
+    found('not found', existsSync(path.join(base, '404.html')) ? 'no-such-page/' : null);
     // Optional: a translation-status page, wherever the generator puts it.
     const status = tops.find((d) => /translation|traduc/.test(d));
     if (status) found('translation status', `${status}/`);

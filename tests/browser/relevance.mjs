@@ -19,12 +19,12 @@ const EN_FINOPS = 'finops/finops-practice-and-the-latam-community/';
 const EN_IAM = 'cloud-iam/attaching-and-evaluating-policies/';
 const EN_AZURE = 'azure-ai/azure-ai-engineer-in-practice/';
 const EN_BACKEND = 'ai-backends/from-demo-to-backend/';
-const ES_RATE = 'agent-security/limites-de-tasa-para-agentes-de-ia/';
+const ES_RATE = 'seguridad-de-agentes/limites-de-tasa-para-agentes-de-ia/';
 const ES_ANSIBLE = 'ansible/variables-facts-y-roles/';
 const ES_FINOPS = 'finops/practica-finops-y-comunidad-latam/';
-const ES_IAM = 'cloud-iam/adjuntar-y-evaluar-politicas/';
+const ES_IAM = 'iam-en-la-nube/adjuntar-y-evaluar-politicas/';
 const ES_AZURE = 'azure-ai/ingeniero-de-azure-ai-en-la-practica/';
-const ES_BACKEND = 'ai-backends/de-la-demo-al-backend/';
+const ES_BACKEND = 'backends-de-ia/de-la-demo-al-backend/';
 
 const QUERIES = [
   ['en', 'token bucket', EN_RATE, { anchor: 'token-bucket' }],
