@@ -105,16 +105,33 @@
     });
     // A button elsewhere on the page (the 404 page's "Search the course") opens the search field:
     // on phones through the header's search button, on wide screens, where the field is always
-    // shown, by giving it focus.
+    // shown, by giving it focus. An empty field gets the words of the address that was not found
+    // (/es/ventanas-deslizantes/ → "ventanas deslizantes"), so the results come at once.
     var toggle = header.querySelector(".search-button");
     Array.prototype.forEach.call(document.querySelectorAll("[data-open-search]"), function (opener) {
       opener.addEventListener("click", function () {
         var shown = toggle && window.getComputedStyle(toggle).display !== "none";
         if (shown && toggle.getAttribute("aria-expanded") !== "true") toggle.click();
         var input = document.getElementById("search-input");
-        if (input) input.focus();
+        if (!input) return;
+        if (!input.value) {
+          input.value = wordsOfAddress();
+          if (input.value) input.dispatchEvent(new Event("input"));
+        }
+        input.focus();
       });
     });
+  }
+
+  // The words of the page's address, without its language and file name.
+  function wordsOfAddress() {
+    var lang = document.documentElement.lang;
+    var parts = window.location.pathname.split("/").filter(function (part, n) {
+      return part && !(n === 1 && part === lang) && !/\.html?$/.test(part);
+    });
+    var text = parts.join(" ");
+    try { text = decodeURIComponent(text); } catch (e) { /* keep it as it is */ }
+    return text.replace(/[-_+.]+/g, " ").replace(/\s+/g, " ").trim();
   }
 
   /* -------------------------------------------------------------------- toc */

@@ -98,6 +98,15 @@ try {
           if (p.type === 'not found') {
             figures.lang = await page.evaluate(() => document.documentElement.lang);
             figures.home = await page.evaluate(() => document.querySelector('main a.start-action')?.getAttribute('href') ?? null);
+            // "Search the course" opens the search (on phones through the header's button) with
+            // the missing address's words, and the search answers.
+            await page.click('[data-open-search]');
+            await page.waitForFunction(() => document.querySelector('.search-status')?.textContent.trim(), null, { timeout: 10000 }).catch(() => {});
+            figures.search = await page.evaluate(() => ({
+              focused: document.activeElement?.id ?? null,
+              query: document.getElementById('search-input')?.value ?? null,
+              status: document.querySelector('.search-status')?.textContent.trim() ?? '',
+            }));
           }
           if (!measure) {
             await check(what, async () => {
@@ -114,6 +123,9 @@ try {
                 assert(notFound && notFound.status === 404, `the missing page answered ${notFound && notFound.status}, not 404`);
                 assert(figures.lang === p.lang, `the 404 page says lang="${figures.lang}", not "${p.lang}"`);
                 assert(figures.home === `/${p.lang}/`, `the 404 page's way home is ${figures.home}`);
+                assert(figures.search.focused === 'search-input', `"Search the course" left the focus on ${figures.search.focused}`);
+                assert(figures.search.query === 'no such page', `"Search the course" searched "${figures.search.query}", not the address's words`);
+                assert(figures.search.status !== '', 'the search gave no answer (status) after "Search the course"');
               }
               assert(problems.length === 0, problems[0]);
             });
