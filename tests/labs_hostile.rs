@@ -12,17 +12,23 @@ use serve_support::{Server, Site, processes_with};
 const SECRET: &str = "s3cr3t-value-the-labs-must-not-see";
 
 fn hosted() -> Server {
-    Server::launch(
+    Server::hosted(
         Site::new(),
-        &[
-            "labs",
-            "serve",
-            "--allow-origin",
-            "http://course.example",
-            "--rate",
-            "0",
-        ],
+        &["--rate", "0"],
         &[("AULA_TEST_SECRET", SECRET)],
+    )
+}
+
+/// The hosted runner as it runs where the kernel gives no namespaces: the launcher is a
+/// subreaper (forced by the test-only switch the sandbox honours and reports).
+fn hosted_without_namespaces() -> Server {
+    Server::hosted(
+        Site::new(),
+        &["--rate", "0"],
+        &[
+            ("AULA_TEST_SECRET", SECRET),
+            ("AULA_TEST_SANDBOX_SUBREAPER", "1"),
+        ],
     )
 }
 
@@ -51,11 +57,33 @@ fn children_are_killed(server: &Server) {
     assert_eq!(reply.status, 200, "{}", reply.body);
     // The lab did start its fifty children before answering.
     assert_eq!(reply.json()["blocks"], json!([50]));
+    // Cut at its time limit, with a `setsid` child that left the lab's process group.
+    let reply = run_leaving_nothing(server, "hang-escape");
+    assert_eq!(reply.status, 504, "{}", reply.body);
 }
 
 #[test]
 fn the_hosted_runner_leaves_no_process_behind() {
     children_are_killed(&hosted());
+}
+
+#[test]
+fn without_namespaces_the_subreaper_leaves_no_process_behind() {
+    let server = hosted_without_namespaces();
+    // The fallback is what runs, and the runner says so.
+    let metrics = server.get("/metrics").body;
+    for (layer, on) in [("pidns", 0), ("netns", 0), ("landlock", 1), ("rlimits", 1)] {
+        let line = format!("aula_lab_sandbox_layer{{layer=\"{layer}\"}} {on}");
+        assert!(metrics.contains(&line), "{line} not in {metrics}");
+    }
+    children_are_killed(&server);
+    // Without a network namespace, Landlock still denies TCP.
+    let reply = run_leaving_nothing(&server, "network");
+    assert_eq!(reply.json()["blocks"], json!([0]), "{}", reply.body);
+    assert!(server.site.probe.accept().is_err());
+    // And the lab sees no other process's environment.
+    let reply = run_leaving_nothing(&server, "envecho");
+    assert!(!reply.body.contains(SECRET), "{}", reply.body);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! temporary working directory, behind the walls [`super::sandbox`] raises (namespaces,
 //! rlimits, Landlock, its own uid), in a process group of its own. The request goes to its
 //! stdin; its stdout is read up to a cap (the rest is cut and the run is marked truncated); when
-//! the time limit passes, the whole group is killed. Whatever the lab started is gone when the
+//! the time limit passes, the sandbox ends the run ([`sandbox::stop`]). Whatever the lab started is gone when the
 //! run ends. What comes back is classified here — answer, refused input, crash, non-JSON,
 //! timeout — so the build, the preview server and `aula labs serve` report the same failure the
 //! same way.
@@ -68,14 +68,13 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        // A new process group, so the time limit can kill everything the lab started.
+        // A process group of its own: the sandbox's last resort kills it whole.
         .process_group(0);
     let mut child = match command.spawn() {
         Ok(child) => child,
         Err(e) => return Outcome::Failed(format!("cannot start {}: {e}", binary.display())),
     };
     let started = Instant::now();
-    let pid = child.id();
 
     if let Some(mut stdin) = child.stdin.take() {
         let request = request.to_vec();
@@ -119,8 +118,7 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
             Ok(Stream::Stdout(bytes, truncated)) => stdout = Some((bytes, truncated)),
             Ok(Stream::Stderr(bytes)) => stderr = bytes,
             Err(_) => {
-                kill_group(pid);
-                let _ = child.wait();
+                sandbox::stop(&mut child);
                 return Outcome::TimedOut(limits.time);
             }
         }
@@ -129,8 +127,7 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
         return Outcome::Failed("no output".into());
     };
     if truncated {
-        kill_group(pid);
-        let _ = child.wait();
+        sandbox::stop(&mut child);
         return Outcome::Truncated(limits.output_bytes);
     }
     // stdout closed: the lab is finishing. Wait for its exit within what is left of the limit.
@@ -138,8 +135,7 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() >= deadline => {
-                kill_group(pid);
-                let _ = child.wait();
+                sandbox::stop(&mut child);
                 return Outcome::TimedOut(limits.time);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(1)),
@@ -157,15 +153,6 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
 enum Stream {
     Stdout(Vec<u8>, bool),
     Stderr(Vec<u8>),
-}
-
-fn kill_group(pid: u32) {
-    use nix::sys::signal::{Signal, killpg};
-    use nix::unistd::Pid;
-    if let Ok(pid) = i32::try_from(pid) {
-        // The group may already be gone; there is nothing more to do then.
-        let _ = killpg(Pid::from_raw(pid), Signal::SIGKILL);
-    }
 }
 
 fn classify(code: Option<i32>, stdout: &[u8], stderr: &[u8]) -> Outcome {

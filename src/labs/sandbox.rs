@@ -1,32 +1,37 @@
 //! The walls around one lab run (DESIGN.md §10): which protections this machine allows, the
 //! command that starts a lab inside them, and the launcher that raises them.
 //!
-//! A run is started as
-//! `/usr/bin/unshare --pid --net --fork --kill-child [--user --map-root-user] -- aula
-//! __lab-sandbox … -- LAB`: util-linux makes a PID namespace and an empty network namespace;
-//! aula itself (the hidden `__lab-sandbox` launcher, see [`launch`]) sets rlimits, Landlock
-//! rules and an unprivileged uid on itself, then replaces itself with the lab. The lab is PID 1
-//! of its namespace, so when it exits the kernel kills everything it started, `setsid` escapes
-//! included; when the runner kills `unshare` at the time limit, `--kill-child` takes the
-//! namespace down the same way. No `unsafe`: the kernel does the forking, `nix` and `landlock`
-//! wrap the calls.
+//! A run is started as `aula __lab-sandbox [--namespaces] … -- LAB` (the hidden launcher, see
+//! [`launch`]). The launcher makes a new PID namespace and an empty network namespace for its
+//! children (`unshare(2)`, and a user namespace first when aula is not root), sets rlimits and
+//! Landlock rules on itself, and starts the lab as its only child — PID 1 of the new namespace,
+//! under a uid of the run's own when aula runs as root. It then waits: when the lab exits, the
+//! kernel kills everything the lab started, `setsid` escapes included; when the runner wants the
+//! run over (time limit, output cap) it sends the launcher SIGTERM and the launcher SIGKILLs the
+//! namespace's PID 1, which takes the namespace down the same way. The lab cannot stop that: the
+//! launcher is outside its PID namespace, where the lab can name no process, and runs as another
+//! uid. No `unsafe`: the kernel does the forking, std, `nix` and `landlock` wrap the calls.
 //!
-//! Where a layer is not available (no `unshare`, no user namespaces, an old kernel, not root),
-//! runs go on without it — without namespaces, the launcher stays as a subreaper and kills
-//! whatever the lab left behind — and [`Layers::summary`] says which protections are active.
-//! This module knows nothing of HTTP, manifests or the protocol: [`super::runner`] feeds the
-//! lab and reads its answer.
+//! Where a layer is not available (no user namespaces, an old kernel, not root), runs go on
+//! without it — without namespaces, the launcher is a subreaper and kills whatever the lab left
+//! behind — and [`Layers::summary`] says which protections are active. This module knows
+//! nothing of HTTP, manifests or the protocol: [`super::runner`] feeds the lab and reads its
+//! answer.
 
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Child, Command, ExitCode, ExitStatus};
 use std::sync::{Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{SigSet, Signal};
 
 /// The hidden subcommand of the launcher.
 pub(crate) const LAUNCHER: &str = "__lab-sandbox";
 
-const UNSHARE: &str = "/usr/bin/unshare";
+/// How long the runner waits for a launcher to end its run after SIGTERM before it kills the
+/// launcher's process group itself (a backstop: the launcher answers at once).
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
 /// Per-run resource limits, the same for every lab.
 const ADDRESS_SPACE: u64 = 1024 * 1024 * 1024;
@@ -141,11 +146,16 @@ fn probe() -> Layers {
         namespaces: false,
         user_namespace: !root,
     };
-    // With namespaces first; without them when that fails.
-    for namespaces in [true, false] {
+    // With namespaces first; without them when that fails (or when a test forces it).
+    let modes: &[bool] = if std::env::var_os(FORCE_SUBREAPER).is_some() {
+        &[false]
+    } else {
+        &[true, false]
+    };
+    for &namespaces in modes {
         layers.namespaces = namespaces;
-        // As root, the probe tries the first uid of the pool (run mode leases one per run).
-        let uid = (root && !layers.user_namespace).then_some(FIRST_UID);
+        // As root, the probe's child gets the first uid of the pool (runs lease one each).
+        let uid = root.then_some(FIRST_UID);
         let mut command = launcher_command(&layers, Path::new("/"), uid, Duration::from_secs(5));
         command.arg("--probe");
         let output = command.env_clear().current_dir("/").output();
@@ -156,23 +166,11 @@ fn probe() -> Layers {
             _ => None,
         };
         let Some(report) = report else {
-            if namespaces {
-                let why = if Path::new(UNSHARE).is_file() {
-                    if root {
-                        "unshare failed".to_string()
-                    } else {
-                        "no user namespaces for this user".to_string()
-                    }
-                } else {
-                    format!("{UNSHARE} not found")
-                };
-                layers.netns = Layer::Off(why.clone());
-                layers.pidns = Layer::Off(format!("{why}; a subreaper ends runs instead"));
-                continue;
-            }
             layers.rlimits = Layer::Off("the launcher could not start".into());
             layers.landlock = Layer::Off("the launcher could not start".into());
             layers.uid = Layer::Off("the launcher could not start".into());
+            layers.netns = Layer::Off("the launcher could not start".into());
+            layers.pidns = Layer::Off("the launcher could not start".into());
             return layers;
         };
         let layer = |key: &str| match report[key].as_str() {
@@ -180,6 +178,23 @@ fn probe() -> Layers {
             Some(why) => Layer::Off(why.to_string()),
             None => Layer::Off("unknown".into()),
         };
+        if namespaces && report["namespaces_on"] != true {
+            let why = match layer("namespaces") {
+                Layer::Off(why) if !root && why.contains("EPERM") => {
+                    format!("no user namespaces for this user: {why}")
+                }
+                Layer::Off(why) => why,
+                Layer::On(_) => "the lab was not PID 1".into(),
+            };
+            layers.netns = Layer::Off(why.clone());
+            layers.pidns = Layer::Off(format!("{why}; a subreaper ends runs instead"));
+            continue;
+        }
+        if !namespaces && modes.len() == 1 {
+            let why = format!("{FORCE_SUBREAPER} is set");
+            layers.netns = Layer::Off(why.clone());
+            layers.pidns = Layer::Off(format!("{why}; a subreaper ends runs instead"));
+        }
         layers.rlimits = layer("rlimits");
         layers.landlock = layer("landlock");
         layers.uid = if root {
@@ -195,6 +210,10 @@ fn probe() -> Layers {
     }
     layers
 }
+
+/// Set (to anything) in `aula`'s environment, runs skip the namespaces as if the kernel had
+/// none: the subreaper path, for the tests that check it (`tests/labs_hostile.rs`).
+pub(crate) const FORCE_SUBREAPER: &str = "AULA_TEST_SANDBOX_SUBREAPER";
 
 /// A uid for one run, given back when dropped.
 pub(crate) struct Lease {
@@ -249,8 +268,49 @@ pub(crate) fn command(
         nix::unistd::chown(workdir, Some(id), Some(gid)).map_err(std::io::Error::from)?;
     }
     let mut command = launcher_command(layers, workdir, lease.as_ref().map(|l| l.uid), time);
+    // Runs with a uid of their own share one empty network namespace (see `shared_netns`);
+    // a lab that keeps aula's uid gets one of its own, where nothing it does reaches others.
+    if lease.is_some()
+        && layers.namespaces
+        && !layers.user_namespace
+        && let Some(netns) = shared_netns()
+    {
+        command.arg("--netns").arg(netns);
+    }
     command.arg("--").arg(binary);
     Ok((command, lease))
+}
+
+/// The empty network namespace runs with a uid of their own share (root only): creating one
+/// per run costs more than everything else a run does (a median 7 ms here), and with its
+/// loopback down, Landlock's TCP rules and scoped abstract sockets, runs in it can reach nothing
+/// — not even each other. A thread of this process made it and parks in it for the process's
+/// life; launchers join it through that thread's /proc entry. `None` when it cannot be made.
+fn shared_netns() -> Option<&'static Path> {
+    static NETNS: OnceLock<Option<PathBuf>> = OnceLock::new();
+    NETNS
+        .get_or_init(|| {
+            let (sender, receiver) = std::sync::mpsc::channel();
+            std::thread::Builder::new()
+                .name("aula-netns".into())
+                .stack_size(64 * 1024)
+                .spawn(move || {
+                    let made = nix::sched::unshare(nix::sched::CloneFlags::CLONE_NEWNET);
+                    let _ = sender.send(made.map(|()| nix::unistd::gettid()));
+                    if made.is_ok() {
+                        loop {
+                            std::thread::park();
+                        }
+                    }
+                })
+                .ok()?;
+            let tid = receiver.recv().ok()?.ok()?;
+            Some(PathBuf::from(format!(
+                "/proc/{}/task/{tid}/ns/net",
+                std::process::id()
+            )))
+        })
+        .as_deref()
 }
 
 /// Whether a uid that owns nothing can run `binary`: every folder on its way searchable by
@@ -272,47 +332,90 @@ fn others_can_run(binary: &Path) -> bool {
 
 fn launcher_command(layers: &Layers, workdir: &Path, uid: Option<u32>, time: Duration) -> Command {
     let exe = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/proc/self/exe"));
-    let mut command = if layers.namespaces {
-        let mut command = Command::new(UNSHARE);
-        if layers.user_namespace {
-            command.args(["--user", "--map-root-user"]);
-        }
-        command.args(["--pid", "--net", "--fork", "--kill-child", "--"]);
-        command.arg(exe);
-        command
-    } else {
-        Command::new(exe)
-    };
+    let mut command = Command::new(exe);
     command.arg(LAUNCHER);
+    if !layers.namespaces {
+        command.arg("--reap");
+    } else if layers.user_namespace {
+        command.arg("--user-namespaces");
+    } else {
+        command.arg("--namespaces");
+    }
     command.arg("--workdir").arg(workdir);
     // CPU seconds: the wall-clock limit, rounded up, plus one.
     command.arg("--cpu").arg((time.as_secs() + 2).to_string());
     if let Some(uid) = uid {
         command.arg("--uid").arg(uid.to_string());
     }
-    if !layers.namespaces {
-        command.arg("--reap");
-    }
     command
+}
+
+/// Ends a run started by [`command`] before its lab is done (time limit, output cap): SIGTERM
+/// to the launcher, which kills the lab's namespace (or, as a subreaper, everything below it)
+/// and exits; then the launcher is collected. Should it not exit within [`STOP_GRACE`], its
+/// process group is killed.
+pub(crate) fn stop(child: &mut Child) {
+    use nix::sys::signal::{kill, killpg};
+    use nix::unistd::Pid;
+    let Ok(pid) = i32::try_from(child.id()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return;
+    };
+    let pid = Pid::from_raw(pid);
+    // A unit test runs its lab directly (see `command`): its group is all there is to kill.
+    if cfg!(test) {
+        let _ = killpg(pid, Signal::SIGKILL);
+        let _ = child.wait();
+        return;
+    }
+    let _ = kill(pid, Signal::SIGTERM);
+    let deadline = Instant::now() + STOP_GRACE;
+    loop {
+        match child.try_wait() {
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(1)),
+            Ok(None) => {
+                let _ = killpg(pid, Signal::SIGKILL);
+                let _ = child.wait();
+                return;
+            }
+            Ok(Some(_)) | Err(_) => return,
+        }
+    }
+}
+
+/// How the launcher confines its child.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Walls {
+    /// New PID and network namespaces (`user`: in a new user namespace, for a non-root aula).
+    Namespaces { user: bool },
+    /// No namespaces: the launcher is a subreaper and kills what is left.
+    Reap,
 }
 
 /// The launcher's options (a fixed, small grammar: it is only ever started by [`command`]).
 struct Plan {
+    walls: Walls,
     workdir: PathBuf,
     cpu: u64,
     uid: Option<u32>,
-    reap: bool,
+    /// An empty network namespace to join instead of making one.
+    netns: Option<PathBuf>,
     probe: bool,
+    /// Print the pid and uid this process has, and exit (the probe's child).
+    whoami: bool,
     lab: Option<PathBuf>,
 }
 
 fn parse(args: &[String]) -> Result<Plan, String> {
     let mut plan = Plan {
+        walls: Walls::Reap,
         workdir: PathBuf::from("/nonexistent"),
         cpu: 7,
         uid: None,
-        reap: false,
+        netns: None,
         probe: false,
+        whoami: false,
         lab: None,
     };
     let mut args = args.iter();
@@ -332,8 +435,12 @@ fn parse(args: &[String]) -> Result<Plan, String> {
                         .map_err(|_| "--uid: a number".to_string())?,
                 );
             }
-            "--reap" => plan.reap = true,
+            "--netns" => plan.netns = Some(PathBuf::from(value()?)),
+            "--reap" => plan.walls = Walls::Reap,
+            "--namespaces" => plan.walls = Walls::Namespaces { user: false },
+            "--user-namespaces" => plan.walls = Walls::Namespaces { user: true },
             "--probe" => plan.probe = true,
+            "--whoami" => plan.whoami = true,
             "--" => {
                 plan.lab = args.next().map(PathBuf::from);
                 break;
@@ -344,9 +451,9 @@ fn parse(args: &[String]) -> Result<Plan, String> {
     Ok(plan)
 }
 
-/// `aula __lab-sandbox …`: raises the layers on this process, then becomes the lab (or, with
-/// `--probe`, prints which layers it could raise). Every failure exits 125 with a line on stderr
-/// — the runner shows it as the lab's failure.
+/// `aula __lab-sandbox …`: raises the walls, starts the lab inside them and stays until it
+/// is over (or, with `--probe`, prints which walls it could raise). Every failure exits 125
+/// with a line on stderr — the runner shows it as the lab's failure.
 pub(crate) fn launch(args: &[String]) -> ExitCode {
     let plan = match parse(args) {
         Ok(plan) => plan,
@@ -355,31 +462,97 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
             return ExitCode::from(125);
         }
     };
-    let mut report = serde_json::Map::new();
-    let mut note = |key: &str, result: Result<String, String>| {
-        let on = result.is_ok();
-        report.insert(key.into(), result.unwrap_or_else(|e| e).into());
-        report.insert(format!("{key}_on"), on.into());
-        on
+    if plan.whoami {
+        let pid = std::process::id();
+        let uid = nix::unistd::getuid().as_raw();
+        println!("{}", serde_json::json!({"pid": pid, "uid": uid}));
+        return ExitCode::SUCCESS;
+    }
+    // The signals the launcher waits for, blocked before the lab starts so that none is lost
+    // between its start and the wait (the lab itself starts with none blocked: std resets the
+    // mask of a child).
+    let mut signals = SigSet::empty();
+    signals.add(Signal::SIGCHLD);
+    signals.add(Signal::SIGTERM);
+    if let Err(e) = signals.thread_block() {
+        eprintln!("lab sandbox: cannot block signals: {e}");
+        return ExitCode::from(125);
+    }
+    // The probe's child is this binary; a run's is the lab.
+    let exe = std::env::current_exe().ok();
+    let child_binary = if plan.probe {
+        exe.clone()
+    } else {
+        plan.lab.clone()
     };
-    let rlimits = note("rlimits", set_rlimits(plan.cpu, plan.uid.is_some()));
-    let landlock = note(
-        "landlock",
-        restrict(&plan.workdir, plan.lab.as_deref(), plan.reap),
+    let mut report = serde_json::Map::new();
+    let namespaces = match plan.walls {
+        Walls::Namespaces { user } => note(
+            &mut report,
+            "namespaces",
+            enter_namespaces(user, plan.netns.as_deref()),
+        ),
+        Walls::Reap => note(&mut report, "namespaces", Err("not asked for".into())),
+    };
+    let rlimits = note(
+        &mut report,
+        "rlimits",
+        set_rlimits(plan.cpu, plan.uid.is_some()),
     );
-    let uid = note(
-        "uid",
-        match plan.uid {
-            Some(uid) => drop_to(uid),
-            None => Err("no uid given".into()),
-        },
+    let landlock = note(
+        &mut report,
+        "landlock",
+        restrict(
+            &plan.workdir,
+            child_binary.as_deref(),
+            plan.walls == Walls::Reap,
+        ),
     );
     if plan.probe {
+        let Some(exe) = exe else {
+            note(
+                &mut report,
+                "uid",
+                Err("cannot find the launcher's own binary".into()),
+            );
+            println!("{}", serde_json::Value::Object(report));
+            return ExitCode::SUCCESS;
+        };
+        // A child started as a lab is: PID 1 of the namespaces, when there are some.
+        let seen = Command::new(exe)
+            .arg(LAUNCHER)
+            .arg("--whoami")
+            .output()
+            .ok()
+            .filter(|output| output.status.success())
+            .and_then(|output| serde_json::from_slice::<serde_json::Value>(&output.stdout).ok());
+        match seen {
+            Some(seen) if namespaces && seen["pid"] != 1 => {
+                let why = format!("the lab was pid {} in its namespace, not 1", seen["pid"]);
+                note(&mut report, "namespaces", Err(why));
+            }
+            Some(_) => {}
+            None => {
+                let why = "the launcher's child did not start".to_string();
+                note(&mut report, "namespaces", Err(why));
+            }
+        }
+        // Labs get their uid from std's spawn (setgroups, setgid, setuid): this process can
+        // do the same, and is about to exit anyway.
+        note(
+            &mut report,
+            "uid",
+            match plan.uid {
+                Some(uid) => drop_to(uid),
+                None => Err("no uid given".into()),
+            },
+        );
         println!("{}", serde_json::Value::Object(report));
         return ExitCode::SUCCESS;
     }
     // A run must not go on with less than the probe promised.
-    if !rlimits || (plan.uid.is_some() && !uid) {
+    let promised_namespaces = matches!(plan.walls, Walls::Namespaces { .. });
+    if !rlimits || (promised_namespaces && !namespaces) {
         eprintln!("lab sandbox: {}", serde_json::Value::Object(report));
         return ExitCode::from(125);
     }
@@ -388,13 +561,112 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
         eprintln!("lab sandbox: no lab to run");
         return ExitCode::from(125);
     };
-    let mut command = Command::new(&lab);
-    if plan.reap {
-        return reap(command);
+    let reap = plan.walls == Walls::Reap;
+    if reap {
+        // Orphans of the lab — `setsid` ones too — come back to this process, which kills
+        // them when the run is over.
+        let _ = nix::sys::prctl::set_child_subreaper(true);
     }
-    let error = command.exec();
-    eprintln!("lab sandbox: cannot start {}: {error}", lab.display());
-    ExitCode::from(125)
+    let mut command = Command::new(&lab);
+    // A uid of the run's own, with no groups (std drops them when root).
+    if let Some(uid) = plan.uid {
+        command.uid(uid).gid(uid);
+    }
+    let child = match command.spawn() {
+        Ok(child) => child,
+        Err(error) => {
+            eprintln!("lab sandbox: cannot start {}: {error}", lab.display());
+            return ExitCode::from(125);
+        }
+    };
+    supervise(child, reap, &signals)
+}
+
+/// Records in `report` whether a wall went up (`KEY_on`) and its note or why not (`KEY`).
+fn note(
+    report: &mut serde_json::Map<String, serde_json::Value>,
+    key: &str,
+    result: Result<String, String>,
+) -> bool {
+    let on = result.is_ok();
+    report.insert(key.into(), result.unwrap_or_else(|e| e).into());
+    report.insert(format!("{key}_on"), on.into());
+    on
+}
+
+fn drop_to(uid: u32) -> Result<String, String> {
+    use nix::unistd::{Gid, Uid, setgid, setgroups, setuid};
+    setgroups(&[]).map_err(|e| format!("setgroups: {e}"))?;
+    setgid(Gid::from_raw(uid)).map_err(|e| format!("setgid: {e}"))?;
+    setuid(Uid::from_raw(uid)).map_err(|e| format!("setuid: {e}"))?;
+    Ok(format!("{FIRST_UID}+"))
+}
+
+/// A new PID namespace for this process's children, and a new network namespace — or `netns`,
+/// an empty one to join (a user namespace first, mapping this user to root in it, when `user`).
+fn enter_namespaces(user: bool, netns: Option<&Path>) -> Result<String, String> {
+    use nix::sched::{CloneFlags, setns, unshare};
+    let (uid, gid) = (nix::unistd::getuid(), nix::unistd::getgid());
+    let mut flags = CloneFlags::CLONE_NEWPID;
+    match netns {
+        Some(path) => {
+            let namespace =
+                std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+            setns(namespace, CloneFlags::CLONE_NEWNET).map_err(|e| format!("setns: {e}"))?;
+        }
+        None => flags |= CloneFlags::CLONE_NEWNET,
+    }
+    if user {
+        flags |= CloneFlags::CLONE_NEWUSER;
+    }
+    unshare(flags).map_err(|e| format!("unshare: {e}"))?;
+    if user {
+        let write = |path: &str, text: String| {
+            std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))
+        };
+        // Older kernels have no setgroups file; writing the gid map needs it denied where they do.
+        if Path::new("/proc/self/setgroups").exists() {
+            write("/proc/self/setgroups", "deny".into())?;
+        }
+        write("/proc/self/uid_map", format!("0 {uid} 1"))?;
+        write("/proc/self/gid_map", format!("0 {gid} 1"))?;
+    }
+    Ok(String::new())
+}
+
+/// Waits for the lab, or for the runner's SIGTERM (then kills the lab first); with `reap`, kills
+/// whatever is left below this process afterwards. Exits as the lab did.
+fn supervise(mut child: Child, reap: bool, signals: &SigSet) -> ExitCode {
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(_) => break None,
+        }
+        // Anything else is SIGCHLD (the lab, or in `reap` mode an orphan of it, changed
+        // state): look again.
+        if let Ok(Signal::SIGTERM) = signals.wait() {
+            // SIGKILL to the namespace's PID 1 ends every process in it.
+            let _ = child.kill();
+            break child.wait().ok();
+        }
+    };
+    if reap {
+        kill_descendants();
+    }
+    match status {
+        Some(status) => exit_code(status),
+        None => ExitCode::from(125),
+    }
+}
+
+fn exit_code(status: ExitStatus) -> ExitCode {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+        (None, Some(signal)) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(255)),
+        _ => ExitCode::from(1),
+    }
 }
 
 fn set_rlimits(cpu: u64, unprivileged: bool) -> Result<String, String> {
@@ -442,8 +714,9 @@ fn restrict(workdir: &Path, lab: Option<&Path>, reap: bool) -> Result<String, St
         .and_then(|r| r.add_rules(path_beneath_rules(lab, read)))
         .and_then(|r| r.add_rules(path_beneath_rules(DEVICES, all)))
         .and_then(|r| r.add_rules(path_beneath_rules([workdir], all)))
-        // The subreaper finds what is left of a run in /proc (without a PID namespace only).
-        .and_then(|r| r.add_rules(path_beneath_rules(reap.then_some("/proc"), read)))
+        // Without a PID namespace, the subreaper finds what is left of a run in its own list of
+        // children (all of /proc only on kernels without that list).
+        .and_then(|r| r.add_rules(path_beneath_rules(reap.then(children_list), read)))
         .map_err(|e| e.to_string())?;
     let status = ruleset.restrict_self().map_err(|e| e.to_string())?;
     let abi = match status.landlock {
@@ -458,58 +731,55 @@ fn restrict(workdir: &Path, lab: Option<&Path>, reap: bool) -> Result<String, St
     }
 }
 
-fn drop_to(uid: u32) -> Result<String, String> {
-    use nix::unistd::{Gid, Uid, setgid, setgroups, setuid};
-    setgroups(&[]).map_err(|e| format!("setgroups: {e}"))?;
-    setgid(Gid::from_raw(uid)).map_err(|e| format!("setgid: {e}"))?;
-    setuid(Uid::from_raw(uid)).map_err(|e| format!("setuid: {e}"))?;
-    Ok(format!("{FIRST_UID}+"))
-}
-
-/// Without a PID namespace: run the lab as a child, then kill every process left below this
-/// one (orphans, `setsid` ones too, come back to a subreaper) and exit as the lab did.
-fn reap(mut command: Command) -> ExitCode {
-    use nix::sys::signal::{Signal, kill};
+/// Without a PID namespace, once the lab is over: kill every process left below this one
+/// (orphans come back to a subreaper) and collect them, until the kernel says no child is left
+/// (the list of children only says whom to kill; `ECHILD` says when it is over).
+fn kill_descendants() {
+    use nix::errno::Errno;
+    use nix::sys::signal::kill;
+    use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
     use nix::unistd::Pid;
-    let _ = nix::sys::prctl::set_child_subreaper(true);
-    let status = match command.status() {
-        Ok(status) => status,
-        Err(e) => {
-            eprintln!("lab sandbox: cannot start the lab: {e}");
-            return ExitCode::from(125);
-        }
-    };
     let me = std::process::id();
     loop {
-        let left = children_of(me);
-        if left.is_empty() {
-            break;
-        }
-        for pid in left {
+        for pid in children_of(me) {
             if let Ok(pid) = i32::try_from(pid) {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
             }
         }
-        // Collect them (and whatever they reparented to us meanwhile).
-        while let Ok(status) =
-            nix::sys::wait::waitpid(None, Some(nix::sys::wait::WaitPidFlag::WNOHANG))
-        {
-            if status == nix::sys::wait::WaitStatus::StillAlive {
-                break;
+        // Collect the dead (and whatever they reparented to us meanwhile).
+        loop {
+            match waitpid(None, Some(WaitPidFlag::WNOHANG)) {
+                Err(Errno::ECHILD) => return,
+                Ok(WaitStatus::StillAlive) | Err(_) => break,
+                Ok(_) => {}
             }
         }
         std::thread::sleep(Duration::from_millis(1));
     }
-    use std::os::unix::process::ExitStatusExt;
-    match (status.code(), status.signal()) {
-        (Some(code), _) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-        (None, Some(signal)) => ExitCode::from(u8::try_from(128 + signal).unwrap_or(255)),
-        _ => ExitCode::from(1),
+}
+
+/// Where the kernel lists this (single-threaded) process's children: a file a lab may read
+/// without seeing the rest of /proc. Kernels built without it have only /proc to scan.
+fn children_list() -> PathBuf {
+    let me = std::process::id();
+    let list = PathBuf::from(format!("/proc/{me}/task/{me}/children"));
+    if list.is_file() {
+        list
+    } else {
+        PathBuf::from("/proc")
     }
 }
 
-/// The processes whose parent is `parent`, from /proc.
+/// The processes whose parent is `parent` (this process).
 fn children_of(parent: u32) -> Vec<u32> {
+    let list = children_list();
+    if list != Path::new("/proc") {
+        return std::fs::read_to_string(list)
+            .unwrap_or_default()
+            .split_whitespace()
+            .filter_map(|pid| pid.parse().ok())
+            .collect();
+    }
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };

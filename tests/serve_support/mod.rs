@@ -85,6 +85,12 @@ const HOSTILE_LABS: &[(&str, &str, &str)] = &[
         r#"cat >/dev/null; setsid sleep {marker} & echo '{"blocks": []}'"#,
         "",
     ),
+    // A new session that would outlive its lab, and a lab that outlives its time limit.
+    (
+        "hang-escape",
+        r#"cat >/dev/null; setsid sleep {marker} & sleep {marker}"#,
+        "[limits]\ntime_ms = 300\n",
+    ),
     (
         "megaflood",
         "cat >/dev/null; head -c 52428800 /dev/zero",
@@ -269,24 +275,31 @@ impl Site {
         std::fs::read_to_string(self.path().join(relative)).unwrap()
     }
 
-    /// Path → sha256 of a fresh `aula build` of the site as it is now.
-    pub(crate) fn full_build(&self, base_url: &str) -> BTreeMap<String, String> {
-        let out = tempfile::tempdir().unwrap();
-        let public = out.path().join("public");
-        let output = Command::new(env!("CARGO_BIN_EXE_aula"))
+    /// `aula build` of the site as it is now into `public` (with `--base-url`, when given).
+    pub(crate) fn build_into(&self, public: &Path, base_url: Option<&str>) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aula"));
+        command
             .args(["build", "--root"])
             .arg(self.path())
             .arg("--output")
-            .arg(&public)
-            .args(["--base-url", base_url])
-            .env("AULA_LAB_BIN_DIR", self.bin.path())
-            .output()
-            .unwrap();
+            .arg(public)
+            .env("AULA_LAB_BIN_DIR", self.bin.path());
+        if let Some(base_url) = base_url {
+            command.args(["--base-url", base_url]);
+        }
+        let output = command.output().unwrap();
         assert!(
             output.status.success(),
             "aula build failed: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+    }
+
+    /// Path → sha256 of a fresh `aula build` of the site as it is now.
+    pub(crate) fn full_build(&self, base_url: &str) -> BTreeMap<String, String> {
+        let out = tempfile::tempdir().unwrap();
+        let public = out.path().join("public");
+        self.build_into(&public, Some(base_url));
         let mut files = BTreeMap::new();
         for entry in walkdir::WalkDir::new(&public) {
             let entry = entry.unwrap();
@@ -306,7 +319,20 @@ impl Site {
     }
 }
 
-/// `aula serve` running on a [`Site`].
+/// An HTTP client that returns every status as it is and follows no redirect (30 s at most).
+fn client() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .build()
+        .into()
+}
+
+/// The origin whose pages may call the hosted runner in the tests.
+pub(crate) const HOSTED_ORIGIN: &str = "https://course.example";
+
+/// `aula serve` (or `aula labs serve`) running on a [`Site`].
 pub(crate) struct Server {
     pub(crate) site: Site,
     pub(crate) child: Child,
@@ -324,6 +350,13 @@ impl Server {
 
     pub(crate) fn start_on(site: Site) -> Server {
         Self::launch(site, &["serve"], &[])
+    }
+
+    /// `aula labs serve` on `site`, allowing [`HOSTED_ORIGIN`], with `args` after and `envs`.
+    pub(crate) fn hosted(site: Site, args: &[&str], envs: &[(&str, &str)]) -> Server {
+        let mut all = vec!["labs", "serve", "--allow-origin", HOSTED_ORIGIN];
+        all.extend_from_slice(args);
+        Self::launch(site, &all, envs)
     }
 
     /// `aula ARGS --port 0 --root SITE` with `envs` besides the test ones; the first line it
@@ -365,12 +398,7 @@ impl Server {
             .trim_end_matches('/')
             .to_string();
         let port = base.rsplit(':').next().unwrap().parse().unwrap();
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .build()
-            .into();
+        let agent = client();
         Server {
             site,
             child,
@@ -392,6 +420,11 @@ impl Server {
 
     pub(crate) fn get(&self, path: &str) -> Reply {
         Reply::from(self.agent.get(self.url(path)).call().unwrap())
+    }
+
+    /// GET over a new connection (the shared agent keeps one alive).
+    pub(crate) fn get_fresh(&self, path: &str) -> Reply {
+        Reply::from(client().get(self.url(path)).call().unwrap())
     }
 
     pub(crate) fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
