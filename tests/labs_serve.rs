@@ -7,14 +7,10 @@ mod serve_support;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use serve_support::{Server, Site};
-
-const ORIGIN: &str = "https://course.example";
+use serve_support::{HOSTED_ORIGIN as ORIGIN, Server, Site};
 
 fn hosted(extra: &[&str]) -> Server {
-    let mut args = vec!["labs", "serve", "--allow-origin", ORIGIN];
-    args.extend_from_slice(extra);
-    Server::launch(Site::new(), &args, &[])
+    Server::hosted(Site::new(), extra, &[])
 }
 
 /// The next `{"event": "run"}` line the runner logs.

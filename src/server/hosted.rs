@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::json;
 
-use super::Slots;
-use super::http::{self, Method, Request, Response};
+use super::http::{self, Method, Request};
 use super::labs::{self, Answer, LabDesk};
+use super::{Slots, respond};
 
 /// How `aula labs serve` runs.
 pub(crate) struct HostedOptions {
@@ -257,29 +257,6 @@ fn handle(mut request: Request<'_>, hosted: &Hosted) {
     hosted.in_flight.fetch_sub(1, Ordering::SeqCst);
     hosted.record(&id, client, &answer);
     answer.send(request, &cors);
-}
-
-fn respond(
-    request: Request<'_>,
-    status: u16,
-    content_type: &str,
-    body: Vec<u8>,
-    extra: &[(&str, &str)],
-) {
-    let headers = [
-        ("Content-Type", content_type),
-        ("X-Content-Type-Options", "nosniff"),
-        ("Cache-Control", "no-store"),
-    ]
-    .into_iter()
-    .chain(extra.iter().copied())
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    request.respond(Response {
-        status,
-        headers,
-        body,
-    });
 }
 
 impl Hosted {

@@ -81,6 +81,28 @@ pub(crate) struct Response {
     pub(crate) body: Vec<u8>,
 }
 
+impl Response {
+    /// `status` with a `body` of `content_type` and every header of `headers` (a server's fixed
+    /// set, then a handler's own), in that order. `Content-Length` and `Connection` are added
+    /// when it is sent.
+    pub(crate) fn new(
+        status: u16,
+        content_type: &str,
+        body: Vec<u8>,
+        headers: &[&[(&str, &str)]],
+    ) -> Response {
+        let headers = std::iter::once(("Content-Type", content_type))
+            .chain(headers.iter().flat_map(|set| set.iter().copied()))
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect();
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
 /// Why a body could not be had.
 #[derive(Debug)]
 pub(crate) enum BodyError {

@@ -279,15 +279,16 @@ fn header<'a>(request: &'a Request<'_>, name: &str) -> Option<&'a str> {
     request.header(name)
 }
 
-/// Headers every response carries.
+/// Headers every response of both servers (`aula serve`, `aula labs serve`) carries.
 const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
-    // A preview must show the latest build, never a cached one.
+    // A preview must show the latest build, never a cached one; a lab's answer is never reused.
     ("Cache-Control", "no-store"),
     ("Referrer-Policy", "no-referrer"),
 ];
 
+/// Answers with the headers every response of both servers carries, then `extra`.
 fn respond(
     request: Request<'_>,
     status: u16,
@@ -295,18 +296,12 @@ fn respond(
     body: Vec<u8>,
     extra: &[(&str, &str)],
 ) {
-    let headers = SECURITY_HEADERS
-        .iter()
-        .copied()
-        .chain(std::iter::once(("Content-Type", content_type)))
-        .chain(extra.iter().copied())
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    request.respond(Response {
+    request.respond(Response::new(
         status,
-        headers,
+        content_type,
         body,
-    });
+        &[&SECURITY_HEADERS, extra],
+    ));
 }
 
 fn respond_json(
