@@ -240,3 +240,78 @@ fn sigterm_drains_the_runs_in_flight() {
     assert_eq!(stopped["abandoned"], 0);
     assert!(server.child.wait().unwrap().success());
 }
+
+/// The `Content-Security-Policy` of a built page's `<meta>` element.
+fn meta_csp(html: &str) -> String {
+    let start = html
+        .find(r#"<meta http-equiv="Content-Security-Policy" content=""#)
+        .expect("no CSP meta element");
+    let rest = &html[start..];
+    let value = &rest[rest.find("content=\"").unwrap() + 9..];
+    value[..value.find('"').unwrap()].to_string()
+}
+
+#[test]
+fn a_static_site_with_an_endpoint_names_the_runner_in_its_csp_and_the_runner_answers_it() {
+    let server = hosted(&["--rate", "0"]);
+    let out = tempfile::tempdir().unwrap();
+    // Without an endpoint: the pages connect to their own origin only.
+    let plain = out.path().join("plain");
+    server.site.build_into(&plain, None);
+    let page = "en/basics/windows/index.html";
+    let csp = meta_csp(&std::fs::read_to_string(plain.join(page)).unwrap());
+    assert!(csp.contains("connect-src 'self';"), "{csp}");
+    // With one (the runner this test started), its origin is added to connect-src — nothing
+    // else changes — and the page's lab calls it.
+    let toml = server.site.read("aula.toml");
+    server.site.write(
+        "aula.toml",
+        &format!("{toml}\n[labs]\nendpoint = \"{}\"\n", server.base),
+    );
+    let hosted_build = out.path().join("hosted");
+    server.site.build_into(&hosted_build, None);
+    let html = std::fs::read_to_string(hosted_build.join(page)).unwrap();
+    let with_endpoint = meta_csp(&html);
+    assert_eq!(
+        with_endpoint,
+        csp.replace(
+            "connect-src 'self';",
+            &format!("connect-src 'self' {};", server.base)
+        )
+    );
+    assert!(
+        !with_endpoint.contains("wasm-unsafe-eval"),
+        "{with_endpoint}"
+    );
+    let endpoint = format!("{}/_aula/labs/rate-limit", server.base);
+    assert!(
+        html.contains(&format!("\"endpoint\":\"{endpoint}\"")),
+        "{html}"
+    );
+    // What a browser on the site's origin does with that page's Run button: a preflight (JSON
+    // is not a simple request), then the POST, both answered for that origin.
+    let preflight = server.raw(&format!(
+        "OPTIONS /_aula/labs/rate-limit HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nOrigin: {ORIGIN}\r\nAccess-Control-Request-Method: POST\r\nAccess-Control-Request-Headers: content-type\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert!(preflight.starts_with("HTTP/1.1 204"), "{preflight}");
+    let preflight = preflight.to_ascii_lowercase();
+    for header in [
+        format!("access-control-allow-origin: {ORIGIN}"),
+        "access-control-allow-methods: get, post".to_string(),
+        "access-control-allow-headers: content-type".to_string(),
+    ] {
+        assert!(preflight.contains(&header), "{header} not in {preflight}");
+    }
+    let run = server.post_with(
+        "/_aula/labs/rate-limit",
+        "application/json",
+        json!({"lang": "en", "input": {"preset": "boundary-burst"}})
+            .to_string()
+            .as_bytes(),
+        &[("Origin", ORIGIN)],
+    );
+    assert_eq!(run.status, 200, "{}", run.body);
+    assert_eq!(run.header("access-control-allow-origin"), Some(ORIGIN));
+    assert!(run.json()["blocks"].is_array(), "{}", run.body);
+}

@@ -35,10 +35,11 @@ use crate::output::OutputStore;
 /// Open event streams (one thread each).
 const MAX_EVENT_CLIENTS: usize = 32;
 
-/// Only the site's own scripts run; 'wasm-unsafe-eval' lets them compile the search index's
-/// WebAssembly (Pagefind) and nothing else. templates/partials/csp.html repeats this policy in a
-/// <meta> element for static hosts; keep the two in step.
-const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+/// Only the site's own scripts run, and they connect only to this server (the preview runs labs
+/// itself, so a `[labs] endpoint` is not needed here). templates/partials/csp.html repeats this
+/// policy in a <meta> element for static hosts, where connect-src also names the endpoint; keep
+/// the two in step.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 /// How to start the server.
 pub(crate) struct Options {

@@ -62,6 +62,9 @@ struct Common<'a> {
 struct SiteInfo<'a> {
     title: &'a str,
     base_url: &'a str,
+    /// `[labs] endpoint`: the hosted runner's origin, added to the pages' CSP connect-src
+    /// (partials/csp.html).
+    lab_endpoint: Option<&'a str>,
 }
 
 /// A translation of the page, for `<link rel="alternate" hreflang>`.
@@ -161,6 +164,7 @@ pub(crate) fn frame(
         site: SiteInfo {
             title: &config.title,
             base_url: &config.base_url,
+            lab_endpoint: config.lab_endpoint.as_deref(),
         },
         url: &page.url,
         canonical: config.absolute_url(canonical),
