@@ -1,7 +1,8 @@
 //! `aula check` runs every example of every lab and compares it with
 //! `labs/expected/<id>/<example>.<lang>.json` (`tests/fixtures/check-labs`: one answer matches,
 //! one differs, one has no expected file, one lab is over its output cap, one over its time
-//! limit); and the bundled course checks clean. Needs the lab binaries next to the aula binary
+//! limit); that an example whose chart fields break the protocol is an error at the example's
+//! line; and that the bundled course checks clean. Needs the lab binaries next to the aula binary
 //! (`cargo build` builds them).
 
 mod common;
@@ -70,6 +71,41 @@ fn a_shown_when_that_names_no_input_or_value_is_an_error_at_its_line() {
     );
     assert!(
         text.contains("use one of: boundary-burst, steady, coordinated, custom"),
+        "{text}"
+    );
+}
+
+/// A lab whose answer has a chart the page cannot draw (here a fake lab: a script that prints a
+/// log-scale chart whose y range starts at 0 and a band that runs backwards) fails `aula check`
+/// at each example's line in the manifest, naming the block and the field.
+#[test]
+#[cfg(unix)]
+fn an_example_whose_chart_fields_break_the_protocol_is_an_error_at_its_line() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = Site::fixture("check-labs");
+    let answer = r#"{"blocks":[{"type":"text","text":"x"},{"type":"series","title":"Cost","x_label":"t","y_label":"USD","kind":"line","y_range":[0,10],"scale":"log","annotations":[{"kind":"band","axis":"x","from":5,"to":2,"label":"backwards"}],"series":[{"name":"a","points":[[0,1]]}]}]}"#;
+    site.write(
+        "bin/cost-allocation",
+        &format!("#!/bin/sh\nprintf '%s\\n' '{answer}'\n"),
+    );
+    let script = site.path().join("bin/cost-allocation");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let config = site.source("aula.toml") + "\n[labs]\nbin_dir = \"bin\"\n";
+    site.write("aula.toml", &config);
+    let output = site.check(&[]);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert_lines(
+        &text,
+        &[
+            "labs/manifests/cost-allocation.toml:54:8: error: lab `cost-allocation` example `proportional` (en) answered with chart fields the page cannot draw:",
+            "    lab `cost-allocation`: blocks[1] (series \"Cost\"): y_range: a log scale needs a positive minimum, found 0",
+            "    lab `cost-allocation`: blocks[1] (series \"Cost\"): annotations[0]: `from` (5) must be less than `to` (2) — fix the lab's `series` block (see \"How a chart looks at its data\" in labs/README.md)",
+        ],
+    );
+    // Every example is checked, not only the first.
+    assert!(
+        text.contains("labs/manifests/cost-allocation.toml:64:8: error: lab `cost-allocation` example `fixed-split` (en) answered with chart fields"),
         "{text}"
     );
 }

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::diagnostics::{Diagnostic, Diagnostics, Group, display_path};
-use crate::labs::{Lab, merge_input, request_json, runner};
+use crate::labs::{Lab, blocks, merge_input, request_json, runner};
 use crate::site::Project;
 
 use super::fluent::quoted_position;
@@ -134,6 +134,19 @@ fn check_example(
             );
         }
     };
+    // A chart the page could not draw (a reversed range, a log scale over zero, an unknown
+    // style…) is this example's error, whatever its expected answer says.
+    let chart = blocks::problems(&lab.id, &answer);
+    if !chart.is_empty() {
+        return error(
+            format!(
+                "{name} answered with chart fields the page cannot draw:\n    {}",
+                chart.join("\n    ")
+            ),
+            "fix the lab's `series` block (see \"How a chart looks at its data\" in labs/README.md)"
+                .into(),
+        );
+    }
     let text = match std::fs::read_to_string(expected_path) {
         Ok(text) => text,
         Err(_) => {
