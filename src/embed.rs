@@ -52,6 +52,9 @@ pub(crate) struct Embed<'a> {
     pub(crate) answer: &'a Value,
     /// The fence's place among the page's lab fences, for unique element ids.
     pub(crate) n: usize,
+    /// An earlier fence of the page embeds the same lab, and its data carries every example's
+    /// recorded answer: this one leaves them out (static/lab.js finds them there).
+    pub(crate) examples_above: bool,
 }
 
 /// The context of `embed` on `page`. Every example's recorded answer comes from `answers`
@@ -69,6 +72,7 @@ pub(crate) fn lab_context(
         fence,
         answer,
         n,
+        examples_above,
     } = embed;
     let lang = page.lang.as_str();
     let t = |key: &str| locales.t_or_key(lang, key);
@@ -120,13 +124,15 @@ pub(crate) fn lab_context(
         .iter()
         .find(|e| e.input == fence.input)
         .map(|e| e.name.clone());
-    // Every example with its recorded answer, so the picker switches without the network.
+    // Every example with its recorded answer, so the picker switches without the network: once
+    // per page and lab (the first fence carries them), and never twice in one fence (the
+    // fence's own example is `answer`).
     let examples: Vec<Value> = lab
         .examples
         .iter()
         .map(|e| {
-            let recorded = if e.input == fence.input {
-                Some(answer.clone())
+            let recorded = if examples_above || e.input == fence.input {
+                None
             } else {
                 match answers.get(&Request::new(&lab.id, lang, &e.input)) {
                     Some(Outcome::Answer(a)) => Some(a.clone()),
@@ -153,7 +159,8 @@ pub(crate) fn lab_context(
         "input": fence.input,
         "kinds": lab.inputs.iter().map(|i| (i.name.clone(), json!(i.kind))).collect::<Map<String, Value>>(),
         "strings": strings,
-        "answer": answer,
+        // A later fence showing an example finds its answer with the first fence's examples.
+        "answer": if examples_above && current.is_some() { &Value::Null } else { answer },
         "current": current,
         "examples": examples,
     });
@@ -162,6 +169,19 @@ pub(crate) fn lab_context(
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
+    // A chart's data table is written once, here, a row per x (see blocks::series_table).
+    let blocks = blocks
+        .into_iter()
+        .map(|mut block| {
+            if block.get("type").and_then(Value::as_str) == Some("series") {
+                let table = crate::labs::blocks::series_table(&block);
+                if let Some(fields) = block.as_object_mut() {
+                    fields.insert("table".into(), table);
+                }
+            }
+            block
+        })
+        .collect();
     let (lead, rest) = lead_and_rest(blocks);
     json!({
         "lang": lang,

@@ -674,17 +674,49 @@
       figure.appendChild(el("figcaption", null, block.title));
       var canvas = el("div", "lab-chart-canvas");
       figure.appendChild(canvas);
-      var rows = [];
-      (block.series || []).forEach(function (s) {
-        (s.points || []).forEach(function (p) { rows.push([s.name, p[0], p[1]]); });
-      });
+      var data = seriesTable(block);
       var details = el("details", "lab-chart-data");
       details.appendChild(el("summary", null, strings["chart-data"]));
-      details.appendChild(tableBox(block.title, [strings.series, block.x_label, block.y_label], rows));
+      details.appendChild(tableBox(data.caption, data.columns, data.rows));
       figure.appendChild(details);
       return figure;
     }
     return el("pre", "lab-code", JSON.stringify(block, null, 2));
+  }
+
+  /**
+   * A chart's data as a table: one row per x, one column per series, so a row compares the
+   * series at one x (a vertical step, two points at one x, takes two rows; a series without a
+   * point there leaves its cell empty). src/labs/blocks.rs writes the same table into the page.
+   */
+  function seriesTable(block) {
+    var series = Array.isArray(block.series) ? block.series : [];
+    var most = {};
+    var cells = series.map(function (s) {
+      var seen = {}, at = {};
+      (Array.isArray(s.points) ? s.points : []).forEach(function (p) {
+        if (!Array.isArray(p)) return;
+        var k = String(p[0]);
+        seen[k] = (seen[k] || 0) + 1;
+        at[k + "#" + seen[k]] = p[1];
+        most[k] = Math.max(most[k] || 0, seen[k]);
+      });
+      return at;
+    });
+    var rows = [];
+    Object.keys(most).sort(function (a, b) { return Number(a) - Number(b); }).forEach(function (k) {
+      for (var n = 1; n <= most[k]; n++) {
+        rows.push([Number(k)].concat(cells.map(function (at) {
+          var v = at[k + "#" + n];
+          return v === undefined ? "" : v;
+        })));
+      }
+    });
+    return {
+      caption: (block.title || "") + (block.y_label ? " (" + block.y_label + ")" : ""),
+      columns: [block.x_label || ""].concat(series.map(function (s) { return s.name || ""; })),
+      rows: rows
+    };
   }
 
   function tableBox(caption, columns, rows) {
@@ -806,6 +838,18 @@
 
   /* -------------------------------------------------------------------- lab */
 
+  // Every recorded answer on the page, by lab and example. A page that embeds one lab several
+  // times carries the examples' answers once, in the first embed's data (src/embed.rs): the
+  // others find them here, so switching stays free of requests.
+  var recordedAnswers = {};
+  function record(id, name, answer) {
+    if (!name || !answer) return;
+    (recordedAnswers[id] = recordedAnswers[id] || {})[name] = answer;
+  }
+  function recordedAnswer(id, example) {
+    return example.answer || (recordedAnswers[id] || {})[example.name] || null;
+  }
+
   function initLab(section) {
     var script = section.querySelector("script.lab-data");
     var data;
@@ -834,6 +878,8 @@
     var article = section.closest("[data-progress-key]");
     var progressKey = (article ? article.dataset.progressKey : location.pathname) + "/" + data.id;
     var examples = Array.isArray(data.examples) ? data.examples : [];
+    record(data.id, data.current, data.answer);
+    examples.forEach(function (e) { record(data.id, e.name, e.answer); });
     var current = data.current || null;
     var busy = false;
     var mode = PREVIEW ? "live" : data.hosted ? "hosted" : "static";
@@ -844,7 +890,8 @@
 
     // Recorded charts: the template leaves an empty canvas for each series block, in order.
     var canvases = section.querySelectorAll(".lab-answer .lab-chart-canvas");
-    var recorded = (data.answer && Array.isArray(data.answer.blocks)) ? data.answer.blocks : [];
+    var own = data.answer || (recordedAnswers[data.id] || {})[data.current] || null;
+    var recorded = (own && Array.isArray(own.blocks)) ? own.blocks : [];
     var parts = split(recorded);
     var seriesBlocks = parts.lead.concat(parts.rest).filter(function (b) { return b && b.type === "series"; });
     for (var i = 0; i < canvases.length && i < seriesBlocks.length; i++) drawChart(canvases[i], seriesBlocks[i], strings);
@@ -1049,10 +1096,11 @@
       note.textContent = why;
       setStatus("");
       var example = examples.filter(function (e) { return e.name === current; })[0] || examples[0];
-      if (example && example.answer) {
+      var answer = example && recordedAnswer(data.id, example);
+      if (answer) {
         pickExample(example.name);
         setForm(example.input || {});
-        showBlocks(example.answer.blocks || [], false);
+        showBlocks(answer.blocks || [], false);
       }
     }
 
@@ -1107,7 +1155,7 @@
         pickExample(example.name);
         setForm(example.input || {});
         if (mode === "live") run(example.input || {});
-        else if (example.answer) showBlocks(example.answer.blocks || [], false);
+        else if (recordedAnswer(data.id, example)) showBlocks(recordedAnswer(data.id, example).blocks || [], false);
       });
     });
 

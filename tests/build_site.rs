@@ -159,13 +159,7 @@ fn the_lab_embed_shows_the_form_and_the_real_recorded_output_in_the_pages_langua
     assert!(es.contains("class=\"lab\""), "{es}");
     assert!(es.contains("data-lab=\"rate-limit\""));
     // The recorded answer is the lab's own Spanish output, not a canned string.
-    let expected: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            common::repo_root().join("labs/expected/rate-limit/boundary-burst.es.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    let expected = expected_answer("rate-limit/boundary-burst.es.json");
     let first_caption = expected["blocks"]
         .as_array()
         .unwrap()
@@ -285,4 +279,77 @@ fn search_is_on_by_default_and_off_with_the_flag_or_the_setting() {
     );
     site.build_ok();
     assert!(!has_search(&site));
+}
+
+/// A lab's expected answer, `labs/expected/<relative>`.
+fn expected_answer(relative: &str) -> serde_json::Value {
+    let path = common::repo_root().join("labs/expected").join(relative);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// The `lab-data` JSON of every lab embed of a built page, in page order.
+fn lab_data(page: &str) -> Vec<serde_json::Value> {
+    let open = "<script type=\"application/json\" class=\"lab-data\">";
+    page.split(open)
+        .skip(1)
+        .map(|rest| serde_json::from_str(&rest[..rest.find("</script>").unwrap()]).unwrap())
+        .collect()
+}
+
+/// A page that embeds one lab three times carries each example's recorded answer once: the
+/// first embed has every example's answer but its own (that is its `answer`), later embeds that
+/// show an example carry none (static/lab.js finds them in the first). A chart's data table has
+/// a row per x and a column per series.
+#[test]
+fn a_page_carries_each_recorded_answer_of_a_lab_once() {
+    let site = Site::fixture("bilingual");
+    let page = site.source("content/en/agent-security/windows.md");
+    let three = format!(
+        "{page}\n\n```lab rate-limit\nexample = \"steady-traffic\"\n```\n\n```lab rate-limit\nexample = \"boundary-burst\"\n```\n"
+    );
+    site.write("content/en/agent-security/windows.md", &three);
+    site.build_ok();
+    let html = site.read("en/agent-security/windows/index.html");
+    let data = lab_data(&html);
+    assert_eq!(data.len(), 3, "three embeds");
+    let answered = |d: &serde_json::Value| -> Vec<String> {
+        d["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| !e["answer"].is_null())
+            .map(|e| e["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let examples = data[0]["examples"].as_array().unwrap().len();
+    assert!(examples >= 3, "{examples} examples");
+    assert_eq!(data[0]["current"], "boundary-burst");
+    assert!(data[0]["answer"]["blocks"].is_array());
+    let first = answered(&data[0]);
+    assert_eq!(first.len(), examples - 1, "{first:?}");
+    assert!(!first.contains(&"boundary-burst".to_string()), "{first:?}");
+    for later in &data[1..] {
+        assert!(answered(later).is_empty(), "{later}");
+        assert!(later["answer"].is_null(), "{later}");
+        assert!(later["current"].is_string());
+    }
+    // The boundary-burst chart's table: a header per series, the window edge's two steps.
+    let expected = expected_answer("rate-limit/boundary-burst.en.json");
+    let chart = expected["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["type"] == "series")
+        .unwrap();
+    let mut head = format!(
+        "<thead><tr><th scope=\"col\">{}</th>",
+        chart["x_label"].as_str().unwrap()
+    );
+    for series in chart["series"].as_array().unwrap() {
+        head.push_str(&format!(
+            "<th scope=\"col\">{}</th>",
+            series["name"].as_str().unwrap()
+        ));
+    }
+    assert!(html.contains(&head), "no wide table header {head}");
 }

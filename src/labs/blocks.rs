@@ -2,9 +2,12 @@
 //! otherwise draw nonsense: today the `series` block's view — `x_range`/`y_range`, `scale`,
 //! `annotations` and each series' `style`. A lab that sends a bad view gets an error that names
 //! the lab, the block and the field, at build time and in `aula check`, instead of a chart that
-//! silently shows nothing. It knows the JSON of an answer, not how it was obtained or drawn.
+//! silently shows nothing. It also writes a chart's data as the table the page keeps under the
+//! chart ([`series_table`]). It knows the JSON of an answer, not how it was obtained or drawn.
 
-use serde_json::Value;
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
 
 const STYLES: &[&str] = &["strong", "muted", "dashed", "dotted"];
 const SCALES: &[&str] = &["linear", "log"];
@@ -99,6 +102,75 @@ fn series_problems(block: &Value, say: &mut impl FnMut(&str, String)) {
             }
         }
         Some(other) => say("annotations", format!("expected a list, found {other}")),
+    }
+}
+
+/// A `series` block's data as a table, `{caption, columns, rows}` — the same table static/lab.js
+/// (`seriesTable`) makes for an answer it draws: one row per x and one column per series, so a
+/// row compares the series at one x. A vertical step (two points at one x) takes two rows; a
+/// series without a point at an x leaves its cell empty. Whole numbers print without ".0".
+pub(crate) fn series_table(block: &Value) -> Value {
+    let series: &[Value] = block
+        .get("series")
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice);
+    let mut most: HashMap<u64, (f64, usize)> = HashMap::new();
+    let mut cells: Vec<HashMap<(u64, usize), Value>> = Vec::with_capacity(series.len());
+    for s in series {
+        let mut seen: HashMap<u64, usize> = HashMap::new();
+        let mut at = HashMap::new();
+        for point in s
+            .get("points")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(x), Some(y)) = (point.get(0).and_then(Value::as_f64), point.get(1)) else {
+                continue;
+            };
+            let key = x.to_bits();
+            let n = seen.entry(key).or_insert(0);
+            *n += 1;
+            at.insert((key, *n), y.as_f64().map_or_else(|| y.clone(), number));
+            let entry = most.entry(key).or_insert((x, 0));
+            entry.1 = entry.1.max(*n);
+        }
+        cells.push(at);
+    }
+    let mut xs: Vec<(u64, (f64, usize))> = most.into_iter().collect();
+    xs.sort_by(|a, b| a.1.0.total_cmp(&b.1.0));
+    let mut rows = Vec::new();
+    for (key, (x, count)) in xs {
+        for n in 1..=count {
+            let mut row = vec![number(x)];
+            row.extend(cells.iter().map(|at| {
+                at.get(&(key, n))
+                    .cloned()
+                    .unwrap_or_else(|| Value::String(String::new()))
+            }));
+            rows.push(Value::Array(row));
+        }
+    }
+    let text = |field: &str| block.get(field).and_then(Value::as_str).unwrap_or("");
+    let caption = match text("y_label") {
+        "" => text("title").to_string(),
+        unit => format!("{} ({unit})", text("title")),
+    };
+    let mut columns = vec![Value::String(text("x_label").to_string())];
+    columns.extend(
+        series
+            .iter()
+            .map(|s| json!(s.get("name").and_then(Value::as_str).unwrap_or(""))),
+    );
+    json!({"caption": caption, "columns": columns, "rows": rows})
+}
+
+/// A number as the page prints it: whole values without ".0", as JavaScript does.
+fn number(value: f64) -> Value {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        json!(value as i64)
+    } else {
+        json!(value)
     }
 }
 
@@ -203,6 +275,34 @@ mod tests {
         assert!(
             problems("lab", &answer)[0]
                 .contains("scale: a log scale needs at least one positive value")
+        );
+    }
+
+    #[test]
+    fn a_chart_table_has_a_row_per_x_and_a_column_per_series() {
+        let block = json!({"type": "series", "title": "Accepted", "x_label": "t (s)", "y_label": "requests",
+        "series": [
+            {"name": "fixed", "points": [[0.0, 0.0], [59.8, 0.0], [59.8, 100.0], [60.2, 200.0]]},
+            {"name": "log", "points": [[0.0, 0.0], [59.8, 100.0], [61.5, 100.0]]}
+        ]});
+        assert_eq!(
+            series_table(&block),
+            json!({
+                "caption": "Accepted (requests)",
+                "columns": ["t (s)", "fixed", "log"],
+                "rows": [
+                    [0, 0, 0],
+                    [59.8, 0, 100],
+                    [59.8, 100, ""],
+                    [60.2, 200, ""],
+                    [61.5, "", 100]
+                ]
+            })
+        );
+        let bare = json!({"type": "series", "title": "T", "series": []});
+        assert_eq!(
+            series_table(&bare),
+            json!({"caption": "T", "columns": [""], "rows": []})
         );
     }
 

@@ -128,7 +128,8 @@ pub(crate) fn embed_labs(
     let mut labs = Vec::new();
     for (n, fence) in rendered.labs.iter().enumerate() {
         let (line, column) = place(fence.offset);
-        match embed_lab(project, page, fence, n, answers) {
+        let examples_above = rendered.labs[..n].iter().any(|f| f.lab == fence.lab);
+        match embed_lab(project, page, fence, (n, examples_above), answers) {
             Ok(embed) => {
                 let with_embed = html.as_deref().unwrap_or(&rendered.html).replacen(
                     &fence.placeholder,
@@ -185,7 +186,7 @@ fn embed_lab(
     project: &Project,
     page: &Page,
     fence: &markdown::LabFence,
-    n: usize,
+    (n, examples_above): (usize, bool),
     answers: &Answers,
 ) -> Result<String, FenceError> {
     let resolved = crate::labs::resolve_fence(&project.labs, &fence.lab, &fence.body)?;
@@ -238,6 +239,7 @@ fn embed_lab(
         fence: &resolved,
         answer,
         n,
+        examples_above,
     };
     let context =
         crate::embed::lab_context(&project.locales, &project.config, answers, page, embed);
