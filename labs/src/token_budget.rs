@@ -462,8 +462,8 @@ fn chart(plan: &Plan, capacity: &Capacity, lang: Lang) -> Block {
     Block::Series {
         title: lang
             .pick(
-                "Demand as a share of the quota: 1 = tokens per minute, 2 = requests per minute",
-                "Demanda como porcentaje de la cuota: 1 = tokens por minuto, 2 = solicitudes por minuto",
+                "Demand as a share of each quota (TPM, RPM)",
+                "Demanda como porcentaje de cada cuota (TPM, RPM)",
             )
             .to_string(),
         x_label: lang
@@ -541,14 +541,14 @@ fn verdict(plan: &Plan, capacity: &Capacity, ratio: Option<Ratio>, lang: Lang) -
                 .to_string(),
             detail: format!(
                 "{} {quota}. {} {needed} {}",
-                lang.pick("The binding limit is", "El límite que manda es"),
+                lang.pick("The binding limit is", "Manda la cuota de"),
                 lang.pick(
                     "To serve the whole demand, raise the quota to at least",
-                    "Para atender toda la demanda, suban la cuota a por lo menos",
+                    "Para atender toda la demanda, suban la cuota a",
                 ),
                 lang.pick(
                     "(or shorten the prompt, lower max_completion_tokens, spread the load over more deployments, or queue and retry with backoff).",
-                    "(o acorten el prompt, bajen max_completion_tokens, repartan la carga entre más despliegues, o encolen y reintenten con espera exponencial).",
+                    "(o acorten el prompt, bajen max_completion_tokens, repartan la carga entre despliegues o encolen con reintentos espaciados).",
                 ),
             ),
         }

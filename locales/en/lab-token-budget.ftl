@@ -27,5 +27,5 @@ lab-token-budget-hours-per-day = Hours of traffic per day
 lab-token-budget-days-per-month = Days of traffic per month
 lab-token-budget-example-chat-assistant = A support chat assistant within its quota
 lab-token-budget-example-batch-summaries = Summarizing long reports around the clock
-lab-token-budget-example-reasoning-model-ratio = Same traffic on a reasoning model: RPM binds first
+lab-token-budget-example-reasoning-model-ratio = Reasoning model: RPM binds first
 lab-token-budget-example-over-quota = Too much traffic for the quota: HTTP 429

@@ -27,5 +27,5 @@ lab-token-budget-hours-per-day = Horas de tráfico por día
 lab-token-budget-days-per-month = Días de tráfico por mes
 lab-token-budget-example-chat-assistant = Un asistente de soporte por chat dentro de su cuota
 lab-token-budget-example-batch-summaries = Resumir informes largos a toda hora
-lab-token-budget-example-reasoning-model-ratio = El mismo tráfico con un modelo de razonamiento: las RPM mandan primero
+lab-token-budget-example-reasoning-model-ratio = Modelo de razonamiento: mandan las RPM
 lab-token-budget-example-over-quota = Demasiado tráfico para la cuota: HTTP 429
