@@ -1,6 +1,8 @@
 // aula's search client: reads the index `aula build` writes under /search/<lang>/ (format in
 // src/search/index.rs) and fetches only the files a query needs — one word shard per query
-// word, the posting chunks of the stems found there, and the fragments of the results shown.
+// word, the posting pieces of the stems found there, and the fragments of the results shown
+// (a page of results at a time: `find` ranks every match, `results(from, count)` fetches the
+// fragments of those it returns).
 // No WebAssembly and no stemmer: the shards map every word of the site to its stem, so
 // "ventanas" finds pages that say "ventana"; a word the site never uses matches the stems it
 // starts with ("programar" → "program…"), and a word being typed matches as a prefix.
@@ -55,7 +57,7 @@ function varints(bytes) {
 export function createSearch(root, options = {}) {
   const get = options.fetch || ((url, init) => fetch(url, init));
   const files = new Map();
-  const chunks = new Map();
+  const pieces = new Map();
   let meta = null;
 
   function loadMeta() {
@@ -85,10 +87,10 @@ export function createSearch(root, options = {}) {
     return files.get(name);
   }
 
-  /** The postings of `stem` in chunk `n`: [[page, score, section], …]. */
-  async function postings(n, stem) {
-    if (!chunks.has(n)) {
-      chunks.set(n, file(`p/${n}.bin`, true).then((bytes) => {
+  /** The postings of `stem` in piece `name` ("ven.0"): [[page, score, section], …]. */
+  async function postings(name, stem) {
+    if (!pieces.has(name)) {
+      pieces.set(name, file(`p/${name}.bin`, true).then((bytes) => {
         const byStem = new Map();
         if (!bytes) return byStem;
         const read = varints(bytes);
@@ -107,7 +109,7 @@ export function createSearch(root, options = {}) {
         return byStem;
       }));
     }
-    return (await chunks.get(n)).get(stem) || [];
+    return (await pieces.get(name)).get(stem) || [];
   }
 
   /** What one query word matches: stems with a weight, and how to spot it in text. */
@@ -192,14 +194,34 @@ export function createSearch(root, options = {}) {
     return parts;
   }
 
+  /** The result for page `page` (linking to `section`), its excerpt made with `isHit`. */
+  async function result(page, section, isHit) {
+    const fragment = await file(`f/${page}.json`);
+    if (!fragment) return null;
+    const sections = fragment.s;
+    const [anchor, heading, text] = sections[section] || sections[0];
+    // The excerpt: the best section's text, else its heading, else any text that shows a
+    // match, else the best section's text all the same.
+    const candidates = [text, heading, ...sections.map((s) => s[2]), fragment.title];
+    const source = candidates.find((c) => c && words(c).some(isHit)) || text || heading || fragment.title;
+    return {
+      url: anchor ? `${fragment.url}#${anchor}` : fragment.url,
+      title: fragment.title,
+      heading,
+      excerpt: excerpt(source, isHit),
+    };
+  }
+
   /**
-   * The pages that match `query`, best first: [{ url (with the best heading's anchor), title,
-   * heading, excerpt: [{ text, mark }] }]. Pages with every word of the query come first; when
-   * no page has them all, those with the most.
+   * Ranks the pages that match `query`: pages with every word of the query come first; when
+   * no page has them all, those with the most. Returns `{ total, results(from, count) }`, where
+   * `results` fetches the fragments of the pages it returns, best first, as [{ url (with the
+   * best heading's anchor), title, heading, excerpt: [{ text, mark }] }] — so a list that shows
+   * five results downloads five fragments, whatever the number of matches.
    */
-  async function search(query, limit = 10) {
+  async function find(query) {
     const terms = Array.from(new Set(words(query)));
-    if (!terms.length) return [];
+    if (!terms.length) return { total: 0, results: async () => [] };
     const found = await Promise.all(terms.map(resolve));
     const pages = new Map();
     for (const { pages: matched } of found) {
@@ -213,27 +235,21 @@ export function createSearch(root, options = {}) {
     }
     const all = Array.from(pages.values());
     const most = all.reduce((n, p) => Math.max(n, p.terms), 0);
-    const top = all.filter((p) => p.terms === most)
-      .sort((a, b) => b.score - a.score || a.page - b.page)
-      .slice(0, limit);
+    const ranked = all.filter((p) => p.terms === most)
+      .sort((a, b) => b.score - a.score || a.page - b.page);
     const isHit = matcher(found);
-    return Promise.all(top.map(async ({ page, section }) => {
-      const fragment = await file(`f/${page}.json`);
-      if (!fragment) return null;
-      const sections = fragment.s;
-      const [anchor, heading, text] = sections[section] || sections[0];
-      // The excerpt: the best section's text, else its heading, else any text that shows a
-      // match, else the best section's text all the same.
-      const candidates = [text, heading, ...sections.map((s) => s[2]), fragment.title];
-      const source = candidates.find((c) => c && words(c).some(isHit)) || text || heading || fragment.title;
-      return {
-        url: anchor ? `${fragment.url}#${anchor}` : fragment.url,
-        title: fragment.title,
-        heading,
-        excerpt: excerpt(source, isHit),
-      };
-    })).then((results) => results.filter(Boolean));
+    return {
+      total: ranked.length,
+      results: (from, count) => Promise.all(ranked.slice(from, from + count)
+        .map(({ page, section }) => result(page, section, isHit)))
+        .then((results) => results.filter(Boolean)),
+    };
   }
 
-  return { search };
+  /** The first `limit` results of `query` (see `find`). */
+  async function search(query, limit = 5) {
+    return (await find(query)).results(0, limit);
+  }
+
+  return { find, search };
 }

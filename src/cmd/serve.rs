@@ -129,9 +129,9 @@ fn publish(
 }
 
 /// A thread that keeps the search index of the latest published pages and serves it: each
-/// build's changed pages replace their records ([`crate::search::SearchIndex`]), then the index
-/// files are written again from the records — a few hundred milliseconds at 10,000 pages, so
-/// search follows an edit within a second of the save.
+/// build's changed pages replace their records ([`crate::search::SearchIndex`]), then only the
+/// index files of the words they changed are written again (all of them when pages came or
+/// went), so search follows an edit within a second of the save.
 #[cfg(feature = "search")]
 fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, Arc<OutputStore>)> {
     let (sender, receiver) = mpsc::channel::<(u64, Arc<OutputStore>)>();
@@ -148,10 +148,10 @@ fn start_indexer(shared: Arc<Shared>) -> mpsc::Sender<(u64, Arc<OutputStore>)> {
                 let (number, pages) = latest;
                 let started = Instant::now();
                 let read = index.update(previous.as_deref(), &pages);
-                let files = index.files();
+                let (files, rewritten) = index.files();
                 shared.complete(number, files);
                 println!(
-                    "search index updated in {} ms ({read} pages read)",
+                    "search index updated in {} ms ({read} pages read, {rewritten} files written)",
                     started.elapsed().as_millis()
                 );
                 previous = Some(pages);

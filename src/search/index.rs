@@ -1,18 +1,20 @@
-//! The index of one language: each page's records (which words it has, where, how often), kept
-//! so that an edit replaces only its page's records, and the files the browser reads, written
-//! from all records at once.
+//! The index of one language: what each page adds to it, kept so that an edit changes only its
+//! page's part, and the files the browser reads — rewritten, after an edit, only where the
+//! edited page's words are.
 //!
 //! Files, under `search/<lang>/` (the client is `static/search.js`):
 //! - `meta.json` — `{"version": …, "docs": …}`; the version changes with any content, and the
 //!   client adds it to every other file's URL so no cache serves an old shard.
 //! - `w/<key>.json` — word shards: every folded word of the language whose first three
-//!   characters are `key` (see `text::shard_key`), with its stem, and the chunk holding each of
-//!   those stems' postings: `{"w": {"ventanas": "ventan", …}, "c": {"ventan": 12, …}}`. A query
-//!   word loads its shard only; prefixes ("preced") and stems (a word the site never uses whose
-//!   beginning is a known stem) are resolved from the same shard, so the browser needs no stemmer.
-//! - `p/<n>.bin` — posting chunks, stems in sorted order packed up to ≈ 16 KB (a larger list
-//!   gets a chunk of its own). Per stem, as LEB128 varints: stem length, stem bytes (UTF-8),
-//!   page count, then per page: page id delta, score (BM25 × 64, rounded), best section.
+//!   characters are `key` (see `text::shard_key`), with its stem, and the posting piece holding
+//!   each of those stems: `{"w": {"ventanas": "ventan", …}, "c": {"ventan": "ven.0", …}}`. A
+//!   query word loads its shard only; prefixes ("preced") and stems (a word the site never uses
+//!   whose beginning is a known stem) are resolved from the same shard, so the browser needs no
+//!   stemmer.
+//! - `p/<key>.<n>.bin` — posting pieces: the stems whose first three characters are `key`, in
+//!   sorted order, packed up to ≈ 16 KB a piece (a larger list gets a piece of its own). Per
+//!   stem, as LEB128 varints: stem length, stem bytes (UTF-8), page count, then per page: page
+//!   id delta, score (BM25 × 64, rounded), best section.
 //! - `f/<id>.json` — a page's fragment: `{"url", "title", "s": [[anchor, heading, text], …]}`,
 //!   loaded only for the results shown, to write their excerpts.
 //!
@@ -21,47 +23,125 @@
 //! heading match ranks above a body match. The best section of a page for a stem is the one
 //! under a heading where it weighs most (the top of the page only when no other section has
 //! it); results link to that section's anchor.
+//!
+//! Why the files can be rewritten in part, and still be byte for byte what a full build writes:
+//! every file is a function of the set of pages and their text, never of the order of edits —
+//! page ids are ranks in path order, pieces are grouped by the stems' first letters (so a
+//! longer posting list moves the boundaries of its own group only), and the average page
+//! length BM25 divides by is rounded to two significant digits (so one edit among thousands
+//! of pages does not change every score). An edit of a page's text therefore changes the pieces
+//! of its stems' groups, the shards of the words it gained or lost (or whose stem moved to
+//! another piece), its fragment and `meta.json`. Adding or removing a page renumbers the pages
+//! after it, and a new rounded average changes every score: then every file is written again.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+
+use pagefind_stem::Stemmer;
 
 use super::extract::PageText;
 use super::text;
 
-/// Target size of a posting chunk.
-const CHUNK_BYTES: usize = 16 * 1024;
+/// Target size of a posting piece.
+const PIECE_BYTES: usize = 16 * 1024;
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
-/// A page's part of the index: its words (by id in [`Language::words`]) per section, and its
-/// fragment file's bytes.
+/// A page's part of the index.
 #[derive(Debug, Clone)]
-pub(crate) struct Record {
-    /// (word id, section, weighted count), sorted.
-    terms: Vec<(u32, u16, u16)>,
+struct Record {
+    /// Its distinct words and stems (ids in [`Language::words`], [`Language::stems`]), sorted.
+    words: Vec<u32>,
+    stems: Vec<u32>,
     /// Sum of the weighted counts.
     length: u32,
-    path: String,
     /// The fragment file's bytes (`None` when the build has written it already) and hash.
     fragment: Option<Arc<[u8]>>,
     fragment_hash: u64,
 }
 
-/// One language's records and vocabulary.
-#[derive(Debug, Default)]
-pub(crate) struct Language {
-    /// Page id → record; `None` for an id freed by a removed page.
-    pages: Vec<Option<Record>>,
-    ids: FxMap<String, u32>,
-    free: Vec<u32>,
-    /// Lowercase words seen so far (ids are never reused; unused words are left out of files).
-    words: Vec<String>,
-    word_ids: FxMap<String, u32>,
+/// A page that has a stem: its slot, the stem's weighted count there, and its best section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting {
+    slot: u32,
+    count: u16,
+    best: u16,
 }
 
-/// One word shard while it is assembled: folded word → stem id, and stem id → posting chunk.
-type WordShard = (BTreeMap<String, u32>, BTreeMap<u32, u32>);
+/// A lowercase word seen on some page (ids are never reused; unused words are left out).
+#[derive(Debug)]
+struct Word {
+    folded: String,
+    stem: u32,
+    /// How many pages have it.
+    pages: u32,
+}
+
+#[derive(Debug)]
+struct Stem {
+    text: String,
+    /// Sorted by slot.
+    postings: Vec<Posting>,
+    /// The words with this stem.
+    words: Vec<u32>,
+    /// The piece it was last written to (`ven.0`), if it was.
+    piece: Option<String>,
+}
+
+/// What was written last, to write again only what changed.
+#[derive(Debug)]
+struct Written {
+    docs: u32,
+    average: u32,
+    /// Slot → page id (rank in path order).
+    ranks: Vec<u32>,
+    /// Word shards and posting pieces: bytes and hash, by name.
+    files: BTreeMap<String, (Arc<[u8]>, u64)>,
+    meta: Arc<[u8]>,
+}
+
+/// One language's pages, vocabulary and postings.
+pub(crate) struct Language {
+    stemmer: Option<Stemmer>,
+    /// Slot → record; `None` for a slot freed by a removed page.
+    pages: Vec<Option<Record>>,
+    /// Path → slot, in path order (the order of page ids in the files).
+    slots: BTreeMap<String, u32>,
+    free: Vec<u32>,
+    words: Vec<Word>,
+    word_ids: FxMap<String, u32>,
+    stems: Vec<Stem>,
+    stem_ids: FxMap<String, u32>,
+    /// Shard key → its words; piece group key → its stems.
+    shards: BTreeMap<String, Vec<u32>>,
+    groups: BTreeMap<String, Vec<u32>>,
+    total_length: u64,
+    /// Since the last [`Language::refresh`]: stems whose postings changed, words that came into
+    /// use or went out of it, and whether pages came or went (then everything is rewritten).
+    dirty_stems: Vec<u32>,
+    dirty_words: Vec<u32>,
+    renumbered: bool,
+    written: Option<Written>,
+}
+
+impl std::fmt::Debug for Language {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Language")
+            .field("pages", &self.slots.len())
+            .field("words", &self.words.len())
+            .field("stems", &self.stems.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a [`Language::refresh`] did: whether it wrote every file, and how many files it
+/// wrote, changed or removed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Refreshed {
+    pub(crate) full: bool,
+    pub(crate) files: usize,
+}
 
 /// A page's words before they get the language's ids: its distinct lowercase words, and
 /// (index in `words`, section, weighted count) per word and section.
@@ -182,241 +262,507 @@ pub(crate) fn fragment(url: &str, page: &PageText) -> Vec<u8> {
 }
 
 impl Language {
-    /// Adds the page at `path` or replaces its records.
+    /// An empty index for pages in `language` (a code such as `es` or `en-GB`).
+    pub(crate) fn new(language: &str) -> Language {
+        Language {
+            stemmer: text::stemmer(language),
+            pages: Vec::new(),
+            slots: BTreeMap::new(),
+            free: Vec::new(),
+            words: Vec::new(),
+            word_ids: FxMap::default(),
+            stems: Vec::new(),
+            stem_ids: FxMap::default(),
+            shards: BTreeMap::new(),
+            groups: BTreeMap::new(),
+            total_length: 0,
+            dirty_stems: Vec::new(),
+            dirty_words: Vec::new(),
+            renumbered: false,
+            written: None,
+        }
+    }
+
+    /// Whether the next [`Language::refresh`] writes only what changed, so changes are worth
+    /// noting (the first one, and any after pages came or went, write everything).
+    fn tracking(&self) -> bool {
+        self.written.is_some() && !self.renumbered
+    }
+
+    /// Adds the page at `path` or replaces its part of the index.
     /// Keeps the fragment's bytes when `keep` (else only its hash: the build writes it itself).
     pub(crate) fn set(&mut self, path: &str, terms: Terms, fragment: Arc<[u8]>, keep: bool) {
         let ids: Vec<u32> = terms.words.into_iter().map(|w| self.word_id(w)).collect();
-        let mut coded: Vec<(u32, u16, u16)> = terms
+        // Per stem: its weighted count on the page and its best section.
+        let mut per_stem: Vec<(u32, u16, u16)> = terms
             .counts
-            .into_iter()
-            .map(|(word, section, count)| (ids[word as usize], section, count))
+            .iter()
+            .map(|&(word, section, count)| {
+                (self.words[ids[word as usize] as usize].stem, section, count)
+            })
             .collect();
-        coded.sort_unstable();
-        let length = coded.iter().map(|t| u32::from(t.2)).sum();
-        let record = Record {
-            terms: coded,
+        per_stem.sort_unstable();
+        let length: u32 = per_stem.iter().map(|t| u32::from(t.2)).sum();
+        let mut entries: Vec<(u32, u16, u16)> = Vec::new();
+        let mut i = 0;
+        while i < per_stem.len() {
+            let stem = per_stem[i].0;
+            let (mut count, mut best, mut best_count) = (0u32, 0u16, 0u32);
+            let mut section_count = 0u32;
+            let mut section = per_stem[i].1;
+            while i < per_stem.len() && per_stem[i].0 == stem {
+                if per_stem[i].1 != section {
+                    section = per_stem[i].1;
+                    section_count = 0;
+                }
+                section_count += u32::from(per_stem[i].2);
+                count += u32::from(per_stem[i].2);
+                // A section under a heading (with an anchor to land on) is preferred to the
+                // top of the page, even when the title has the word too.
+                if section_count > best_count || (best == 0 && section > 0) {
+                    best_count = section_count;
+                    best = section;
+                }
+                i += 1;
+            }
+            entries.push((stem, u16::try_from(count).unwrap_or(u16::MAX), best));
+        }
+        let slot = match self.slots.get(path) {
+            Some(&slot) => slot,
+            None => {
+                let slot = self.free.pop().unwrap_or_else(|| {
+                    self.pages.push(None);
+                    u32::try_from(self.pages.len() - 1).unwrap_or(u32::MAX)
+                });
+                self.slots.insert(path.to_string(), slot);
+                self.renumbered = true;
+                slot
+            }
+        };
+        let old = self.pages[slot as usize].take();
+        let old_words = match &old {
+            Some(old) => {
+                self.total_length -= u64::from(old.length);
+                for &stem in &old.stems {
+                    self.unpost(stem, slot);
+                }
+                old.words.clone()
+            }
+            None => Vec::new(),
+        };
+        let tracking = self.tracking();
+        for &(stem, count, best) in &entries {
+            let list = &mut self.stems[stem as usize].postings;
+            let posting = Posting { slot, count, best };
+            match list.binary_search_by_key(&slot, |p| p.slot) {
+                Ok(at) => list[at] = posting,
+                Err(at) => list.insert(at, posting),
+            }
+            if tracking {
+                self.dirty_stems.push(stem);
+            }
+        }
+        let mut words = ids;
+        words.sort_unstable();
+        words.dedup();
+        self.count_words(&old_words, &words);
+        self.total_length += u64::from(length);
+        self.pages[slot as usize] = Some(Record {
+            words,
+            stems: entries.iter().map(|e| e.0).collect(),
             length,
-            path: path.to_string(),
             fragment_hash: {
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
                 fragment.hash(&mut hasher);
                 hasher.finish()
             },
             fragment: keep.then_some(fragment),
-        };
-        let id = match self.ids.get(path) {
-            Some(&id) => id,
-            None => {
-                let id = self.free.pop().unwrap_or_else(|| {
-                    self.pages.push(None);
-                    u32::try_from(self.pages.len() - 1).unwrap_or(u32::MAX)
-                });
-                self.ids.insert(path.to_string(), id);
-                id
-            }
-        };
-        if let Some(slot) = self.pages.get_mut(id as usize) {
-            *slot = Some(record);
-        }
+        });
     }
 
     /// Removes the page at `path`, if it was indexed.
     pub(crate) fn remove(&mut self, path: &str) {
-        if let Some(id) = self.ids.remove(path) {
-            if let Some(slot) = self.pages.get_mut(id as usize) {
-                *slot = None;
+        let Some(slot) = self.slots.remove(path) else {
+            return;
+        };
+        self.renumbered = true;
+        if let Some(old) = self.pages[slot as usize].take() {
+            self.total_length -= u64::from(old.length);
+            for &stem in &old.stems {
+                self.unpost(stem, slot);
             }
-            self.free.push(id);
+            self.count_words(&old.words, &[]);
+        }
+        self.free.push(slot);
+    }
+
+    /// Takes the page in `slot` off the postings of `stem`.
+    fn unpost(&mut self, stem: u32, slot: u32) {
+        let list = &mut self.stems[stem as usize].postings;
+        if let Ok(at) = list.binary_search_by_key(&slot, |p| p.slot) {
+            list.remove(at);
+        }
+        if self.tracking() {
+            self.dirty_stems.push(stem);
+        }
+    }
+
+    /// Counts a page's words again: `old` and `new` are its distinct words before and after
+    /// (sorted). A word that no page had before, or that no page has any more, changes its shard.
+    fn count_words(&mut self, old: &[u32], new: &[u32]) {
+        let tracking = self.tracking();
+        let (mut a, mut b) = (0, 0);
+        while a < old.len() || b < new.len() {
+            let (word, delta) = match (old.get(a), new.get(b)) {
+                (Some(&x), Some(&y)) if x == y => {
+                    a += 1;
+                    b += 1;
+                    continue;
+                }
+                (Some(&x), Some(&y)) if x < y => {
+                    a += 1;
+                    (x, -1)
+                }
+                (Some(&x), None) => {
+                    a += 1;
+                    (x, -1)
+                }
+                (_, Some(&y)) => {
+                    b += 1;
+                    (y, 1)
+                }
+                (None, None) => break,
+            };
+            let entry = &mut self.words[word as usize];
+            if delta > 0 {
+                entry.pages += 1;
+            } else {
+                entry.pages = entry.pages.saturating_sub(1);
+            }
+            if tracking && entry.pages == u32::from(delta > 0) {
+                self.dirty_words.push(word);
+            }
         }
     }
 
     #[cfg(test)]
     pub(crate) fn contains(&self, path: &str) -> bool {
-        self.ids.contains_key(path)
+        self.slots.contains_key(path)
     }
 
     pub(crate) fn paths(&self) -> impl Iterator<Item = &str> {
-        self.ids.keys().map(String::as_str)
+        self.slots.keys().map(String::as_str)
     }
 
+    /// The id of a lowercase word, known from now on with its stem.
     fn word_id(&mut self, word: String) -> u32 {
         if let Some(&id) = self.word_ids.get(&word) {
             return id;
         }
+        let stem_text = text::stem(self.stemmer.as_ref(), &word);
         let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
-        self.words.push(word.clone());
+        let stem = match self.stem_ids.get(&stem_text) {
+            Some(&stem) => stem,
+            None => {
+                let stem = u32::try_from(self.stems.len()).unwrap_or(u32::MAX);
+                self.groups
+                    .entry(text::shard_key(&stem_text))
+                    .or_default()
+                    .push(stem);
+                self.stem_ids.insert(stem_text.clone(), stem);
+                self.stems.push(Stem {
+                    text: stem_text,
+                    postings: Vec::new(),
+                    words: Vec::new(),
+                    piece: None,
+                });
+                stem
+            }
+        };
+        self.stems[stem as usize].words.push(id);
+        let folded = text::fold(&word).into_owned();
+        self.shards
+            .entry(text::shard_key(&folded))
+            .or_default()
+            .push(id);
+        self.words.push(Word {
+            folded,
+            stem,
+            pages: 0,
+        });
         self.word_ids.insert(word, id);
         id
     }
 
-    /// The files of this language's index, by path under its folder (`w/ven.json`, …).
-    /// With `fragments` false the fragment files are left out (the build writes them itself as
-    /// it reads the pages).
-    pub(crate) fn files(&self, language: &str, fragments: bool) -> Vec<(String, Arc<[u8]>)> {
-        let stemmer = text::stemmer(language);
-        // Which words are in use, and their stems.
-        let mut used = vec![false; self.words.len()];
-        for record in self.pages.iter().flatten() {
-            for &(word, _, _) in &record.terms {
-                used[word as usize] = true;
-            }
-        }
-        let mut stem_ids: FxMap<String, u32> = FxMap::default();
-        let mut stems: Vec<String> = Vec::new();
-        let mut word_stem = vec![u32::MAX; self.words.len()];
-        for (id, word) in self.words.iter().enumerate() {
-            if !used[id] {
-                continue;
-            }
-            let stem = text::stem(stemmer.as_ref(), word);
-            let next = u32::try_from(stems.len()).unwrap_or(u32::MAX);
-            let stem_id = *stem_ids.entry(stem.clone()).or_insert_with(|| {
-                stems.push(stem);
-                next
-            });
-            word_stem[id] = stem_id;
-        }
-        // Page ids in the files are ranks in path order, so the files are a function of the
-        // pages alone (the preview's index, edited page by page, writes what a build writes).
-        let mut order: Vec<&Record> = self.pages.iter().flatten().collect();
-        order.sort_unstable_by(|a, b| a.path.cmp(&b.path));
-        // Per stem: (page, weighted count, best section).
-        let mut postings: Vec<Vec<(u32, u32, u16)>> = vec![Vec::new(); stems.len()];
-        let live = u32::try_from(order.len()).unwrap_or(u32::MAX);
-        let mut total_length = 0u64;
-        let mut per_stem: Vec<(u32, u16, u16)> = Vec::new();
-        for (page, record) in order.iter().enumerate() {
-            total_length += u64::from(record.length);
-            per_stem.clear();
-            per_stem.extend(
-                record
-                    .terms
-                    .iter()
-                    .map(|&(w, section, count)| (word_stem[w as usize], section, count)),
-            );
-            per_stem.sort_unstable();
-            let mut i = 0;
-            while i < per_stem.len() {
-                let stem = per_stem[i].0;
-                let (mut count, mut best, mut best_count) = (0u32, 0u16, 0u32);
-                let mut section_count = 0u32;
-                let mut section = per_stem[i].1;
-                while i < per_stem.len() && per_stem[i].0 == stem {
-                    if per_stem[i].1 != section {
-                        section = per_stem[i].1;
-                        section_count = 0;
-                    }
-                    section_count += u32::from(per_stem[i].2);
-                    count += u32::from(per_stem[i].2);
-                    // A section under a heading (with an anchor to land on) is preferred to
-                    // the top of the page, even when the title has the word too.
-                    if section_count > best_count || (best == 0 && section > 0) {
-                        best_count = section_count;
-                        best = section;
-                    }
-                    i += 1;
-                }
-                let page = u32::try_from(page).unwrap_or(u32::MAX);
-                postings[stem as usize].push((page, count, best));
-            }
-        }
-        let average = if live == 0 {
-            1.0
-        } else {
-            (total_length as f64 / f64::from(live)).max(1.0)
+    /// Brings the files up to date with the pages: all of them the first time and after pages
+    /// came or went, else only those the edits since the last call changed.
+    pub(crate) fn refresh(&mut self) -> Refreshed {
+        let docs = u32::try_from(self.slots.len()).unwrap_or(u32::MAX);
+        let average = rounded_average(self.total_length, docs);
+        let full = match &self.written {
+            None => true,
+            Some(w) => self.renumbered || w.docs != docs || w.average != average,
         };
-        let lengths: Vec<u32> = order.iter().map(|r| r.length).collect();
-
-        // Posting chunks, stems in sorted order.
-        let mut sorted_stems: Vec<u32> = (0..stems.len() as u32).collect();
-        sorted_stems.sort_unstable_by(|a, b| stems[*a as usize].cmp(&stems[*b as usize]));
-        let mut chunk_of = vec![0u32; stems.len()];
-        let mut chunks: Vec<Vec<u8>> = vec![Vec::new()];
-        let mut encoded = Vec::new();
-        for &stem in &sorted_stems {
-            let list = &postings[stem as usize];
-            let df = list.len() as f64;
-            let idf = (1.0 + (f64::from(live) - df + 0.5) / (df + 0.5)).ln();
-            encoded.clear();
-            let name = stems[stem as usize].as_bytes();
-            varint(&mut encoded, name.len() as u64);
-            encoded.extend_from_slice(name);
-            varint(&mut encoded, list.len() as u64);
-            let mut previous = 0u32;
-            for &(page, count, best) in list {
-                let tf = f64::from(count);
-                let length = f64::from(lengths[page as usize]);
-                let score = idf * tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * length / average));
-                varint(&mut encoded, u64::from(page - previous));
-                varint(&mut encoded, (score * 64.0).round().max(1.0) as u64);
-                varint(&mut encoded, u64::from(best));
-                previous = page;
+        let dirty_stems = std::mem::take(&mut self.dirty_stems);
+        let dirty_words = std::mem::take(&mut self.dirty_words);
+        self.renumbered = false;
+        let mut written = match self.written.take() {
+            Some(written) if !full => written,
+            _ => {
+                let mut ranks = vec![u32::MAX; self.pages.len()];
+                for (rank, &slot) in self.slots.values().enumerate() {
+                    ranks[slot as usize] = u32::try_from(rank).unwrap_or(u32::MAX);
+                }
+                for stem in &mut self.stems {
+                    stem.piece = None;
+                }
+                Written {
+                    docs,
+                    average,
+                    ranks,
+                    files: BTreeMap::new(),
+                    meta: Arc::from(&b""[..]),
+                }
             }
-            let current = chunks.len() - 1;
-            if !chunks[current].is_empty() && chunks[current].len() + encoded.len() > CHUNK_BYTES {
-                chunks.push(Vec::new());
+        };
+        let (groups, mut shards): (BTreeSet<String>, BTreeSet<String>) = if full {
+            (
+                self.groups.keys().cloned().collect(),
+                self.shards.keys().cloned().collect(),
+            )
+        } else {
+            (
+                dirty_stems
+                    .iter()
+                    .map(|&s| text::shard_key(&self.stems[s as usize].text))
+                    .collect(),
+                dirty_words
+                    .iter()
+                    .map(|&w| text::shard_key(&self.words[w as usize].folded))
+                    .collect(),
+            )
+        };
+        let mut changed = 0;
+        for key in &groups {
+            let (pieces, moved) = self.write_group(key, &written);
+            for stem in moved {
+                for &word in &self.stems[stem as usize].words {
+                    shards.insert(text::shard_key(&self.words[word as usize].folded));
+                }
             }
-            let current = chunks.len() - 1;
-            chunks[current].extend_from_slice(&encoded);
-            chunk_of[stem as usize] = current as u32;
+            let count = pieces.len();
+            for (n, bytes) in pieces.into_iter().enumerate() {
+                changed += usize::from(put(&mut written.files, format!("p/{key}.{n}.bin"), bytes));
+            }
+            // A group that shrank leaves pieces behind.
+            let mut n = count;
+            while written.files.remove(&format!("p/{key}.{n}.bin")).is_some() {
+                changed += 1;
+                n += 1;
+            }
         }
-
-        // Word shards.
-        let mut shards: BTreeMap<String, WordShard> = BTreeMap::new();
-        for (id, word) in self.words.iter().enumerate() {
-            if !used[id] {
-                continue;
+        for key in &shards {
+            let name = format!("w/{key}.json");
+            match self.write_shard(key) {
+                Some(bytes) => changed += usize::from(put(&mut written.files, name, bytes)),
+                None => {
+                    if written.files.remove(&name).is_some() {
+                        changed += 1;
+                    }
+                }
             }
-            let folded = text::fold(word);
-            let stem = word_stem[id];
-            let shard = shards.entry(text::shard_key(&folded)).or_default();
-            shard.0.entry(folded.into_owned()).or_insert(stem);
-            shard.1.insert(stem, chunk_of[stem as usize]);
         }
-
-        let mut files: Vec<(String, Arc<[u8]>)> = Vec::new();
         let mut version = std::collections::hash_map::DefaultHasher::new();
-        for (n, chunk) in chunks.into_iter().enumerate() {
-            chunk.hash(&mut version);
-            files.push((format!("p/{n}.bin"), chunk.into()));
+        for (name, (_, hash)) in &written.files {
+            name.hash(&mut version);
+            hash.hash(&mut version);
         }
-        for (key, (words, chunk)) in shards {
-            let words: serde_json::Map<String, serde_json::Value> = words
-                .into_iter()
-                .map(|(w, s)| (w, stems[s as usize].clone().into()))
-                .collect();
-            let chunks: serde_json::Map<String, serde_json::Value> = chunk
-                .into_iter()
-                .map(|(s, c)| (stems[s as usize].clone(), c.into()))
-                .collect();
-            let bytes = serde_json::json!({"w": words, "c": chunks})
-                .to_string()
-                .into_bytes();
-            bytes.hash(&mut version);
-            files.push((format!("w/{key}.json"), bytes.into()));
-        }
-        for (id, record) in order.iter().enumerate() {
+        for record in self
+            .slots
+            .values()
+            .filter_map(|&s| self.pages[s as usize].as_ref())
+        {
             record.fragment_hash.hash(&mut version);
-            if fragments && let Some(fragment) = &record.fragment {
-                files.push((format!("f/{id}.json"), fragment.clone()));
-            }
         }
         let meta = serde_json::json!({
             "version": format!("{:016x}", version.finish()),
-            "docs": live,
+            "docs": docs,
         });
-        files.push((
-            "meta.json".to_string(),
-            meta.to_string().into_bytes().into(),
-        ));
+        written.meta = meta.to_string().into_bytes().into();
+        self.written = Some(written);
+        Refreshed {
+            full,
+            files: changed,
+        }
+    }
+
+    /// The posting pieces of the stems in group `key`, and the stems whose piece changed.
+    fn write_group(&mut self, key: &str, written: &Written) -> (Vec<Vec<u8>>, Vec<u32>) {
+        let mut ids: Vec<u32> = self.groups.get(key).cloned().unwrap_or_default();
+        ids.sort_unstable_by(|a, b| {
+            self.stems[*a as usize]
+                .text
+                .cmp(&self.stems[*b as usize].text)
+        });
+        let mut pieces: Vec<Vec<u8>> = Vec::new();
+        let mut current: Vec<u8> = Vec::new();
+        let mut moved = Vec::new();
+        let mut list: Vec<(u32, Posting)> = Vec::new();
+        let mut encoded = Vec::new();
+        let average = f64::from(written.average.max(1));
+        for id in ids {
+            let stem = &self.stems[id as usize];
+            if stem.postings.is_empty() {
+                if stem.piece.is_some() {
+                    moved.push(id);
+                    self.stems[id as usize].piece = None;
+                }
+                continue;
+            }
+            list.clear();
+            list.extend(stem.postings.iter().map(|p| {
+                (
+                    written
+                        .ranks
+                        .get(p.slot as usize)
+                        .copied()
+                        .unwrap_or(u32::MAX),
+                    *p,
+                )
+            }));
+            list.sort_unstable_by_key(|e| e.0);
+            let df = list.len() as f64;
+            let idf = (1.0 + (f64::from(written.docs) - df + 0.5) / (df + 0.5)).ln();
+            encoded.clear();
+            varint(&mut encoded, stem.text.len() as u64);
+            encoded.extend_from_slice(stem.text.as_bytes());
+            varint(&mut encoded, list.len() as u64);
+            let mut previous = 0u32;
+            for &(rank, posting) in &list {
+                let tf = f64::from(posting.count);
+                let length = self.pages[posting.slot as usize]
+                    .as_ref()
+                    .map_or(0, |r| r.length);
+                let norm = K1 * (1.0 - B + B * f64::from(length) / average);
+                let score = idf * tf * (K1 + 1.0) / (tf + norm);
+                varint(&mut encoded, u64::from(rank - previous));
+                varint(&mut encoded, (score * 64.0).round().max(1.0) as u64);
+                varint(&mut encoded, u64::from(posting.best));
+                previous = rank;
+            }
+            if !current.is_empty() && current.len() + encoded.len() > PIECE_BYTES {
+                pieces.push(std::mem::take(&mut current));
+            }
+            current.extend_from_slice(&encoded);
+            let piece = format!("{key}.{}", pieces.len());
+            let stem = &mut self.stems[id as usize];
+            if stem.piece.as_deref() != Some(&piece) {
+                stem.piece = Some(piece);
+                moved.push(id);
+            }
+        }
+        if !current.is_empty() {
+            pieces.push(current);
+        }
+        (pieces, moved)
+    }
+
+    /// The word shard `key`: its words in use, their stems and those stems' pieces; `None`
+    /// when no page has any of its words.
+    fn write_shard(&self, key: &str) -> Option<Vec<u8>> {
+        #[derive(serde::Serialize)]
+        struct Shard<'a> {
+            w: BTreeMap<&'a str, &'a str>,
+            c: BTreeMap<&'a str, &'a str>,
+        }
+        let mut ids: Vec<u32> = self
+            .shards
+            .get(key)?
+            .iter()
+            .copied()
+            .filter(|&w| self.words[w as usize].pages > 0)
+            .collect();
+        if ids.is_empty() {
+            return None;
+        }
+        // Two words may fold alike ("política", "politica"): the one whose stem sorts first
+        // speaks for both, whatever order the pages came in.
+        let stem_of = |w: u32| &self.stems[self.words[w as usize].stem as usize];
+        ids.sort_unstable_by(|&a, &b| {
+            (&self.words[a as usize].folded, &stem_of(a).text)
+                .cmp(&(&self.words[b as usize].folded, &stem_of(b).text))
+        });
+        let mut shard = Shard {
+            w: BTreeMap::new(),
+            c: BTreeMap::new(),
+        };
+        for id in ids {
+            let stem = stem_of(id);
+            shard
+                .w
+                .entry(&self.words[id as usize].folded)
+                .or_insert(&stem.text);
+            if let Some(piece) = &stem.piece {
+                shard.c.insert(&stem.text, piece);
+            }
+        }
+        serde_json::to_vec(&shard).ok()
+    }
+
+    /// Every file of this language's index, by path under its folder (`w/ven.json`, …), as of
+    /// the last [`Language::refresh`]. Fragments are there only for pages set with `keep`.
+    pub(crate) fn files(&self) -> Vec<(String, Arc<[u8]>)> {
+        let Some(written) = &self.written else {
+            return Vec::new();
+        };
+        let mut files: Vec<(String, Arc<[u8]>)> = written
+            .files
+            .iter()
+            .map(|(name, (bytes, _))| (name.clone(), bytes.clone()))
+            .collect();
+        for (rank, &slot) in self.slots.values().enumerate() {
+            if let Some(fragment) = self.pages[slot as usize]
+                .as_ref()
+                .and_then(|r| r.fragment.clone())
+            {
+                files.push((format!("f/{rank}.json"), fragment));
+            }
+        }
+        files.push(("meta.json".to_string(), written.meta.clone()));
         files
     }
 
     /// The page id of `path` (where the build writes its fragment): its rank in path order
     /// while pages are only ever added in path order, as the build does.
     pub(crate) fn id(&self, path: &str) -> Option<u32> {
-        self.ids.get(path).copied()
+        self.slots.get(path).copied()
     }
+}
+
+/// Puts a file into `files` unless it is there with these very bytes; says whether it did.
+fn put(files: &mut BTreeMap<String, (Arc<[u8]>, u64)>, name: String, bytes: Vec<u8>) -> bool {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut hasher);
+    let hash = hasher.finish();
+    if files
+        .get(&name)
+        .is_some_and(|old| old.1 == hash && *old.0 == bytes[..])
+    {
+        return false;
+    }
+    files.insert(name, (bytes.into(), hash));
+    true
+}
+
+/// The average page length BM25 divides by, rounded to two significant digits: one edit among
+/// many pages seldom changes it, so it seldom changes every score.
+fn rounded_average(total: u64, docs: u32) -> u32 {
+    let average = (total / u64::from(docs.max(1))).max(1);
+    let mut scale = 1;
+    while average / scale >= 100 {
+        scale *= 10;
+    }
+    u32::try_from((average + scale / 2) / scale * scale).unwrap_or(u32::MAX)
 }
 
 /// Appends `value` as an unsigned LEB128 varint.
@@ -458,23 +804,52 @@ mod tests {
         }
     }
 
-    fn file<'a>(files: &'a [(String, Arc<[u8]>)], name: &str) -> &'a [u8] {
-        &files.iter().find(|f| f.0 == name).unwrap().1
+    fn set(index: &mut Language, path: &str, page: &PageText) {
+        let url = format!("/{}", path.trim_end_matches("index.html"));
+        index.set(path, terms(page), fragment(&url, page).into(), true);
+    }
+
+    /// The files of `index`, refreshed, by name.
+    fn files(index: &mut Language) -> BTreeMap<String, Vec<u8>> {
+        index.refresh();
+        index
+            .files()
+            .into_iter()
+            .map(|(name, bytes)| (name, bytes.to_vec()))
+            .collect()
+    }
+
+    /// What a fresh index of these pages writes (the build adds pages in path order).
+    fn full_build(language: &str, pages: &BTreeMap<String, PageText>) -> BTreeMap<String, Vec<u8>> {
+        let mut index = Language::new(language);
+        for (path, page) in pages {
+            set(&mut index, path, page);
+        }
+        files(&mut index)
+    }
+
+    /// The names of the files that differ between two sets of files.
+    fn differing(a: &BTreeMap<String, Vec<u8>>, b: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+        let names: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+        names
+            .into_iter()
+            .filter(|n| a.get(*n) != b.get(*n))
+            .cloned()
+            .collect()
     }
 
     /// The postings of `stem`: (page id, score, best section).
-    fn postings(files: &[(String, Arc<[u8]>)], stem: &str) -> Vec<(u64, u64, u64)> {
+    fn postings(files: &BTreeMap<String, Vec<u8>>, stem: &str) -> Vec<(u64, u64, u64)> {
         let shard: serde_json::Value =
-            serde_json::from_slice(file(files, &format!("w/{}.json", text::shard_key(stem))))
-                .unwrap();
-        let chunk = shard["c"][stem].as_u64().unwrap();
-        let bytes = file(files, &format!("p/{chunk}.bin"));
+            serde_json::from_slice(&files[&format!("w/{}.json", text::shard_key(stem))]).unwrap();
+        let piece = shard["c"][stem].as_str().unwrap();
+        let bytes = &files[&format!("p/{piece}.bin")];
         let mut at = 0;
-        let next = |at: &mut usize| {
+        let mut next = || {
             let (mut value, mut shift) = (0u64, 0);
             loop {
-                let b = bytes[*at];
-                *at += 1;
+                let b = bytes[at];
+                at += 1;
                 value |= u64::from(b & 0x7f) << shift;
                 shift += 7;
                 if b & 0x80 == 0 {
@@ -483,21 +858,22 @@ mod tests {
             }
         };
         loop {
-            let len = next(&mut at) as usize;
-            let name = std::str::from_utf8(&bytes[at..at + len])
-                .unwrap()
-                .to_string();
-            at += len;
-            let n = next(&mut at);
+            let len = next() as usize;
+            let mut name = Vec::new();
+            for _ in 0..len {
+                // Stem bytes are read one varint-sized byte at a time (all below 0x80 here).
+                name.push(next() as u8);
+            }
+            let n = next();
             let mut list = Vec::new();
             let mut page = 0;
             for _ in 0..n {
-                page += next(&mut at);
-                let score = next(&mut at);
-                let section = next(&mut at);
+                page += next();
+                let score = next();
+                let section = next();
                 list.push((page, score, section));
             }
-            if name == stem {
+            if name == stem.as_bytes() {
                 return list;
             }
         }
@@ -505,7 +881,7 @@ mod tests {
 
     #[test]
     fn a_heading_match_outranks_a_body_match_and_names_its_section() {
-        let mut index = Language::default();
+        let mut index = Language::new("es");
         let a = page(
             "Ventanas",
             &[("fija", "Ventana fija", "texto de la ventana")],
@@ -514,58 +890,158 @@ mod tests {
             "Otra cosa",
             &[("x", "Nada", "una ventana en el texto, y otra cosa")],
         );
-        index.set(
-            "es/a/index.html",
-            terms(&a),
-            fragment("/es/a/", &a).into(),
-            true,
-        );
-        index.set(
-            "es/b/index.html",
-            terms(&b),
-            fragment("/es/b/", &b).into(),
-            true,
-        );
-        let files = index.files("es", true);
+        set(&mut index, "es/a/index.html", &a);
+        set(&mut index, "es/b/index.html", &b);
+        let files = files(&mut index);
         let list = postings(&files, "ventan");
         assert_eq!(list.len(), 2);
         assert!(list[0].1 > list[1].1, "{list:?}");
         // Both land on their section under a heading, not on the title.
         assert_eq!((list[0].2, list[1].2), (1, 1));
-        let shard: serde_json::Value = serde_json::from_slice(file(&files, "w/ven.json")).unwrap();
+        let shard: serde_json::Value = serde_json::from_slice(&files["w/ven.json"]).unwrap();
         assert_eq!(shard["w"]["ventanas"], "ventan");
-        assert!(files.iter().any(|f| f.0 == "f/1.json"));
+        assert_eq!(shard["c"]["ventan"], "ven.0");
+        assert!(files.contains_key("f/1.json"));
     }
 
     #[test]
-    fn replacing_and_removing_a_page_changes_only_its_records() {
-        let mut index = Language::default();
-        let a = page("Alfa", &[("s", "Uno", "palabra")]);
-        index.set(
-            "es/a/index.html",
-            terms(&a),
-            fragment("/es/a/", &a).into(),
-            true,
+    fn an_edit_rewrites_only_the_files_of_the_words_it_changed_and_equals_a_full_build() {
+        let mut pages = BTreeMap::new();
+        for (n, words) in [
+            "plain words here",
+            "other words there",
+            "quiet valley river",
+        ]
+        .iter()
+        .enumerate()
+        {
+            pages.insert(
+                format!("en/p{n}/index.html"),
+                page(&format!("Page {n}"), &[("s", "Part", words)]),
+            );
+        }
+        let mut index = Language::new("en");
+        for (path, page) in &pages {
+            set(&mut index, path, page);
+        }
+        let before = files(&mut index);
+        // Same length, one word swapped: "words" → "zephyr" on the first page.
+        let edited = page("Page 0", &[("s", "Part", "plain zephyr here")]);
+        set(&mut index, "en/p0/index.html", &edited);
+        pages.insert("en/p0/index.html".to_string(), edited);
+        let refreshed = index.refresh();
+        let after = files(&mut index);
+        assert!(!refreshed.full);
+        assert_eq!(
+            differing(&before, &after),
+            [
+                "f/0.json",
+                "meta.json",
+                "p/wor.0.bin",
+                "p/zep.0.bin",
+                "w/zep.json"
+            ],
+            "only the pieces of the stems 'word' and 'zephyr', the shard of the new word, the \
+             page's fragment and the version may change"
         );
-        let before = index.files("es", true);
-        let a2 = page("Alfa", &[("s", "Uno", "palabra nuevecita")]);
-        index.set(
-            "es/a/index.html",
-            terms(&a2),
-            fragment("/es/a/", &a2).into(),
-            true,
+        assert_eq!(
+            refreshed.files, 3,
+            "the two pieces and the shard: {refreshed:?}"
         );
-        let after = index.files("es", true);
-        let stem = text::stem(text::stemmer("es").as_ref(), "nuevecita");
-        assert_eq!(postings(&after, &stem).len(), 1);
-        assert_ne!(file(&before, "meta.json"), file(&after, "meta.json"));
-        index.remove("es/a/index.html");
-        let gone = index.files("es", true);
+        assert_eq!(
+            differing(&after, &full_build("en", &pages)),
+            Vec::<String>::new()
+        );
+        // The last page with a word loses it: its shard goes, its stem's piece too.
+        let edited = page("Page 1", &[("s", "Part", "other things there")]);
+        set(&mut index, "en/p1/index.html", &edited);
+        pages.insert("en/p1/index.html".to_string(), edited);
+        let after_second = files(&mut index);
+        assert!(!after_second.contains_key("p/wor.0.bin"));
+        assert_eq!(
+            differing(&after_second, &full_build("en", &pages)),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn edits_adds_and_removals_in_any_order_write_what_a_full_build_writes() {
+        // A vocabulary large enough to fill several pieces of one group ("con…").
+        let vocabulary: Vec<String> = (0..1200)
+            .map(|n| format!("con{n}x ventana{}", n % 7))
+            .collect();
+        let text = |seed: usize, len: usize| -> String {
+            (0..len)
+                .map(|i| vocabulary[(seed * 31 + i * 17) % vocabulary.len()].as_str())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let mut pages = BTreeMap::new();
+        let mut index = Language::new("es");
+        for n in 0..40 {
+            let path = format!("es/p{n:02}/index.html");
+            let p = page(
+                &format!("Página {n}"),
+                &[("a", "Uno", &text(n, 200)), ("b", "Dos", &text(n + 1, 100))],
+            );
+            set(&mut index, &path, &p);
+            pages.insert(path, p);
+        }
+        files(&mut index);
+        let mut partial = 0;
+        for step in 0..30usize {
+            let n = (step * 7) % 45;
+            let path = format!("es/p{n:02}/index.html");
+            if step % 9 == 8 {
+                index.remove(&path);
+                pages.remove(&path);
+            } else {
+                let p = page(
+                    &format!("Página {n} v{step}"),
+                    &[("a", "Uno", &text(n + step, 250 + step))],
+                );
+                set(&mut index, &path, &p);
+                pages.insert(path, p);
+            }
+            let refreshed = index.refresh();
+            if !refreshed.full {
+                partial += 1;
+            }
+            let served = files(&mut index);
+            assert_eq!(
+                differing(&served, &full_build("es", &pages)),
+                Vec::<String>::new(),
+                "step {step}"
+            );
+        }
         assert!(
-            !gone.iter().any(|f| f.0.starts_with("w/")),
-            "{:?}",
-            gone.iter().map(|f| &f.0).collect::<Vec<_>>()
+            partial > 10,
+            "most edits are written in part ({partial} of 30)"
         );
+        assert!(full_build("es", &pages).keys().any(|k| k == "p/con.1.bin"));
+    }
+
+    #[test]
+    fn removing_the_last_page_leaves_no_shards_or_pieces() {
+        let mut index = Language::new("es");
+        let a = page("Alfa", &[("s", "Uno", "palabra nuevecita")]);
+        set(&mut index, "es/a/index.html", &a);
+        let before = files(&mut index);
+        let stem = text::stem(text::stemmer("es").as_ref(), "nuevecita");
+        assert_eq!(postings(&before, &stem).len(), 1);
+        index.remove("es/a/index.html");
+        let gone = files(&mut index);
+        assert_eq!(gone.keys().collect::<Vec<_>>(), ["meta.json"]);
+        assert_ne!(before["meta.json"], gone["meta.json"]);
         assert!(!index.contains("es/a/index.html"));
+    }
+
+    #[test]
+    fn the_average_length_is_rounded_to_two_significant_digits() {
+        assert_eq!(rounded_average(0, 0), 1);
+        assert_eq!(rounded_average(57, 1), 57);
+        assert_eq!(rounded_average(8_374 * 10, 10), 8_400);
+        assert_eq!(rounded_average(995, 1), 1_000);
+        assert_eq!(rounded_average(1_049_000, 1000), 1_000);
     }
 }

@@ -8,7 +8,8 @@
 //! the files under `search/<lang>/`. Two ways in:
 //! - [`add_index`], for `aula build`: every page, read in parallel, written once;
 //! - [`SearchIndex`], for `aula serve`: keeps the records between rebuilds, so an edit re-reads
-//!   only the pages that changed and the files are written again from the records.
+//!   only the pages that changed and rewrites only the files of the words they changed (a new
+//!   or removed page rewrites them all); the files are always what a full build would write.
 //!
 //! This module knows nothing about templates or the browser; the contract with them is the
 //! `data-pagefind-body` / `data-pagefind-ignore` attributes and the file format documented in
@@ -27,10 +28,6 @@ use crate::output::OutputStore;
 /// What one page adds to the index: its terms and the fragment its results show.
 #[cfg(feature = "search")]
 type PageRecords = (index::Terms, Vec<u8>);
-
-/// One file of a language's index: its name under `search/<lang>/` and its bytes.
-#[cfg(feature = "search")]
-type IndexFile = (String, std::sync::Arc<[u8]>);
 
 /// Where the index lives in the site.
 pub(crate) const SEARCH_DIR: &str = "search/";
@@ -107,7 +104,9 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
             || {
                 for (path, terms, fragment) in pending.drain(..) {
                     let language = language_of(&path).unwrap_or_default();
-                    let index = languages.entry(language.to_string()).or_default();
+                    let index = languages
+                        .entry(language.to_string())
+                        .or_insert_with(|| index::Language::new(language));
                     index.set(&path, terms, fragment.clone(), false);
                     if let Some(id) = index.id(&path) {
                         let file = format!("{SEARCH_DIR}{language}/f/{id}.json");
@@ -126,8 +125,11 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
         output.record(file, result);
     }
     let files: Vec<Vec<(String, Arc<[u8]>)>> = languages
-        .par_iter()
-        .map(|(language, index)| index.files(language, false))
+        .par_iter_mut()
+        .map(|(_, index)| {
+            index.refresh();
+            index.files()
+        })
         .collect();
     for (language, files) in languages.keys().zip(files) {
         for (name, bytes) in files {
@@ -162,15 +164,18 @@ impl SearchIndex {
         match extract::page_text(&html) {
             Some(page) => {
                 let fragment = index::fragment(&url_of(path), &page);
-                self.languages.entry(language.to_string()).or_default().set(
-                    path,
-                    index::terms(&page),
-                    fragment.into(),
-                    true,
-                );
+                self.language(language)
+                    .set(path, index::terms(&page), fragment.into(), true);
             }
             None => self.remove_page(path),
         }
+    }
+
+    /// The index of `language`, made empty the first time.
+    fn language(&mut self, language: &str) -> &mut index::Language {
+        self.languages
+            .entry(language.to_string())
+            .or_insert_with(|| index::Language::new(language))
     }
 
     /// Forgets the page written at `path`.
@@ -209,12 +214,8 @@ impl SearchIndex {
             match taken {
                 Some((terms, fragment)) => {
                     let language = language_of(path).unwrap_or_default();
-                    self.languages.entry(language.to_string()).or_default().set(
-                        path,
-                        terms,
-                        fragment.into(),
-                        true,
-                    );
+                    self.language(language)
+                        .set(path, terms, fragment.into(), true);
                 }
                 None => self.remove_page(path),
             }
@@ -235,21 +236,23 @@ impl SearchIndex {
             .collect()
     }
 
-    /// Every file of the index, as a store of paths under `search/`.
-    pub(crate) fn files(&self) -> OutputStore {
+    /// Brings the index files up to date with the pages set so far (see
+    /// [`index::Language::refresh`]) and returns all of them, as a store of paths under
+    /// `search/`, with how many files were written, changed or removed.
+    pub(crate) fn files(&mut self) -> (OutputStore, usize) {
         use rayon::prelude::*;
-        let files: Vec<(&String, Vec<IndexFile>)> = self
+        let refreshed: usize = self
             .languages
-            .par_iter()
-            .map(|(language, index)| (language, index.files(language, true)))
-            .collect();
+            .par_iter_mut()
+            .map(|(_, index)| index.refresh().files)
+            .sum();
         let mut store = OutputStore::default();
-        for (language, files) in files {
-            for (name, bytes) in files {
+        for (language, index) in &self.languages {
+            for (name, bytes) in index.files() {
                 store.insert_shared(format!("{SEARCH_DIR}{language}/{name}"), bytes);
             }
         }
-        store
+        (store, refreshed)
     }
 }
 
@@ -318,13 +321,13 @@ mod tests {
             "en/b/index.html",
             page("en", "Beta", "other words").as_bytes(),
         );
-        let before = index.files();
+        let (before, _) = index.files();
         assert!(before.get("search/en/w/zep.json").is_none());
         index.set_page(
             "en/a/index.html",
             page("en", "Alpha", "plain zephyr").as_bytes(),
         );
-        let after = index.files();
+        let (after, _) = index.files();
         let shard =
             String::from_utf8_lossy(after.get("search/en/w/zep.json").unwrap()).into_owned();
         assert!(shard.contains("zephyr"), "{shard}");
@@ -334,6 +337,6 @@ mod tests {
         );
         index.remove_page("en/b/index.html");
         assert_eq!(index.paths(), ["en/a/index.html"]);
-        assert!(index.files().get("search/en/f/1.json").is_none());
+        assert!(index.files().0.get("search/en/f/1.json").is_none());
     }
 }
