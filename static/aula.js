@@ -379,6 +379,11 @@
     var input = form.querySelector("input");
     var status = panel.querySelector(".search-status");
     var list = panel.querySelector(".search-list");
+    // Results come five at a time: each one shown costs a download (its excerpt's text), so
+    // the rest wait for "More results".
+    var more = panel.querySelector(".search-more");
+    var PAGE = 5;
+    var found = null;
     var index = null;
     var sequence = 0;
     var timer = 0;
@@ -400,42 +405,77 @@
       panel.hidden = true;
     }
 
+    function show(items) {
+      items.forEach(function (item) {
+        var li = el("li");
+        var a = el("a");
+        a.href = item.url;
+        a.appendChild(el("span", "result-title", item.title || item.url));
+        var excerpt = el("span", "result-excerpt");
+        item.excerpt.forEach(function (part) {
+          excerpt.appendChild(part.mark ? el("mark", null, part.text) : document.createTextNode(part.text));
+        });
+        a.appendChild(excerpt);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      if (more) more.hidden = !found || list.children.length >= found.total;
+    }
+
     function search(query) {
       var mine = ++sequence;
       if (!query.trim()) {
         list.textContent = "";
         status.textContent = "";
+        if (more) more.hidden = true;
         close();
         return;
       }
       panel.hidden = false;
       status.textContent = ui("searchLoading");
+      var ranked = null;
       load().then(function (client) {
-        return client.search(query, 10);
+        return client.find(query);
+      }).then(function (result) {
+        ranked = result;
+        return result.results(0, PAGE);
       }).then(function (items) {
         if (mine !== sequence) return;
+        found = ranked;
         list.textContent = "";
-        items.forEach(function (item) {
-          var li = el("li");
-          var a = el("a");
-          a.href = item.url;
-          a.appendChild(el("span", "result-title", item.title || item.url));
-          var excerpt = el("span", "result-excerpt");
-          item.excerpt.forEach(function (part) {
-            excerpt.appendChild(part.mark ? el("mark", null, part.text) : document.createTextNode(part.text));
-          });
-          a.appendChild(excerpt);
-          li.appendChild(a);
-          list.appendChild(li);
-        });
-        status.textContent = items.length === 0
+        show(items);
+        status.textContent = found.total === 0
           ? ui("searchNone", { query: query })
-          : items.length === 1 ? ui("searchOne") : ui("searchMany", { count: items.length });
+          : found.total === 1 ? ui("searchOne") : ui("searchMany", { count: found.total });
         panel.dataset.query = query;
       }).catch(function () {
         if (mine === sequence) {
           status.textContent = ui("searchError");
           panel.dataset.query = query;
+        }
+      });
+    }
+
+    if (more) {
+      more.addEventListener("click", function () {
+        var mine = sequence;
+        var from = list.children.length;
+        if (!found) return;
+        found.results(from, PAGE).then(function (items) {
+          if (mine !== sequence) return;
+          show(items);
+          var first = links()[from];
+          if (first) first.focus();
+        }).catch(function () { status.textContent = ui("searchError"); });
+      });
+      more.addEventListener("keydown", function (event) {
+        if (event.key === "ArrowUp") {
+          event.preventDefault();
+          var all = links();
+          if (all.length) all[all.length - 1].focus(); else input.focus();
+        } else if (event.key === "Escape") {
+          close();
+          input.focus();
         }
       });
     }
@@ -468,6 +508,9 @@
       if (event.key === "ArrowDown" && at < all.length - 1) {
         event.preventDefault();
         all[at + 1].focus();
+      } else if (event.key === "ArrowDown" && more && !more.hidden) {
+        event.preventDefault();
+        more.focus();
       } else if (event.key === "ArrowUp") {
         event.preventDefault();
         if (at > 0) all[at - 1].focus(); else input.focus();

@@ -143,6 +143,7 @@ search-count = { $count ->
     [one] 1 result
    *[other] { $count } results
 }
+search-more = More results
 search-unavailable = Search is not available on this page right now.
 copy-failed = Could not copy; select the code and copy it by hand.
 all-tags = All tags

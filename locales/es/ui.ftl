@@ -143,6 +143,7 @@ search-count = { $count ->
     [one] 1 resultado
    *[other] { $count } resultados
 }
+search-more = Más resultados
 search-unavailable = La búsqueda no está disponible en esta página por ahora.
 copy-failed = No se pudo copiar; seleccionen el código y cópienlo a mano.
 all-tags = Todas las etiquetas

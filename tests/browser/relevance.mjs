@@ -138,6 +138,30 @@ try {
     });
   }
 
+  await check('relevance: five results first, the rest behind "More results" (mouse and keyboard)', async () => {
+    const first = await search('en', 'the');
+    assert(first.length === 5, `${first.length} results shown at first, not 5`);
+    const said = await page.locator('#search-results .search-status').textContent();
+    const total = Number((said.match(/\d+/) || [])[0]);
+    assert(total > 5, `the status should count every match, not the 5 shown: "${said}"`);
+    const more = page.locator('#search-results .search-more');
+    assert(await more.isVisible(), 'no "More results" button under 5 of many results');
+    assert((await more.textContent()).trim() === 'More results', `the button says "${await more.textContent()}"`);
+    // From the last result, the down arrow reaches the button; Enter on it brings five more
+    // and moves the focus to the first of them.
+    await page.locator('#search-results .search-list a').nth(4).focus();
+    await page.keyboard.press('ArrowDown');
+    assert(await more.evaluate((b) => b === document.activeElement), 'ArrowDown on the last result does not reach "More results"');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((n) => document.querySelectorAll('#search-results .search-list a').length === n, Math.min(10, total));
+    const focused = await page.evaluate(() => Array.from(document.querySelectorAll('#search-results .search-list a')).indexOf(document.activeElement));
+    assert(focused === 5, `the focus is on result ${focused + 1}, not on the first new one (6)`);
+    const hrefs = await page.$$eval('#search-results .search-list a', (as) => as.map((a) => a.getAttribute('href')));
+    assert(new Set(hrefs).size === hrefs.length, `a result is listed twice: ${hrefs.join(', ')}`);
+    assert((await more.isVisible()) === (total > 10), `"More results" is ${total > 10 ? 'hidden' : 'shown'} with ${total} matches and 10 shown`);
+    await screenshot(page, 'search-en-more');
+  });
+
   await check('relevance: a highlighted Spanish result list (screenshot)', async () => {
     await search('es', 'ventanas deslizantes');
     await screenshot(page, 'search-es-ventanas');
