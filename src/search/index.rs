@@ -85,8 +85,10 @@ struct Stem {
     postings: Vec<Posting>,
     /// The words with this stem.
     words: Vec<u32>,
-    /// The piece it was last written to (`ven.0`), if it was.
+    /// The piece it was last written to (`ven.0`), if it was, and its part of that piece as
+    /// written then (re-encoded only when its postings change).
     piece: Option<String>,
+    encoded: Vec<u8>,
 }
 
 /// What was written last, to write again only what changed.
@@ -96,6 +98,8 @@ struct Written {
     average: u32,
     /// Slot → page id (rank in path order).
     ranks: Vec<u32>,
+    /// Slot → BM25's length normalization of the page, `k1 × (1 − b + b × length / average)`.
+    norms: Vec<f64>,
     /// Word shards and posting pieces: bytes and hash, by name.
     files: BTreeMap<String, (Arc<[u8]>, u64)>,
     meta: Arc<[u8]>,
@@ -191,6 +195,7 @@ impl Fx {
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+type FxSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fx>>;
 
 /// The words of a page's text with their weights, merged per word and section.
 pub(crate) fn terms(page: &PageText) -> Terms {
@@ -475,6 +480,7 @@ impl Language {
                     postings: Vec::new(),
                     words: Vec::new(),
                     piece: None,
+                    encoded: Vec::new(),
                 });
                 stem
             }
@@ -503,7 +509,9 @@ impl Language {
             None => true,
             Some(w) => self.renumbered || w.docs != docs || w.average != average,
         };
-        let dirty_stems = std::mem::take(&mut self.dirty_stems);
+        let mut dirty_stems = std::mem::take(&mut self.dirty_stems);
+        dirty_stems.sort_unstable();
+        dirty_stems.dedup();
         let dirty_words = std::mem::take(&mut self.dirty_words);
         self.renumbered = false;
         let mut written = match self.written.take() {
@@ -520,11 +528,23 @@ impl Language {
                     docs,
                     average,
                     ranks,
+                    norms: Vec::new(),
                     files: BTreeMap::new(),
                     meta: Arc::from(&b""[..]),
                 }
             }
         };
+        // Lengths change with edits: a few thousand divisions, done each time.
+        written.norms = self
+            .pages
+            .iter()
+            .map(|page| {
+                let length = f64::from(page.as_ref().map_or(0, |r| r.length));
+                K1 * (1.0 - B + B * length / f64::from(average.max(1)))
+            })
+            .collect();
+        // The stems to encode again: all of them, or those whose postings changed.
+        let stale: Option<FxSet<u32>> = (!full).then(|| dirty_stems.iter().copied().collect());
         let (groups, mut shards): (BTreeSet<String>, BTreeSet<String>) = if full {
             (
                 self.groups.keys().cloned().collect(),
@@ -544,7 +564,7 @@ impl Language {
         };
         let mut changed = 0;
         for key in &groups {
-            let (pieces, moved) = self.write_group(key, &written);
+            let (pieces, moved) = self.write_group(key, &written, stale.as_ref());
             for stem in moved {
                 for &word in &self.stems[stem as usize].words {
                     shards.insert(text::shard_key(&self.words[word as usize].folded));
@@ -597,7 +617,13 @@ impl Language {
     }
 
     /// The posting pieces of the stems in group `key`, and the stems whose piece changed.
-    fn write_group(&mut self, key: &str, written: &Written) -> (Vec<Vec<u8>>, Vec<u32>) {
+    /// Stems not in `stale` (when given) keep their encoding from the last time.
+    fn write_group(
+        &mut self,
+        key: &str,
+        written: &Written,
+        stale: Option<&FxSet<u32>>,
+    ) -> (Vec<Vec<u8>>, Vec<u32>) {
         let mut ids: Vec<u32> = self.groups.get(key).cloned().unwrap_or_default();
         ids.sort_unstable_by(|a, b| {
             self.stems[*a as usize]
@@ -608,8 +634,6 @@ impl Language {
         let mut current: Vec<u8> = Vec::new();
         let mut moved = Vec::new();
         let mut list: Vec<(u32, Posting)> = Vec::new();
-        let mut encoded = Vec::new();
-        let average = f64::from(written.average.max(1));
         for id in ids {
             let stem = &self.stems[id as usize];
             if stem.postings.is_empty() {
@@ -619,41 +643,15 @@ impl Language {
                 }
                 continue;
             }
-            list.clear();
-            list.extend(stem.postings.iter().map(|p| {
-                (
-                    written
-                        .ranks
-                        .get(p.slot as usize)
-                        .copied()
-                        .unwrap_or(u32::MAX),
-                    *p,
-                )
-            }));
-            list.sort_unstable_by_key(|e| e.0);
-            let df = list.len() as f64;
-            let idf = (1.0 + (f64::from(written.docs) - df + 0.5) / (df + 0.5)).ln();
-            encoded.clear();
-            varint(&mut encoded, stem.text.len() as u64);
-            encoded.extend_from_slice(stem.text.as_bytes());
-            varint(&mut encoded, list.len() as u64);
-            let mut previous = 0u32;
-            for &(rank, posting) in &list {
-                let tf = f64::from(posting.count);
-                let length = self.pages[posting.slot as usize]
-                    .as_ref()
-                    .map_or(0, |r| r.length);
-                let norm = K1 * (1.0 - B + B * f64::from(length) / average);
-                let score = idf * tf * (K1 + 1.0) / (tf + norm);
-                varint(&mut encoded, u64::from(rank - previous));
-                varint(&mut encoded, (score * 64.0).round().max(1.0) as u64);
-                varint(&mut encoded, u64::from(posting.best));
-                previous = rank;
+            if stale.is_none_or(|stale| stale.contains(&id)) {
+                let encoded = self.encode(id, written, &mut list);
+                self.stems[id as usize].encoded = encoded;
             }
+            let encoded = &self.stems[id as usize].encoded;
             if !current.is_empty() && current.len() + encoded.len() > PIECE_BYTES {
                 pieces.push(std::mem::take(&mut current));
             }
-            current.extend_from_slice(&encoded);
+            current.extend_from_slice(encoded);
             let piece = format!("{key}.{}", pieces.len());
             let stem = &mut self.stems[id as usize];
             if stem.piece.as_deref() != Some(&piece) {
@@ -665,6 +663,38 @@ impl Language {
             pieces.push(current);
         }
         (pieces, moved)
+    }
+
+    /// The postings of stem `id` as the pieces hold them (`list` is a reused buffer).
+    fn encode(&self, id: u32, written: &Written, list: &mut Vec<(u32, Posting)>) -> Vec<u8> {
+        let stem = &self.stems[id as usize];
+        list.clear();
+        list.extend(stem.postings.iter().map(|p| {
+            let rank = written.ranks.get(p.slot as usize).copied();
+            (rank.unwrap_or(u32::MAX), *p)
+        }));
+        list.sort_unstable_by_key(|e| e.0);
+        let df = list.len() as f64;
+        let idf = (1.0 + (f64::from(written.docs) - df + 0.5) / (df + 0.5)).ln();
+        let mut encoded = Vec::with_capacity(stem.text.len() + 2 + 3 * list.len());
+        varint(&mut encoded, stem.text.len() as u64);
+        encoded.extend_from_slice(stem.text.as_bytes());
+        varint(&mut encoded, list.len() as u64);
+        let mut previous = 0u32;
+        for &(rank, posting) in list.iter() {
+            let tf = f64::from(posting.count);
+            let norm = written
+                .norms
+                .get(posting.slot as usize)
+                .copied()
+                .unwrap_or(K1);
+            let score = idf * tf * (K1 + 1.0) / (tf + norm);
+            varint(&mut encoded, u64::from(rank - previous));
+            varint(&mut encoded, (score * 64.0).round().max(1.0) as u64);
+            varint(&mut encoded, u64::from(posting.best));
+            previous = rank;
+        }
+        encoded
     }
 
     /// The word shard `key`: its words in use, their stems and those stems' pieces; `None`
