@@ -521,3 +521,289 @@ fn prose_words_are_counted_without_code_or_labs() {
         vec![("rate-limit".to_string(), "steady-traffic".to_string())]
     );
 }
+
+/// The numbered items of a "Try this in the lab" section, each flattened to one line of text as
+/// a reader sees it (whitespace collapsed, code backticks dropped).
+fn challenge_items(section_text: &str) -> Vec<String> {
+    let mut items: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in section_text.lines() {
+        let numbered = line
+            .split_once(". ")
+            .is_some_and(|(n, _)| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()));
+        if numbered {
+            items.extend(current.take());
+            current = Some(String::new());
+        } else if line.starts_with('#') {
+            items.extend(current.take());
+            continue;
+        }
+        if let Some(text) = current.as_mut() {
+            text.push(' ');
+            text.push_str(line);
+        }
+    }
+    items.extend(current);
+    items
+        .into_iter()
+        .map(|item| {
+            item.replace('`', "")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// Every string a reader sees in a lab's answer, one per line, plus each table row joined with
+/// " | " so an expectation can pin a whole row ("Sliding log | 5 | 5").
+fn answer_text(answer: &serde_json::Value) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let strings = |value: &serde_json::Value| -> Vec<String> {
+        value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect()
+    };
+    for block in answer["blocks"].as_array().into_iter().flatten() {
+        for key in [
+            "text", "title", "detail", "caption", "code", "x_label", "y_label",
+        ] {
+            lines.extend(block[key].as_str().map(String::from));
+        }
+        lines.push(strings(&block["columns"]).join(" | "));
+        for row in block["rows"].as_array().into_iter().flatten() {
+            lines.push(strings(row).join(" | "));
+        }
+        for series in block["series"].as_array().into_iter().flatten() {
+            lines.extend(series["name"].as_str().map(String::from));
+        }
+    }
+    lines.join("\n")
+}
+
+/// The status of the answer's first verdict block.
+fn first_verdict(answer: &serde_json::Value) -> Option<String> {
+    answer["blocks"]
+        .as_array()?
+        .iter()
+        .find(|b| b["type"] == "verdict")
+        .and_then(|b| b["status"].as_str())
+        .map(String::from)
+}
+
+/// A lab's example input from its manifest, changed as one run of a challenge says
+/// (tests/course_challenges.toml: `edit` then `set`).
+fn challenge_input(
+    manifest: &toml::Table,
+    example: &str,
+    run: &toml::Table,
+    problems: &mut Vec<String>,
+    name: &str,
+) -> serde_json::Map<String, serde_json::Value> {
+    let to_json = |value: &toml::Value| -> serde_json::Value {
+        serde_json::to_value(value).unwrap_or_else(|e| panic!("{name}: {e}"))
+    };
+    let mut input = serde_json::Map::new();
+    let examples = manifest["examples"].as_array().unwrap();
+    let Some(found) = examples
+        .iter()
+        .find(|e| e.get("name").and_then(|n| n.as_str()) == Some(example))
+    else {
+        problems.push(format!("{name}: the lab has no example {example:?}"));
+        return input;
+    };
+    for (key, value) in found.get("input").and_then(|i| i.as_table()).unwrap() {
+        input.insert(key.clone(), to_json(value));
+    }
+    for edit in run
+        .get("edit")
+        .and_then(|e| e.as_array())
+        .into_iter()
+        .flatten()
+    {
+        let field = edit["input"].as_str().unwrap();
+        let find = edit["find"].as_str().unwrap();
+        let replace = edit["replace"].as_str().unwrap();
+        let current = match input.get(field) {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            _ => manifest["inputs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|i| i.get("name").and_then(|n| n.as_str()) == Some(field))
+                .and_then(|i| i.get("default"))
+                .and_then(|d| d.as_str())
+                .unwrap_or_else(|| panic!("{name}: input {field:?} has no text to edit"))
+                .to_string(),
+        };
+        if !current.contains(find) {
+            problems.push(format!(
+                "{name}: input {field:?} of example {example:?} no longer contains {find:?}; \
+                 the example changed, so re-read the challenge"
+            ));
+        }
+        input.insert(
+            field.to_string(),
+            serde_json::Value::String(current.replacen(find, replace, 1)),
+        );
+    }
+    for (key, value) in run
+        .get("set")
+        .and_then(|s| s.as_table())
+        .into_iter()
+        .flatten()
+    {
+        input.insert(key.clone(), to_json(value));
+    }
+    input
+}
+
+/// Each challenge's "Expected:" (tests/course_challenges.toml), run against the lab as it is now:
+/// the example's input changed as the challenge says, through `aula labs run`, in English and in
+/// Spanish. A figure the data file names must be both in the lab's answer and in the challenge's
+/// text in that language, so an article cannot keep stating a result the lab no longer gives.
+/// Every numbered challenge of every article must have an entry, and every entry a challenge.
+#[test]
+fn every_challenge_expects_what_the_lab_answers() {
+    let aula_bin = PathBuf::from(env!("CARGO_BIN_EXE_aula"));
+    let bin_dir = aula_bin.parent().unwrap().to_path_buf();
+    let data_path = repo_root().join("tests/course_challenges.toml");
+    let data: toml::Table = toml::from_str(&std::fs::read_to_string(&data_path).unwrap()).unwrap();
+    let challenges = data["challenge"].as_array().unwrap();
+    let all = articles();
+    let mut problems = Vec::new();
+
+    // Every challenge in the course has an entry, and only those.
+    let mut in_course: Vec<(String, usize)> = Vec::new();
+    for article in all.iter().filter(|a| a.lang == "en") {
+        let relative = article
+            .path
+            .strip_prefix(repo_root().join("content/en"))
+            .unwrap()
+            .display()
+            .to_string();
+        let text = section(&article.body, structure_headings("en")[1]).unwrap_or_default();
+        for number in 1..=challenge_items(text).len() {
+            in_course.push((relative.clone(), number));
+        }
+    }
+    let mut in_data: Vec<(String, usize)> = challenges
+        .iter()
+        .map(|c| {
+            (
+                c["article"].as_str().unwrap().to_string(),
+                usize::try_from(c["number"].as_integer().unwrap()).unwrap(),
+            )
+        })
+        .collect();
+    in_data.sort();
+    in_course.sort();
+    assert_eq!(
+        in_data, in_course,
+        "tests/course_challenges.toml must list every lab challenge of the course, once"
+    );
+
+    let work = tempfile::tempdir().unwrap();
+    for challenge in challenges {
+        let article_path = challenge["article"].as_str().unwrap();
+        let number = usize::try_from(challenge["number"].as_integer().unwrap()).unwrap();
+        let lab = challenge["lab"].as_str().unwrap();
+        let example = challenge["example"].as_str().unwrap();
+        let english = all
+            .iter()
+            .find(|a| a.lang == "en" && a.path.ends_with(article_path))
+            .unwrap();
+        let manifest: toml::Table = toml::from_str(
+            &std::fs::read_to_string(repo_root().join(format!("labs/manifests/{lab}.toml")))
+                .unwrap(),
+        )
+        .unwrap();
+        for (index, run) in challenge["run"].as_array().unwrap().iter().enumerate() {
+            let run = run.as_table().unwrap();
+            let name = format!("{article_path} challenge {number}, run {}", index + 1);
+            let input = challenge_input(&manifest, example, run, &mut problems, &name);
+            let input_path = work.path().join("input.json");
+            std::fs::write(&input_path, serde_json::to_string(&input).unwrap()).unwrap();
+            for lang in LANGS {
+                let article = all
+                    .iter()
+                    .find(|a| a.lang == lang && a.translation_key() == english.translation_key())
+                    .unwrap();
+                let heading = structure_headings(lang)[1];
+                let items = challenge_items(section(&article.body, heading).unwrap_or_default());
+                let Some(item) = items.get(number - 1) else {
+                    problems.push(format!("{}: no challenge {number}", article.relative()));
+                    continue;
+                };
+                let output = aula()
+                    .args(["labs", "run", lab, "--lang", lang, "--input"])
+                    .arg(&input_path)
+                    .arg("--root")
+                    .arg(repo_root())
+                    .output()
+                    .unwrap();
+                assert!(
+                    output.status.success(),
+                    "{name} [{lang}]: the lab failed (built? run `cargo build`, labs in {}):\n{}",
+                    bin_dir.display(),
+                    String::from_utf8_lossy(&output.stderr)
+                );
+                let answer: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+                let text = answer_text(&answer);
+                if let Some(status) = run.get("verdict").and_then(|v| v.as_str()) {
+                    let got = first_verdict(&answer);
+                    if got.as_deref() != Some(status) {
+                        problems.push(format!(
+                            "{name} [{lang}]: verdict {got:?}, the challenge expects {status:?}"
+                        ));
+                    }
+                }
+                let list = |key: &str| -> Vec<String> {
+                    run.get(key)
+                        .and_then(|v| v.as_array())
+                        .into_iter()
+                        .flatten()
+                        .map(|v| v.as_str().unwrap().to_string())
+                        .collect()
+                };
+                for wanted in list(lang) {
+                    if !text.contains(&wanted) {
+                        problems.push(format!(
+                            "{name} [{lang}]: the lab's answer no longer contains {wanted:?}"
+                        ));
+                    }
+                    if !item.contains(&wanted) {
+                        problems.push(format!(
+                            "{}: challenge {number} does not state {wanted:?}, which the lab answers",
+                            article.relative()
+                        ));
+                    }
+                }
+                for wanted in list(&format!("{lang}_output")) {
+                    if !text.contains(&wanted) {
+                        problems.push(format!(
+                            "{name} [{lang}]: the lab's answer does not contain {wanted:?}:\n{text}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn challenge_items_are_split_by_number_and_flattened() {
+    let text = "## Try this in the lab {#try-it}\n\nRun these live.\n\n1. **One.** Set `a` to\n   2. Expected: `b`.\n2. **Two.** Expected:\n   c.\n\n### Next\n\nnot a challenge\n";
+    let items = challenge_items(text);
+    assert_eq!(
+        items,
+        vec![
+            "1. **One.** Set a to 2. Expected: b.".to_string(),
+            "2. **Two.** Expected: c.".to_string()
+        ]
+    );
+}
