@@ -37,6 +37,21 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// The lab launcher's entry point for its own small binary (`src/bin/aula-lab-sandbox.rs`):
+/// the same launcher as `aula __lab-sandbox`, with nothing else linked in. Started only by
+/// aula's runner, with the same arguments either way.
+pub fn lab_sandbox() -> ExitCode {
+    let mut args = std::env::args_os().skip(1).peekable();
+    if args
+        .peek()
+        .is_some_and(|first| first == labs::sandbox::LAUNCHER)
+    {
+        args.next();
+    }
+    let rest: Vec<String> = args.map(|a| a.to_string_lossy().into_owned()).collect();
+    labs::sandbox::launch(&rest)
+}
+
 /// Parses the command line and runs the command.
 pub fn run() -> ExitCode {
     // The lab launcher (started only by aula itself) skips everything else: it must be quick.

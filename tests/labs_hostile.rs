@@ -6,8 +6,11 @@
 
 mod serve_support;
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
 use serde_json::json;
-use serve_support::{Server, Site, processes_with};
+use serve_support::{HOSTED_ORIGIN, Server, Site, processes_with};
 
 const SECRET: &str = "s3cr3t-value-the-labs-must-not-see";
 
@@ -182,4 +185,99 @@ fn a_yaml_alias_bomb_ends_its_run_not_the_server() {
     );
     assert_eq!(server.get("/healthz").status, 200);
     assert_eq!(server.lab("quick", &json!({"input": {}})).status, 200);
+}
+
+/// The launcher `exe` (a copy of aula) says it uses: the `lab launcher:` line of
+/// `aula labs serve --check`.
+fn launcher_named_by_check(exe: &Path) -> PathBuf {
+    let site = Site::new();
+    let output = Command::new(exe)
+        .args(["labs", "serve", "--check", "--root"])
+        .arg(site.path())
+        .env("AULA_LAB_BIN_DIR", site.bin.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("lab launcher: "))
+        .unwrap_or_else(|| panic!("no launcher line in {stdout}"));
+    PathBuf::from(line)
+}
+
+/// The binary of the process that launched a run, seen in /proc while the run is held open:
+/// the first ancestor of the `hold` lab's `sleep` whose binary is an aula one.
+fn launcher_seen_in_a_run(server: &Server) -> PathBuf {
+    let parent = |pid: u32| -> u32 {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        let after = stat.rsplit_once(')').unwrap().1;
+        after.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    std::thread::scope(|scope| {
+        let holder = scope.spawn(|| server.lab("hold", &json!({"input": {}})));
+        let running = serve_support::wait_for_processes(&server.site.marker, 1);
+        let mut pid = running[0];
+        let launcher = loop {
+            pid = parent(pid);
+            assert!(pid > 1, "no aula process above the lab");
+            let exe = std::fs::read_link(format!("/proc/{pid}/exe")).unwrap();
+            if exe
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("aula")
+            {
+                break exe;
+            }
+        };
+        serve_support::kill_all(&running);
+        assert_eq!(holder.join().unwrap().status, 502);
+        launcher
+    })
+}
+
+#[test]
+fn runs_start_from_the_small_launcher_or_from_aula_itself_with_the_same_walls() {
+    // In a build, `aula-lab-sandbox` sits beside aula (a [[bin]] of the same package), and
+    // every run goes through it.
+    let aula = Path::new(env!("CARGO_BIN_EXE_aula"));
+    let small = aula.with_file_name("aula-lab-sandbox");
+    assert!(small.is_file(), "{} was not built", small.display());
+    assert_eq!(launcher_named_by_check(aula), small);
+    assert_eq!(launcher_seen_in_a_run(&hosted()), small);
+
+    // A copy of aula alone in a folder (an install without the small binary): runs go through
+    // `aula __lab-sandbox`, and the walls hold just the same.
+    let alone = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let copy = alone.path().join("aula");
+    if std::fs::hard_link(aula, &copy).is_err() {
+        std::fs::copy(aula, &copy).unwrap();
+    }
+    assert_eq!(launcher_named_by_check(&copy), copy);
+    let server = Server::launch_binary(
+        &copy,
+        Site::new(),
+        &[
+            "labs",
+            "serve",
+            "--allow-origin",
+            HOSTED_ORIGIN,
+            "--rate",
+            "0",
+        ],
+        &[("AULA_TEST_SECRET", SECRET)],
+    );
+    assert_eq!(launcher_seen_in_a_run(&server), copy);
+    let metrics = server.get("/metrics").body;
+    for layer in ["pidns", "netns", "landlock", "rlimits"] {
+        let line = format!("aula_lab_sandbox_layer{{layer=\"{layer}\"}} 1");
+        assert!(metrics.contains(&line), "{line} not in {metrics}");
+    }
+    children_are_killed(&server);
+    let reply = run_leaving_nothing(&server, "envecho");
+    assert!(!reply.body.contains(SECRET), "{}", reply.body);
+    let reply = run_leaving_nothing(&server, "network");
+    assert_eq!(reply.json()["blocks"], json!([0]), "{}", reply.body);
+    let reply = run_leaving_nothing(&server, "writer");
+    assert_eq!(reply.json()["blocks"], json!([100]), "{}", reply.body);
 }

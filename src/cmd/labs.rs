@@ -43,6 +43,10 @@ fn serve(args: &LabsServeArgs) -> anyhow::Result<ExitCode> {
     let sandbox = crate::labs::sandbox::layers();
     if args.check {
         println!("{}", sandbox.summary());
+        println!(
+            "lab launcher: {}",
+            crate::labs::sandbox::launcher().display()
+        );
         let mut missing = 0;
         for lab in registry.labs() {
             if lab.binary.is_file() {

@@ -362,7 +362,17 @@ impl Server {
     /// `aula ARGS --port 0 --root SITE` with `envs` besides the test ones; the first line it
     /// prints must hold its address.
     pub(crate) fn launch(site: Site, args: &[&str], envs: &[(&str, &str)]) -> Server {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aula"));
+        Self::launch_binary(Path::new(env!("CARGO_BIN_EXE_aula")), site, args, envs)
+    }
+
+    /// [`Server::launch`] with another copy of the `aula` binary (`exe`).
+    pub(crate) fn launch_binary(
+        exe: &Path,
+        site: Site,
+        args: &[&str],
+        envs: &[(&str, &str)],
+    ) -> Server {
+        let mut command = Command::new(exe);
         command
             .args(args)
             .args(["--port", "0", "--root"])
