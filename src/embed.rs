@@ -6,14 +6,17 @@
 //! `<script type="application/json">` element is escaped so that no `<`, `>` or `&` can end the
 //! element early, whatever a lab or a manifest says.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::config::Config;
 use crate::content::Page;
 use crate::i18n::Locales;
 use crate::labs::answers::{Answers, Request};
 use crate::labs::runner::Outcome;
-use crate::labs::{FieldError, InputKind, Lab, ResolvedFence};
+use crate::labs::{Example, FieldError, InputKind, Lab, ResolvedFence};
 
 /// UI strings the page's script needs, by the name the script uses.
 const SCRIPT_STRINGS: &[(&str, &str)] = &[
@@ -77,93 +80,107 @@ pub(crate) fn lab_context(
     let lang = page.lang.as_str();
     let t = |key: &str| locales.t_or_key(lang, key);
     let dom_id = format!("lab-{n}-{}", lab.id);
-    let inputs: Vec<Value> = lab
+    let inputs: Vec<Field<'_>> = lab
         .inputs
         .iter()
         .map(|input| {
             let value = fence.input.get(&input.name).cloned().unwrap_or(Value::Null);
-            json!({
-                "name": input.name,
-                "id": format!("{dom_id}-{}", input.name),
-                "kind": input.kind,
-                "label": t(&input.label),
-                "hint": input.hint.as_deref().map(t),
-                "value": form_value(input.kind, &value),
-                "checked": value.as_bool().unwrap_or(false),
-                "min": input.min,
-                "max": input.max,
-                "step": input.step,
-                "required": input.required,
-                "max_length": input.max_length,
-                "rows": textarea_rows(input.kind, &value),
-                "advanced": input.advanced,
-                "when_input": input.shown_when.as_ref().map(|w| w.input.as_str()),
-                "when_values": input.shown_when.as_ref().map(|w| w.values.join("|")),
-                "when_now": input.shown_when.as_ref().is_none_or(|w| {
-                    w.values.contains(&value_text(fence.input.get(&w.input)))
-                }),
-                "options": input.options.iter().map(|o| json!({
-                    "value": o.value,
-                    "label": t(&o.label),
-                    "selected": value.as_str() == Some(o.value.as_str()),
-                })).collect::<Vec<_>>(),
-            })
+            Field {
+                name: &input.name,
+                id: format!("{dom_id}-{}", input.name),
+                kind: input.kind,
+                label: t(&input.label),
+                hint: input.hint.as_deref().map(t),
+                value: form_value(input.kind, &value),
+                checked: value.as_bool().unwrap_or(false),
+                min: input.min,
+                max: input.max,
+                step: input.step,
+                required: input.required,
+                max_length: input.max_length,
+                rows: textarea_rows(input.kind, &value),
+                advanced: input.advanced,
+                when_input: input.shown_when.as_ref().map(|w| w.input.as_str()),
+                when_values: input.shown_when.as_ref().map(|w| w.values.join("|")),
+                when_now: input
+                    .shown_when
+                    .as_ref()
+                    .is_none_or(|w| w.values.contains(&value_text(fence.input.get(&w.input)))),
+                options: input
+                    .options
+                    .iter()
+                    .map(|o| FieldOption {
+                        value: &o.value,
+                        label: t(&o.label),
+                        selected: value.as_str() == Some(o.value.as_str()),
+                    })
+                    .collect(),
+            }
         })
         .collect();
     let example = fence.example.as_deref().and_then(|name| lab.example(name));
-    let mut strings = Map::new();
+    let mut strings = BTreeMap::new();
     for (name, key) in SCRIPT_STRINGS {
-        strings.insert((*name).to_string(), Value::String(t(key)));
+        strings.insert(*name, t(key));
     }
     for code in FIELD_ERROR_CODES {
-        strings.insert((*code).to_string(), Value::String(t(code)));
+        strings.insert(*code, t(code));
     }
     // The example the fence shows, when its input is exactly that example's.
     let current = lab
         .examples
         .iter()
         .find(|e| e.input == fence.input)
-        .map(|e| e.name.clone());
+        .map(|e| e.name.as_str());
+    let example_title = |e: &Example| e.title.as_deref().map(t).unwrap_or_else(|| e.name.clone());
     // Every example with its recorded answer, so the picker switches without the network: once
     // per page and lab (the first fence carries them), and never twice in one fence (the
     // fence's own example is `answer`).
-    let examples: Vec<Value> = lab
+    let recorded: Vec<RecordedExample<'_>> = lab
         .examples
         .iter()
         .map(|e| {
-            let recorded = if examples_above || e.input == fence.input {
+            let answer = if examples_above || e.input == fence.input {
                 None
             } else {
                 match answers.get(&Request::new(&lab.id, lang, &e.input)) {
-                    Some(Outcome::Answer(a)) => Some(a.clone()),
+                    Some(Outcome::Answer(a)) => Some(a),
                     _ => None,
                 }
             };
-            json!({
-                "name": e.name,
-                "title": e.title.as_deref().map(t).unwrap_or_else(|| e.name.clone()),
-                "input": e.input,
-                "answer": recorded,
-            })
+            RecordedExample {
+                name: &e.name,
+                title: example_title(e),
+                input: &e.input,
+                answer,
+            }
         })
         .collect();
     let hosted = config.lab_endpoint.as_deref();
-    let data = json!({
-        "id": lab.id,
-        "lang": lang,
-        "endpoint": match hosted {
+    let data = ScriptData {
+        id: &lab.id,
+        lang,
+        endpoint: match hosted {
             Some(origin) => format!("{origin}/_aula/labs/{}", lab.id),
             None => format!("/_aula/labs/{}", lab.id),
         },
-        "hosted": hosted.is_some(),
-        "input": fence.input,
-        "kinds": lab.inputs.iter().map(|i| (i.name.clone(), json!(i.kind))).collect::<Map<String, Value>>(),
-        "strings": strings,
+        hosted: hosted.is_some(),
+        input: &fence.input,
+        kinds: lab
+            .inputs
+            .iter()
+            .map(|i| (i.name.as_str(), i.kind))
+            .collect(),
+        strings,
         // A later fence showing an example finds its answer with the first fence's examples.
-        "answer": if examples_above && current.is_some() { &Value::Null } else { answer },
-        "current": current,
-        "examples": examples,
-    });
+        answer: if examples_above && current.is_some() {
+            &Value::Null
+        } else {
+            answer
+        },
+        current,
+        examples: recorded,
+    };
     let blocks = answer
         .get("blocks")
         .and_then(Value::as_array)
@@ -183,28 +200,143 @@ pub(crate) fn lab_context(
         })
         .collect();
     let (lead, rest) = lead_and_rest(blocks);
-    json!({
-        "lang": lang,
-        "lab": {
-            "id": lab.id,
-            "dom_id": dom_id,
-            "title": t(&lab.title),
-            "description": t(&lab.description),
-            "endpoint": format!("/_aula/labs/{}", lab.id),
+    let context = LabContext {
+        lang,
+        lab: LabSummary {
+            id: &lab.id,
+            dom_id,
+            title: t(&lab.title),
+            description: t(&lab.description),
+            endpoint: format!("/_aula/labs/{}", lab.id),
         },
-        "advanced_count": lab.inputs.iter().filter(|i| i.advanced).count(),
-        "inputs": inputs,
-        "example": example.map(|e| json!({"name": e.name, "title": e.title.as_deref().map(t)})),
-        "examples": lab.examples.iter().map(|e| json!({
-            "name": e.name,
-            "title": e.title.as_deref().map(t).unwrap_or_else(|| e.name.clone()),
-            "current": current.as_deref() == Some(e.name.as_str()),
-        })).collect::<Vec<_>>(),
-        "lead": lead,
-        "rest": rest,
-        "help_url": config.lab_help.get(lang),
-        "data_json": script_json(&data),
-    })
+        advanced_count: lab.inputs.iter().filter(|i| i.advanced).count(),
+        inputs,
+        example: example.map(|e| ExampleName {
+            name: &e.name,
+            title: e.title.as_deref().map(t),
+        }),
+        examples: lab
+            .examples
+            .iter()
+            .map(|e| ExamplePick {
+                name: &e.name,
+                title: example_title(e),
+                current: current == Some(e.name.as_str()),
+            })
+            .collect(),
+        lead,
+        rest,
+        help_url: config.lab_help.get(lang).map(String::as_str),
+        // Through a JSON value, whose keys are sorted: the page's script reads them by name,
+        // and pages stay byte for byte what they were.
+        data_json: script_json(&serde_json::to_value(&data).unwrap_or_default()),
+    };
+    serde_json::to_value(&context).unwrap_or_default()
+}
+
+/// What `partials/lab.html` gets for one embed.
+#[derive(Serialize)]
+struct LabContext<'a> {
+    lang: &'a str,
+    lab: LabSummary<'a>,
+    /// How many inputs go under "More options".
+    advanced_count: usize,
+    inputs: Vec<Field<'a>>,
+    /// The example the fence names, if it names one.
+    example: Option<ExampleName<'a>>,
+    /// The example picker.
+    examples: Vec<ExamplePick<'a>>,
+    /// The answer's blocks shown first (see [`lead_and_rest`]), and the others. Blocks are the
+    /// lab's own JSON, checked by `labs::blocks`.
+    lead: Vec<Value>,
+    rest: Vec<Value>,
+    /// `[labs] help` for the page's language.
+    help_url: Option<&'a str>,
+    /// [`ScriptData`], ready for a `<script type="application/json">` element.
+    data_json: String,
+}
+
+#[derive(Serialize)]
+struct LabSummary<'a> {
+    id: &'a str,
+    /// The embed's element id, unique in the page.
+    dom_id: String,
+    title: String,
+    description: String,
+    endpoint: String,
+}
+
+/// One form field, in the page's language, holding the fence's input.
+#[derive(Serialize)]
+struct Field<'a> {
+    name: &'a str,
+    id: String,
+    kind: InputKind,
+    label: String,
+    hint: Option<String>,
+    /// What the control holds: text, or a JSON input pretty-printed.
+    value: Value,
+    checked: bool,
+    min: Option<f64>,
+    max: Option<f64>,
+    step: Option<f64>,
+    required: bool,
+    max_length: usize,
+    rows: usize,
+    advanced: bool,
+    /// `shown_when`: the controlling input, its values joined by `|`, and whether the field
+    /// shows for the fence's input.
+    when_input: Option<&'a str>,
+    when_values: Option<String>,
+    when_now: bool,
+    options: Vec<FieldOption<'a>>,
+}
+
+#[derive(Serialize)]
+struct FieldOption<'a> {
+    value: &'a str,
+    label: String,
+    selected: bool,
+}
+
+#[derive(Serialize)]
+struct ExampleName<'a> {
+    name: &'a str,
+    title: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ExamplePick<'a> {
+    name: &'a str,
+    title: String,
+    current: bool,
+}
+
+/// What the page's script reads (`static/lab.js`): where to run the lab, the input it starts
+/// from, the strings it shows, and every example's recorded answer.
+#[derive(Serialize)]
+struct ScriptData<'a> {
+    id: &'a str,
+    lang: &'a str,
+    endpoint: String,
+    /// Whether `endpoint` is a hosted runner's (`[labs] endpoint`).
+    hosted: bool,
+    input: &'a Map<String, Value>,
+    kinds: BTreeMap<&'a str, InputKind>,
+    strings: BTreeMap<&'a str, String>,
+    answer: &'a Value,
+    /// The example whose input the fence shows, if any.
+    current: Option<&'a str>,
+    examples: Vec<RecordedExample<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecordedExample<'a> {
+    name: &'a str,
+    title: String,
+    input: &'a Map<String, Value>,
+    /// `None` when its run failed: the script runs it when it is picked.
+    answer: Option<&'a Value>,
 }
 
 /// Result first: every verdict, then the first chart (or, without one, the first table, text or
@@ -309,7 +441,7 @@ mod tests {
 
     #[test]
     fn script_json_cannot_close_its_element() {
-        let text = script_json(&json!({"x": "</script><b>&"}));
+        let text = script_json(&serde_json::json!({"x": "</script><b>&"}));
         assert!(
             !text.contains('<') && !text.contains('>') && !text.contains('&'),
             "{text}"

@@ -293,9 +293,19 @@ struct TagLink<'a> {
 
 /// One step of the breadcrumbs.
 #[derive(Serialize)]
-struct Crumb {
-    title: String,
-    url: String,
+pub(super) struct Crumb {
+    pub(super) title: String,
+    pub(super) url: String,
+}
+
+impl Crumb {
+    /// The first step: the home of `lang`.
+    pub(super) fn home(project: &Project, lang: &str) -> Crumb {
+        Crumb {
+            title: t(project, lang, "nav-home"),
+            url: format!("/{lang}/"),
+        }
+    }
 }
 
 /// Page `i`'s template context (without its body, which `pages::render_page` adds). What it
@@ -349,10 +359,7 @@ pub(super) fn page_context(
         .section
         .as_ref()
         .and_then(|s| project.content.translation(&format!("section-{s}"), lang));
-    let mut breadcrumbs = vec![Crumb {
-        title: t(project, lang, "nav-home"),
-        url: format!("/{lang}/"),
-    }];
+    let mut breadcrumbs = vec![Crumb::home(project, lang)];
     if let (PageKind::Article, Some(section)) = (page.kind, section_page) {
         breadcrumbs.push(Crumb {
             title: page_title(project, section).into_owned(),

@@ -5,15 +5,16 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::config::Config;
 use crate::content::{Page, PageKind};
 use crate::translations;
 
 use super::contexts::{
-    Version, common_context, frame, merge, page_context, page_title, page_without_source, summary,
-    t,
+    Crumb, Version, common_context, frame, merge, page_context, page_title, page_without_source,
+    summary, t, to_json,
 };
 use super::{Project, RenderedFile, RenderedPage, Structure};
 
@@ -93,24 +94,33 @@ pub(crate) fn tag_page(
             },
         }
     });
-    let list: Vec<Value> = articles.iter().map(|&j| summary(structure, j)).collect();
-    merge(
-        &mut context,
-        json!({"tag": {"name": name, "slug": slug}, "articles": list, "breadcrumbs": [
-            {"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")},
-            {"title": t(project, lang, "tags-title"), "url": format!("/{lang}/tags/")},
-        ]}),
-    );
+    let tag = TagContext {
+        tag: Tag { name, slug },
+        articles: articles.iter().map(|&j| summary(structure, j)).collect(),
+        breadcrumbs: [
+            Crumb::home(project, lang),
+            Crumb {
+                title: t(project, lang, "tags-title"),
+                url: tags_url(lang),
+            },
+        ],
+    };
+    merge(&mut context, to_json(&tag));
     render_page(project, TAG_TEMPLATE, context, None)
 }
 
 /// `/<lang>/tags/`: every tag of a language, with its number of articles.
 pub(crate) fn tags_page(project: &Project, structure: &Structure, lang: &str) -> RenderedFile {
-    let index: Vec<Value> = tag_index(structure, lang)
-        .map(
-            |(slug, name, count)| json!({"name": name, "url": tag_url(lang, slug), "count": count}),
-        )
-        .collect();
+    let tags = TagsContext {
+        tags: tag_index(structure, lang)
+            .map(|(slug, name, count)| TagCount {
+                name,
+                url: tag_url(lang, slug),
+                count,
+            })
+            .collect(),
+        breadcrumbs: [Crumb::home(project, lang)],
+    };
     let url = tags_url(lang);
     let page = page_without_source(lang, url, TAGS_KEY.into());
     // Every language has its tag index.
@@ -120,10 +130,7 @@ pub(crate) fn tags_page(project: &Project, structure: &Structure, lang: &str) ->
             alternate: true,
         }
     });
-    merge(
-        &mut context,
-        json!({"tags": index, "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}]}),
-    );
+    merge(&mut context, to_json(&tags));
     render_page(project, TAGS_TEMPLATE, context, None)
 }
 
@@ -170,29 +177,30 @@ pub(crate) fn root_page(project: &Project) -> RenderedFile {
     let config = &project.config;
     let page = page_without_source(&config.default_language, "/".into(), HOME_KEY.into());
     let mut context = common_context(project, &page, &config.title);
-    merge(
-        &mut context,
-        json!({"choices": language_choices(project), "canonical": config.absolute_url("/")}),
-    );
+    let chooser = ChooserContext {
+        choices: language_choices(project),
+        canonical: config.absolute_url("/"),
+    };
+    merge(&mut context, to_json(&chooser));
     render_page(project, ROOT_TEMPLATE, context, None)
 }
 
 /// Every language's home, offered in its own language.
-fn language_choices(project: &Project) -> Vec<Value> {
+fn language_choices(project: &Project) -> Vec<Choice<'_>> {
     project
         .config
         .languages
         .iter()
         .map(|lang| {
             let home = project.content.translation(HOME_KEY, lang);
-            json!({
-                "code": lang,
-                "name": t(project, lang, "language-name"),
-                "url": format!("/{lang}/"),
-                "title": home.map(|h| page_title(project, h)),
-                "description": home.and_then(|h| h.front.description.clone()),
-                "choose": t(project, lang, "choose-language"),
-            })
+            Choice {
+                code: lang,
+                name: t(project, lang, "language-name"),
+                url: format!("/{lang}/"),
+                title: home.map(|h| page_title(project, h)),
+                description: home.and_then(|h| h.front.description.as_deref()),
+                choose: t(project, lang, "choose-language"),
+            }
         })
         .collect()
 }
@@ -235,10 +243,12 @@ pub(crate) fn not_found_page(
     } else {
         Vec::new()
     };
-    merge(
-        &mut context,
-        json!({"path": path, "choices": choices, "canonical": ""}),
-    );
+    let not_found = NotFoundContext {
+        path,
+        choices,
+        canonical: "",
+    };
+    merge(&mut context, to_json(&not_found));
     render_page(project, NOT_FOUND_TEMPLATE, context, None)
 }
 
@@ -313,40 +323,45 @@ pub(crate) fn status_page(project: &Project, lang: &str) -> RenderedFile {
     page.path = PathBuf::from("templates/translations.html");
     page.slug = "translations".into();
     let mut context = common_context(project, &page, &t(project, lang, "translations-title"));
-    merge(
-        &mut context,
-        json!({
-            "status": status_context(project, &status),
-            "breadcrumbs": [{"title": t(project, lang, "nav-home"), "url": format!("/{lang}/")}],
-        }),
-    );
+    let status_page = StatusPageContext {
+        status: status_context(project, &status),
+        breadcrumbs: [Crumb::home(project, lang)],
+    };
+    merge(&mut context, to_json(&status_page));
     project
         .templates
         .render(STATUS_TEMPLATE, &context)
         .map(|html| Arc::from(html.into_bytes()))
 }
 
-fn status_context(project: &Project, status: &translations::LanguageStatus<'_>) -> Value {
-    let entry = |e: &translations::Entry<'_>| {
-        let language_name = project
+fn status_context<'a>(
+    project: &'a Project,
+    status: &'a translations::LanguageStatus<'a>,
+) -> StatusContext<'a> {
+    let entry = |e: &translations::Entry<'a>| StatusEntry {
+        title: e
+            .translation
+            .map_or(&e.original.front.title, |t| &t.front.title),
+        // A missing translation's URL is its fallback page's.
+        url: e
+            .translation
+            .or_else(|| {
+                project
+                    .content
+                    .translation(&e.original.translation_key, &status.lang)
+            })
+            .map(|p| p.url.as_str()),
+        path: e.translation.map(|t| t.path.to_string_lossy().into_owned()),
+        original_title: &e.original.front.title,
+        original_url: &e.original.url,
+        original_path: e.original.path.to_string_lossy().into_owned(),
+        original_lang: &e.original.lang,
+        original_language: project
             .locales
             .t(&e.original.lang, "language-name", &[])
-            .unwrap_or_else(|| e.original.lang.clone());
-        json!({
-            "title": e.translation.map_or(&e.original.front.title, |t| &t.front.title),
-            // A missing translation's URL is its fallback page's.
-            "url": e.translation
-                .or_else(|| project.content.translation(&e.original.translation_key, &status.lang))
-                .map(|p| p.url.clone()),
-            "path": e.translation.map(|t| t.path.to_string_lossy().into_owned()),
-            "original_title": e.original.front.title,
-            "original_url": e.original.url,
-            "original_path": e.original.path.to_string_lossy(),
-            "original_lang": e.original.lang,
-            "original_language": language_name,
-        })
+            .unwrap_or_else(|| e.original.lang.clone()),
     };
-    let list = |state: translations::State| -> Vec<Value> {
+    let list = |state: translations::State| -> Vec<StatusEntry<'a>> {
         status
             .entries
             .iter()
@@ -354,15 +369,108 @@ fn status_context(project: &Project, status: &translations::LanguageStatus<'_>) 
             .map(entry)
             .collect()
     };
-    let coverage = status.coverage();
-    json!({
-        "lang": status.lang,
-        "total": status.entries.len(),
-        "translated": status.translated(),
-        "coverage": coverage,
-        "missing": list(translations::State::Missing),
-        "stale": list(translations::State::Stale),
-        "unrecorded": list(translations::State::Unrecorded),
-        "current": list(translations::State::Current),
-    })
+    StatusContext {
+        lang: &status.lang,
+        total: status.entries.len(),
+        translated: status.translated(),
+        coverage: status.coverage(),
+        missing: list(translations::State::Missing),
+        stale: list(translations::State::Stale),
+        unrecorded: list(translations::State::Unrecorded),
+        current: list(translations::State::Current),
+    }
+}
+
+/// What `tag.html` gets besides the common frame.
+#[derive(Serialize)]
+struct TagContext<'a> {
+    tag: Tag<'a>,
+    /// The summaries of the tag's articles, in the learning path's order.
+    articles: Vec<Value>,
+    breadcrumbs: [Crumb; 2],
+}
+
+#[derive(Serialize)]
+struct Tag<'a> {
+    name: &'a str,
+    slug: &'a str,
+}
+
+/// What `tags.html` gets besides the common frame.
+#[derive(Serialize)]
+struct TagsContext<'a> {
+    tags: Vec<TagCount<'a>>,
+    breadcrumbs: [Crumb; 1],
+}
+
+#[derive(Serialize)]
+struct TagCount<'a> {
+    name: &'a str,
+    url: String,
+    /// How many articles have the tag.
+    count: usize,
+}
+
+/// What `root.html` gets besides the common frame.
+#[derive(Serialize)]
+struct ChooserContext<'a> {
+    /// Every language's home.
+    choices: Vec<Choice<'a>>,
+    canonical: String,
+}
+
+/// What `404.html` gets besides the common frame: the language's learning path, and for the
+/// site-wide page every language's home.
+#[derive(Serialize)]
+struct NotFoundContext<'a> {
+    path: Vec<Value>,
+    choices: Vec<Choice<'a>>,
+    /// Empty: a 404 page stands for no address of its own.
+    canonical: &'static str,
+}
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    code: &'a str,
+    /// The language's own name for itself.
+    name: String,
+    url: String,
+    title: Option<std::borrow::Cow<'a, str>>,
+    description: Option<&'a str>,
+    /// "Read in English", in that language.
+    choose: String,
+}
+
+/// What `translations.html` gets besides the common frame.
+#[derive(Serialize)]
+struct StatusPageContext<'a> {
+    status: StatusContext<'a>,
+    breadcrumbs: [Crumb; 1],
+}
+
+/// Where every page stands in one language (see `translations::status`).
+#[derive(Serialize)]
+struct StatusContext<'a> {
+    lang: &'a str,
+    total: usize,
+    translated: usize,
+    /// Percent translated, rounded down.
+    coverage: usize,
+    missing: Vec<StatusEntry<'a>>,
+    stale: Vec<StatusEntry<'a>>,
+    unrecorded: Vec<StatusEntry<'a>>,
+    current: Vec<StatusEntry<'a>>,
+}
+
+#[derive(Serialize)]
+struct StatusEntry<'a> {
+    title: &'a str,
+    url: Option<&'a str>,
+    path: Option<String>,
+    original_title: &'a str,
+    original_url: &'a str,
+    original_path: String,
+    original_lang: &'a str,
+    /// The original's language, named in that language.
+    original_language: String,
 }
