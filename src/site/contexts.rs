@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::content::front_matter::Level;
 use crate::content::{Page, PageKind};
@@ -276,13 +276,66 @@ struct PageDetails<'a> {
     updated: Option<String>,
     updated_display: Option<String>,
     /// The notice of a page shown in place of a missing translation.
-    fallback: Value,
+    fallback: Option<Notice<'a>>,
     /// The notice of a translation whose original changed since.
-    stale: Value,
+    stale: Option<Notice<'a>>,
     source: std::borrow::Cow<'a, str>,
-    learn: Value,
-    prerequisites: Value,
-    verified: Option<Value>,
+    learn: &'a [String],
+    prerequisites: &'a [String],
+    verified: Option<VerifiedNote<'a>>,
+}
+
+/// A notice about the page's original, in another language.
+#[derive(Serialize)]
+struct Notice<'a> {
+    lang: &'a str,
+    /// The original's language, named in that language.
+    language_name: String,
+    url: Option<&'a str>,
+    /// When the original last changed: a stale notice only (where it is null when the original
+    /// has no date); a fallback notice has no such field.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated_display: Option<Option<String>>,
+}
+
+/// `verified` front matter, with its date in the reader's language.
+#[derive(Serialize)]
+struct VerifiedNote<'a> {
+    date: String,
+    date_display: String,
+    tools: &'a [String],
+}
+
+/// What `page_context` adds to the common frame.
+#[derive(Serialize)]
+struct PageFrame {
+    /// The page's summary with its [`PageDetails`].
+    page: Value,
+    breadcrumbs: Vec<Crumb>,
+}
+
+/// An article's place in its language's learning path.
+#[derive(Serialize)]
+struct PathPlace {
+    prev: Option<Value>,
+    next: Option<Value>,
+    step: Option<usize>,
+    steps: usize,
+}
+
+/// A section page's articles, or a home's sections each with theirs.
+#[derive(Serialize)]
+struct Articles {
+    articles: Vec<Value>,
+}
+
+/// What a home page adds: its learning path (summaries with a `step`), its sections with their
+/// articles, and the path's reading time.
+#[derive(Serialize)]
+struct HomeContext {
+    path: Vec<Value>,
+    home_sections: Vec<Value>,
+    total_minutes: u64,
 }
 
 #[derive(Serialize)]
@@ -350,9 +403,13 @@ pub(super) fn page_context(
         source: page.path.to_string_lossy(),
         // The course's structure (README, "Write an article"): front matter, headed by the
         // templates in the reader's language.
-        learn: json!(page.front.learn),
-        prerequisites: json!(page.front.prerequisites),
-        verified: page.front.verified.as_ref().map(|v| json!({"date": v.date.to_string(), "date_display": project.locales.format_date(lang, v.date), "tools": v.tools})),
+        learn: &page.front.learn,
+        prerequisites: &page.front.prerequisites,
+        verified: page.front.verified.as_ref().map(|v| VerifiedNote {
+            date: v.date.to_string(),
+            date_display: project.locales.format_date(lang, v.date),
+            tools: &v.tools,
+        }),
     });
     merge(&mut page_value, extra);
     let section_page = page
@@ -368,7 +425,10 @@ pub(super) fn page_context(
     }
     merge(
         &mut context,
-        json!({"page": page_value, "breadcrumbs": to_json(&breadcrumbs)}),
+        to_json(&PageFrame {
+            page: page_value,
+            breadcrumbs,
+        }),
     );
     match page.kind {
         PageKind::Article => {
@@ -382,13 +442,13 @@ pub(super) fn page_context(
                 ),
                 None => (None, None),
             };
-            merge(
-                &mut context,
-                json!({
-                    "prev": prev, "next": next,
-                    "step": position.map(|p| p + 1), "steps": path.len(),
-                }),
-            );
+            let place = PathPlace {
+                prev,
+                next,
+                step: position.map(|p| p + 1),
+                steps: path.len(),
+            };
+            merge(&mut context, to_json(&place));
         }
         PageKind::Section => {
             let articles: Vec<Value> = page
@@ -401,7 +461,7 @@ pub(super) fn page_context(
                 })
                 .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                 .unwrap_or_default();
-            merge(&mut context, json!({"articles": articles}));
+            merge(&mut context, to_json(&Articles { articles }));
         }
         PageKind::Home => {
             let path: Vec<Value> = structure
@@ -412,7 +472,7 @@ pub(super) fn page_context(
                         .enumerate()
                         .map(|(n, &j)| {
                             let mut s = summary(structure, j);
-                            merge(&mut s, json!({"step": n + 1}));
+                            merge(&mut s, to_json(&Step { step: n + 1 }));
                             s
                         })
                         .collect()
@@ -427,7 +487,7 @@ pub(super) fn page_context(
                         .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                         .unwrap_or_default();
                     let mut s = to_json(&section);
-                    merge(&mut s, json!({"articles": articles}));
+                    merge(&mut s, to_json(&Articles { articles }));
                     s
                 })
                 .collect();
@@ -440,40 +500,51 @@ pub(super) fn page_context(
                         .sum()
                 })
                 .unwrap_or(0);
-            merge(
-                &mut context,
-                json!({"path": path, "home_sections": sections, "total_minutes": total}),
-            );
+            let home = HomeContext {
+                path,
+                home_sections: sections,
+                total_minutes: total,
+            };
+            merge(&mut context, to_json(&home));
         }
         PageKind::Standalone => {}
     }
     context
 }
 
-fn fallback_notice(project: &Project, page: &Page) -> Value {
-    let Some(original_lang) = &page.fallback_from else {
-        return Value::Null;
-    };
+/// A path step's number, added to its summary on the home page.
+#[derive(Serialize)]
+struct Step {
+    step: usize,
+}
+
+fn fallback_notice<'a>(project: &'a Project, page: &'a Page) -> Option<Notice<'a>> {
+    let original_lang = page.fallback_from.as_deref()?;
     let original = project
         .content
         .translation(&page.translation_key, original_lang);
-    json!({
-        "lang": original_lang,
-        "language_name": t(project, original_lang, "language-name"),
-        "url": original.map(|p| p.url.clone()),
+    Some(Notice {
+        lang: original_lang,
+        language_name: t(project, original_lang, "language-name"),
+        url: original.map(|p| p.url.as_str()),
+        updated_display: None,
     })
 }
 
-fn stale_notice(project: &Project, page: &Page) -> Value {
-    match crate::translations::stale_original(&project.config, &project.content, page) {
-        Some(original) => json!({
-            "lang": original.lang,
-            "language_name": t(project, &original.lang, "language-name"),
-            "url": original.url,
-            "updated_display": original.front.updated.or(original.front.date).map(|d| project.locales.format_date(&page.lang, d)),
-        }),
-        None => Value::Null,
-    }
+fn stale_notice<'a>(project: &'a Project, page: &Page) -> Option<Notice<'a>> {
+    let original = crate::translations::stale_original(&project.config, &project.content, page)?;
+    Some(Notice {
+        lang: &original.lang,
+        language_name: t(project, &original.lang, "language-name"),
+        url: Some(&original.url),
+        updated_display: Some(
+            original
+                .front
+                .updated
+                .or(original.front.date)
+                .map(|d| project.locales.format_date(&page.lang, d)),
+        ),
+    })
 }
 
 pub(crate) fn merge(target: &mut Value, extra: Value) {
