@@ -1,6 +1,9 @@
 //! Machine-readable files about the site: `sitemap.xml` (with each page's language alternates)
 //! and an Atom feed per language (through atom_syndication).
 //!
+//! Pages that have no source (tag pages and tag indexes) reach the sitemap as [`Listed`]
+//! addresses that the caller works out; this module knows nothing of tags.
+//!
 //! Fallback pages are left out of both: they are copies whose canonical page is the original.
 
 use atom_syndication::{Entry, Feed, Link, Text};
@@ -16,8 +19,17 @@ fn xml_escape(text: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// A sitemap of every page written in its language, each with `hreflang` alternates.
-pub(crate) fn sitemap(config: &Config, content: &Content) -> String {
+/// A page without a source file, as the sitemap lists it: its site path and its versions in
+/// every language that has one (itself included), as `(language, site path)`.
+#[derive(Debug, Hash)]
+pub(crate) struct Listed {
+    pub(crate) url: String,
+    pub(crate) alternates: Vec<(String, String)>,
+}
+
+/// A sitemap of every page written in its language, each with `hreflang` alternates, then the
+/// pages made without a source (`generated`).
+pub(crate) fn sitemap(config: &Config, content: &Content, generated: &[Listed]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
     );
@@ -44,6 +56,21 @@ pub(crate) fn sitemap(config: &Config, content: &Content) -> String {
                 "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
                 xml_escape(&other.lang),
                 xml_escape(&config.absolute_url(&other.url))
+            ));
+        }
+        out.push_str("  </url>\n");
+    }
+    for listed in generated {
+        out.push_str("  <url>\n");
+        out.push_str(&format!(
+            "    <loc>{}</loc>\n",
+            xml_escape(&config.absolute_url(&listed.url))
+        ));
+        for (lang, url) in &listed.alternates {
+            out.push_str(&format!(
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>\n",
+                xml_escape(lang),
+                xml_escape(&config.absolute_url(url))
             ));
         }
         out.push_str("  </url>\n");

@@ -262,6 +262,45 @@ fn twin_tags_lead_to_each_other_in_the_switcher_and_hreflang() {
     // The tag indexes lead to each other.
     let index = site.read("en/tags/index.html");
     assert!(index.contains("href=\"/es/tags/\" hreflang=\"es\" lang=\"es\""));
+
+    // The sitemap lists the tag pages and indexes with the same alternates; a tag without a twin
+    // has only itself.
+    let sitemap = site.read("sitemap.xml");
+    let base = "https://fixture.example.org/course";
+    let entry = |loc: &str| -> String {
+        let start = sitemap
+            .find(&format!("<loc>{base}{loc}</loc>"))
+            .unwrap_or_else(|| panic!("{loc} is not in the sitemap:\n{sitemap}"));
+        let end = sitemap[start..]
+            .find("</url>")
+            .map_or(sitemap.len(), |n| start + n);
+        sitemap[start..end].to_string()
+    };
+    let alternate = |lang: &str, loc: &str| {
+        format!("<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{base}{loc}\"/>")
+    };
+    for loc in ["/en/tags/security/", "/es/tags/seguridad/"] {
+        let entry = entry(loc);
+        assert!(
+            entry.contains(&alternate("en", "/en/tags/security/")),
+            "{entry}"
+        );
+        assert!(
+            entry.contains(&alternate("es", "/es/tags/seguridad/")),
+            "{entry}"
+        );
+    }
+    let lonely = entry("/en/tags/rate-limiting/");
+    assert!(
+        lonely.contains(&alternate("en", "/en/tags/rate-limiting/")),
+        "{lonely}"
+    );
+    assert!(!lonely.contains("hreflang=\"es\""), "{lonely}");
+    for loc in ["/en/tags/", "/es/tags/"] {
+        let entry = entry(loc);
+        assert!(entry.contains(&alternate("en", "/en/tags/")), "{entry}");
+        assert!(entry.contains(&alternate("es", "/es/tags/")), "{entry}");
+    }
 }
 
 #[test]

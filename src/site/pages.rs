@@ -271,9 +271,41 @@ fn render_page(
         .map(|html| Arc::from(html.into_bytes()))
 }
 
-/// sitemap.xml: every page but fallbacks, with its date and its translations.
-pub(crate) fn sitemap(project: &Project) -> String {
-    crate::feeds::sitemap(&project.config, &project.content)
+/// sitemap.xml: every page but fallbacks, with its date and its translations; then each
+/// language's tag index and tag pages, with their twins.
+pub(crate) fn sitemap(project: &Project, structure: &Structure) -> String {
+    crate::feeds::sitemap(
+        &project.config,
+        &project.content,
+        &tag_listings(project, structure),
+    )
+}
+
+/// The tag indexes and tag pages as the sitemap lists them: a tag index has a version in every
+/// language; a tag page in the languages where its twin (see `tag_twin`) has articles.
+pub(crate) fn tag_listings(project: &Project, structure: &Structure) -> Vec<crate::feeds::Listed> {
+    let languages = &project.config.languages;
+    let indexes = languages.iter().map(|lang| crate::feeds::Listed {
+        url: tags_url(lang),
+        alternates: languages
+            .iter()
+            .map(|other| (other.clone(), tags_url(other)))
+            .collect(),
+    });
+    let pages = structure
+        .tags
+        .keys()
+        .map(|(lang, slug)| crate::feeds::Listed {
+            url: tag_url(lang, slug),
+            alternates: languages
+                .iter()
+                .filter_map(|other| {
+                    tag_twin(project, structure, lang, slug, other)
+                        .map(|twin| (other.clone(), tag_url(other, twin)))
+                })
+                .collect(),
+        });
+    indexes.chain(pages).collect()
 }
 
 /// Where a language's Atom feed goes.

@@ -48,7 +48,7 @@ use super::pages::{
     HOME_KEY, NOT_FOUND_TEMPLATE, ROOT_TEMPLATE, STATUS_KEY, STATUS_TEMPLATE, TAG_TEMPLATE,
     TAGS_KEY, TAGS_TEMPLATE, feed, feed_path, not_found_page, not_found_path, output_path,
     render_content_page, robots_txt, root_page, sitemap, status_page, status_path, tag_index,
-    tag_key, tag_page, tag_twin, tag_url, tags_page, tags_url, template_for,
+    tag_key, tag_listings, tag_page, tag_twin, tag_url, tags_page, tags_url, template_for,
 };
 use super::{Project, RenderedFile, RenderedPage, Structure};
 
@@ -223,8 +223,11 @@ impl Output<'_> {
                     digest((reads, f.status))
                 }),
             ),
-            // sitemap: every page, as listed.
-            Output::Sitemap => ("sitemap.xml".to_string(), fingerprint(&|f| f.listings)),
+            // sitemap: every page, as listed; the tag pages and their twins.
+            Output::Sitemap => (
+                "sitemap.xml".to_string(),
+                fingerprint(&|f| digest((f.listings, tag_listings(project, f.structure)))),
+            ),
             // feed: the language's learning path as listed; its title has the language's name.
             Output::Feed(lang) => (
                 feed_path(lang),
@@ -275,7 +278,7 @@ impl Output<'_> {
                 not_found_page(project, structure, lang, site_wide)
             }
             Output::Status(lang) => status_page(project, lang),
-            Output::Sitemap => text(sitemap(project)),
+            Output::Sitemap => text(sitemap(project, structure)),
             Output::Feed(lang) => text(feed(project, structure, lang)),
             Output::Robots => text(robots_txt(&project.config)),
             Output::HighlightCss => text(highlighter.stylesheet()),
