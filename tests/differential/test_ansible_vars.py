@@ -214,8 +214,8 @@ HAND_WRITTEN = [
 ]
 
 
-def run_lab(case_input):
-    request = json.dumps({"lang": "en", "input": case_input})
+def run_lab(case_input, lang="en"):
+    request = json.dumps({"lang": lang, "input": case_input})
     done = subprocess.run([str(LAB)], input=request, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     blocks = json.loads(done.stdout)["blocks"]
@@ -336,6 +336,8 @@ def run_ansible(case_input, names, workdir):
 def test_the_lab_agrees_with_ansible_playbook(case_input):
     assert LAB.exists(), f"build the labs first: {LAB} is missing"
     lab_vars, lab_message = run_lab(case_input)
+    # A Spanish reader gets the same values, types and outcome, and ansible-core's own words.
+    assert run_lab(case_input, "es") == (lab_vars, lab_message)
     # Values that are templates are rendered by Ansible when read; the lab shows them as written
     # (and renders them in the message), so they are compared through the message only.
     names = sorted(n for n, (v, _) in lab_vars.items() if not (isinstance(v, str) and "{{" in v))
@@ -427,9 +429,9 @@ def run_conditions(workdir, allow_broken):
     return json.loads(results.read_text())
 
 
-def lab_condition(condition, allow_broken):
+def lab_condition(condition, allow_broken, lang="en"):
     request = {
-        "lang": "en",
+        "lang": lang,
         "input": {
             "inventory": CONDITION_INVENTORY,
             "host": "web1",
@@ -463,5 +465,68 @@ def test_conditionals_agree_with_ansible_core(allow_broken):
         lab = lab_condition(condition, allow_broken)
         try:
             assert_same_outcome(lab, result)
+            assert lab_condition(condition, allow_broken, "es") == lab, "the Spanish answer differs"
         except AssertionError as error:
             raise AssertionError(f"when: {condition}: {error}") from None
+
+
+# Inputs that ansible-core itself refuses, and the words it refuses them with. The lab quotes
+# ansible-core's message (after "line N: " / "línea N: ") in both languages.
+REFUSED = [
+    ("unknown-section-type", "[web]\nweb1\n[web:bogus]\nx\n", ""),
+    ("vars-line-without-equals", "[web]\nweb1\n[web:vars]\nstatus_port\n", ""),
+    ("vars-of-an-undefined-group", "[db:vars]\nstatus_port=1\n[web]\nweb1\n", ""),
+    ("children-of-an-undefined-group", "[web]\nweb1\n[prod:children]\nweb\nstaging\n", ""),
+    ("group-its-own-child", "[web]\nweb1\n[web:children]\nweb\n", ""),
+    ("host-token-without-equals", "[web]\nweb1 status_port\n", ""),
+    ("host-line-unclosed-quote", "[web]\nweb1 status_title='Status\n", ""),
+    ("groups-in-a-loop", "[web]\nweb1\n[a:children]\nweb\n[web:children]\na\n", ""),
+    ("group-priority-a-word", "[web]\nweb1\n[web:vars]\nansible_group_priority=high\n", ""),
+    ("group-priority-a-decimal-string", "[web]\nweb1\n[web:vars]\nansible_group_priority='5.0'\n", ""),
+    ("group-priority-a-list", "[web]\nweb1\n[web:vars]\nansible_group_priority=[1]\n", ""),
+    ("group-priority-none", "[web]\nweb1\n[web:vars]\nansible_group_priority=None\n", ""),
+    ("extra-vars-list", "[web]\nweb1\n", "[1, 2]"),
+]
+LINE_PREFIX = re.compile(r"^(line|línea) \d+: ")
+
+
+def lab_refusal(inventory, extra_vars, lang):
+    request = {"lang": lang, "input": {"inventory": inventory, "host": "web1", "extra_vars": extra_vars}}
+    done = subprocess.run([str(LAB)], input=json.dumps(request), capture_output=True, text=True)
+    assert done.returncode == 2, done.stdout
+    return json.loads(done.stdout)["error"]["message"]
+
+
+@pytest.mark.skipif(ANSIBLE is None, reason="ansible-playbook is not installed (see requirements.txt)")
+@pytest.mark.parametrize("inventory,extra_vars", [c[1:] for c in REFUSED], ids=[c[0] for c in REFUSED])
+def test_refusals_quote_ansible_core_in_both_languages(inventory, extra_vars):
+    assert LAB.exists(), f"build the labs first: {LAB} is missing"
+    with tempfile.TemporaryDirectory(prefix="aula-ansible-refused-") as workdir:
+        work = Path(workdir)
+        (work / "inventory.ini").write_text(inventory)
+        (work / "site.yml").write_text(
+            "- hosts: web1\n  gather_facts: false\n  connection: local\n"
+            "  tasks:\n    - ansible.builtin.debug: {msg: ran}\n"
+        )
+        command = [ANSIBLE, "-i", "inventory.ini", "site.yml"]
+        if extra_vars:
+            command += ["-e", extra_vars]
+        env = dict(
+            os.environ,
+            ANSIBLE_NOCOLOR="1",
+            ANSIBLE_PYTHON_INTERPRETER=sys.executable,
+            ANSIBLE_LOCALHOST_WARNING="0",
+            ANSIBLE_INVENTORY_UNPARSED_FAILED="1",
+            COLUMNS="1000",
+        )
+        done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True)
+    assert done.returncode != 0, done.stdout
+    theirs = " ".join((done.stdout + done.stderr).split())
+    # ansible-core names its tagged subclass ('_AnsibleTaggedList'); the lab names the builtin,
+    # as Python would (see NOT_COMPARED).
+    theirs = re.sub(r"'_AnsibleTagged(List|Dict)'", lambda m: f"'{m.group(1).lower()}'", theirs)
+    english = lab_refusal(inventory, extra_vars, "en")
+    spanish = lab_refusal(inventory, extra_vars, "es")
+    quoted = LINE_PREFIX.sub("", english)
+    assert LINE_PREFIX.sub("", spanish) == quoted, (english, spanish)
+    assert " ".join(quoted.split()) in theirs, f"lab {quoted!r}\nansible {theirs}"

@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::value::{Value, dict_set};
+use super::value::{Value, dict_set, python_string};
 use crate::protocol::Lang;
 
 /// Why an inventory was refused, with its 1-based line. Most messages are ansible-core's own
@@ -181,19 +181,39 @@ pub(crate) fn parse_inventory(text: &str) -> Result<Inventory, IniError> {
         return Err(match decl {
             Pending::Vars { line } => error(
                 *line,
-                format!("Section [{name}:vars] not valid for undefined group: {name}"),
+                format!(
+                    "Section [{name}:vars] not valid for undefined group {}.",
+                    python_string(name)
+                ),
             ),
             Pending::Children { line, parents } => error(
                 *line,
                 format!(
-                    "Section [{}:children] includes undefined group: {name}",
-                    parents.last().map(String::as_str).unwrap_or("")
+                    "Section [{}:children] includes undefined group {}.",
+                    parents.last().map(String::as_str).unwrap_or(""),
+                    python_string(name)
                 ),
             ),
         });
     }
     inventory.reconcile()?;
     Ok(inventory)
+}
+
+/// Python's `int()` of a string: surrounding whitespace, an optional sign, digits with single
+/// underscores between them. `None` where Python raises (or the number does not fit in 64 bits,
+/// which Python would accept; a group priority that large is not a lesson).
+fn python_int(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    let well_formed = !digits.is_empty()
+        && digits
+            .split('_')
+            .all(|run| !run.is_empty() && run.bytes().all(|b| b.is_ascii_digit()));
+    if !well_formed {
+        return None;
+    }
+    t.replace('_', "").parse().ok()
 }
 
 /// `[name]`, `[name:tag]`, optionally followed by a comment.
@@ -238,7 +258,10 @@ impl Inventory {
     }
 
     fn add_child(&mut self, parent: &str, child: &str, line: usize) -> Result<(), IniError> {
-        if parent == child || self.ancestors(parent).contains(child) {
+        if parent == child {
+            return Err(error(line, "can't add group to itself"));
+        }
+        if self.ancestors(parent).contains(child) {
             return Err(error(
                 line,
                 format!(
@@ -299,13 +322,17 @@ impl Inventory {
             return Ok(());
         };
         if key == "ansible_group_priority" {
-            // The plugin calls int() on it and keeps it out of the group's variables.
+            // The plugin calls Python's int() on it and keeps it out of the group's variables;
+            // what int() refuses is refused in its words.
             g.priority = match &value {
                 Value::Int(i) => *i,
-                Value::Str(s) => s.trim().parse().map_err(|_| {
+                Value::Str(s) => python_int(s).ok_or_else(|| {
                     error(
                         line,
-                        format!("ansible_group_priority must be an integer, got: {s}"),
+                        format!(
+                            "invalid literal for int() with base 10: {}",
+                            python_string(s)
+                        ),
                     )
                 })?,
                 Value::Bool(b) => i64::from(*b),
@@ -314,8 +341,8 @@ impl Inventory {
                     return Err(error(
                         line,
                         format!(
-                            "ansible_group_priority must be an integer, got: {}",
-                            other.to_json()
+                            "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                            other.type_name()
                         ),
                     ));
                 }
@@ -987,14 +1014,61 @@ status_port=8081
         assert!(inventory.groups["a"].vars.is_empty());
     }
 
+    /// ansible-core runs Python's int() on the priority: its spellings pass, its refusals are
+    /// quoted (tests/differential checks the words against ansible-playbook).
+    #[test]
+    fn priority_is_read_like_pythons_int() {
+        let priority = |value: &str| {
+            parse_inventory(&format!(
+                "[a]\nx\n[a:vars]\nansible_group_priority={value}\n"
+            ))
+            .map(|inventory| inventory.groups["a"].priority)
+            .map_err(|e| e.message)
+        };
+        assert_eq!(priority("' 7 '"), Ok(7));
+        assert_eq!(priority("'1_000'"), Ok(1000));
+        assert_eq!(priority("'+3'"), Ok(3));
+        assert_eq!(priority("2.9"), Ok(2));
+        assert_eq!(
+            priority("high"),
+            Err("invalid literal for int() with base 10: 'high'".to_string())
+        );
+        assert_eq!(
+            priority("'5.0'"),
+            Err("invalid literal for int() with base 10: '5.0'".to_string())
+        );
+        assert_eq!(
+            priority("'1__0'"),
+            Err("invalid literal for int() with base 10: '1__0'".to_string())
+        );
+        assert_eq!(
+            priority("[1]"),
+            Err(
+                "int() argument must be a string, a bytes-like object or a real number, not 'list'"
+                    .to_string()
+            )
+        );
+    }
+
     #[test]
     fn inventory_errors_carry_the_line() {
         let e = parse_inventory("[web]\nweb1\n[missing:vars]\nx=1\n").unwrap_err();
         assert_eq!(e.line, 3);
-        assert!(e.message.contains("not valid for undefined group: missing"));
+        assert_eq!(
+            e.message,
+            "Section [missing:vars] not valid for undefined group 'missing'."
+        );
         let e = parse_inventory("[web:children]\nnope\n").unwrap_err();
         assert_eq!(e.line, 2);
-        assert!(e.message.contains("includes undefined group: nope"));
+        assert_eq!(
+            e.message,
+            "Section [web:children] includes undefined group 'nope'."
+        );
+        let e = parse_inventory("[web]\nweb1\n[web:children]\nweb\n").unwrap_err();
+        assert_eq!(
+            (e.line, e.message.as_str()),
+            (4, "can't add group to itself")
+        );
         let e = parse_inventory("[web]\nweb1 port\n").unwrap_err();
         assert_eq!(e.line, 2);
         let e = parse_inventory("[a:children]\nb\n[b:children]\na\n").unwrap_err();

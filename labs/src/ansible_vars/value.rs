@@ -205,7 +205,7 @@ fn json_string(s: &str) -> String {
 }
 
 /// Python's `repr(str)`: single quotes unless the text contains a single quote and no double.
-fn python_string(s: &str) -> String {
+pub(crate) fn python_string(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
