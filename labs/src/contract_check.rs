@@ -1,7 +1,8 @@
 //! The `contract-check` lab: validates a language model's raw answer against a response
 //! contract the way FastAPI and Pydantic v2 do, and answers `200 OK` with the typed object or
-//! `422 Unprocessable Content` (RFC 9110's name for the status; FastAPI's constant and older
-//! servers still say "Unprocessable Entity") with Pydantic's own error list.
+//! `422 Unprocessable Content` (RFC 9110's name for the status, and FastAPI's constant since
+//! Starlette deprecated `HTTP_422_UNPROCESSABLE_ENTITY`; Python's `http.HTTPStatus` before 3.13 and
+//! many servers still say "Unprocessable Entity") with Pydantic's own error list.
 //!
 //! This module owns the contract format, the extraction of JSON from a chatty answer, and a
 //! re-implementation of the part of Pydantic v2 the contracts can express. The reference is
