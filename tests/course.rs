@@ -555,6 +555,19 @@ fn challenge_items(section_text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The paragraph of `body` that contains `quote`, flattened like a challenge (whitespace
+/// collapsed, code backticks dropped; `quote` is compared the same way).
+fn paragraph_with(body: &str, quote: &str) -> Option<String> {
+    let flat = |text: &str| {
+        text.replace('`', "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let quote = flat(quote);
+    body.split("\n\n").map(flat).find(|p| p.contains(&quote))
+}
+
 /// Every string a reader sees in a lab's answer, one per line, plus each table row joined with
 /// " | " so an expectation can pin a whole row ("Sliding log | 5 | 5").
 fn answer_text(answer: &serde_json::Value) -> String {
@@ -665,7 +678,8 @@ fn challenge_input(
 /// the example's input changed as the challenge says, through `aula labs run`, in English and in
 /// Spanish. A figure the data file names must be both in the lab's answer and in the challenge's
 /// text in that language, so an article cannot keep stating a result the lab no longer gives.
-/// Every numbered challenge of every article must have an entry, and every entry a challenge.
+/// Every numbered challenge of every article must have an entry, and every entry a challenge;
+/// `[[exercise]]` entries check a result promised in the prose, in the paragraph of their quote.
 #[test]
 fn every_challenge_expects_what_the_lab_answers() {
     let aula_bin = PathBuf::from(env!("CARGO_BIN_EXE_aula"));
@@ -706,10 +720,23 @@ fn every_challenge_expects_what_the_lab_answers() {
         "tests/course_challenges.toml must list every lab challenge of the course, once"
     );
 
+    // Exercises in the prose ("Try removing the closing fence: it still passes") are checked the
+    // same way; their text is the paragraph that holds `quote`.
+    let exercises = data
+        .get("exercise")
+        .and_then(|e| e.as_array())
+        .map_or(&[][..], Vec::as_slice);
     let work = tempfile::tempdir().unwrap();
-    for challenge in challenges {
+    for challenge in challenges.iter().chain(exercises) {
         let article_path = challenge["article"].as_str().unwrap();
-        let number = usize::try_from(challenge["number"].as_integer().unwrap()).unwrap();
+        let number = challenge
+            .get("number")
+            .and_then(|n| n.as_integer())
+            .map(|n| usize::try_from(n).unwrap());
+        let label = match number {
+            Some(n) => format!("challenge {n}"),
+            None => format!("exercise {:?}", challenge["quote"]["en"].as_str().unwrap()),
+        };
         let lab = challenge["lab"].as_str().unwrap();
         let example = challenge["example"].as_str().unwrap();
         let english = all
@@ -723,7 +750,7 @@ fn every_challenge_expects_what_the_lab_answers() {
         .unwrap();
         for (index, run) in challenge["run"].as_array().unwrap().iter().enumerate() {
             let run = run.as_table().unwrap();
-            let name = format!("{article_path} challenge {number}, run {}", index + 1);
+            let name = format!("{article_path} {label}, run {}", index + 1);
             let input = challenge_input(&manifest, example, run, &mut problems, &name);
             let input_path = work.path().join("input.json");
             std::fs::write(&input_path, serde_json::to_string(&input).unwrap()).unwrap();
@@ -732,10 +759,19 @@ fn every_challenge_expects_what_the_lab_answers() {
                     .iter()
                     .find(|a| a.lang == lang && a.translation_key() == english.translation_key())
                     .unwrap();
-                let heading = structure_headings(lang)[1];
-                let items = challenge_items(section(&article.body, heading).unwrap_or_default());
-                let Some(item) = items.get(number - 1) else {
-                    problems.push(format!("{}: no challenge {number}", article.relative()));
+                let item = match number {
+                    Some(n) => {
+                        let heading = structure_headings(lang)[1];
+                        challenge_items(section(&article.body, heading).unwrap_or_default())
+                            .get(n - 1)
+                            .cloned()
+                    }
+                    None => {
+                        paragraph_with(&article.body, challenge["quote"][lang].as_str().unwrap())
+                    }
+                };
+                let Some(item) = item else {
+                    problems.push(format!("{}: no {label} in {lang}", article.relative()));
                     continue;
                 };
                 let output = aula()
@@ -777,7 +813,7 @@ fn every_challenge_expects_what_the_lab_answers() {
                     }
                     if !item.contains(&wanted) {
                         problems.push(format!(
-                            "{}: challenge {number} does not state {wanted:?}, which the lab answers",
+                            "{}: {label} does not state {wanted:?}, which the lab answers",
                             article.relative()
                         ));
                     }
@@ -793,6 +829,16 @@ fn every_challenge_expects_what_the_lab_answers() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn an_exercise_is_the_paragraph_that_holds_its_quote() {
+    let body = "Intro.\n\nRun the lab. Try removing\nthe `fence`: it passes.\n\nNext.\n";
+    assert_eq!(
+        paragraph_with(body, "Try removing the fence").as_deref(),
+        Some("Run the lab. Try removing the fence: it passes.")
+    );
+    assert_eq!(paragraph_with(body, "not there"), None);
 }
 
 #[test]
