@@ -207,6 +207,8 @@
       return s.name && s.points.length === 1 && xsOfBars.indexOf(xsOfBars[i]) === i;
     });
     if (oneBarEach) return drawRows(canvas, block, strings, series, W, yRange);
+    var names = bar && Array.isArray(block.categories) ? block.categories.map(String) : [];
+    if (names.length && block.stacked === true) return drawStacked(canvas, block, strings, series, names, W, yRange);
 
     // y domain and ticks
     var ys = all.map(function (p) { return p[1]; });
@@ -405,7 +407,7 @@
       var x = xPos(v);
       svg("line", { x1: x, x2: x, y1: m.top + plotH, y2: m.top + plotH + 5, "class": "chart-axis" }, image);
       var label = svg("text", { x: x, y: m.top + plotH + 18, "text-anchor": "middle", "class": "chart-text" }, image);
-      label.textContent = formatNumber(v);
+      label.textContent = bar && names[v] !== undefined ? names[v] : formatNumber(v);
     });
     var baseY = log ? m.top + plotH : yPos(Math.max(0, yMin));
     svg("line", { x1: m.left, x2: m.left + plotW, y1: baseY, y2: baseY, "class": "chart-axis" }, image);
@@ -486,13 +488,12 @@
   }
 
   /**
-   * A bar chart with one bar per series, drawn as rows: each name above its bar, the exact value
-   * at the bar's end, the value axis below. Names of any length fit a phone, and the values need
-   * no tooltip. `y` annotations become lines across the rows.
+   * The frame of a chart drawn as rows (`drawRows`, `drawStacked`): the value axis from the
+   * items' values (`{name, value}`), a row per item (its name above its bar, wrapped), the grid,
+   * the tick labels and the axis title. The caller draws the bars into `image`.
    */
-  function drawRows(canvas, block, strings, series, W, yRange) {
-    var rows = series.slice().sort(function (a, b) { return a.points[0][0] - b.points[0][0]; });
-    var values = rows.map(function (s) { return s.points[0][1]; });
+  function rowsFrame(block, strings, W, yRange, items) {
+    var values = items.map(function (item) { return item.value; });
     var vMin = yRange ? yRange[0] : Math.min(0, Math.min.apply(null, values));
     var vMax = yRange ? yRange[1] : Math.max(0, Math.max.apply(null, values));
     var vTicks = ticks(vMin, vMax, W < 520 ? 4 : 6);
@@ -507,9 +508,9 @@
     };
     var perLine = Math.floor((W - 12) / (12.5 * CHAR));
     var y = m.top;
-    var layout = rows.map(function (s) {
-      var lines = balanced(s.name, perLine);
-      var row = { s: s, lines: lines, textY: y + 13, barY: y + lines.length * 15 + 3 };
+    var layout = items.map(function (item) {
+      var lines = balanced(item.name, perLine);
+      var row = { item: item, lines: lines, textY: y + 13, barY: y + lines.length * 15 + 3 };
       y = row.barY + 18 + 10;
       return row;
     });
@@ -527,6 +528,20 @@
     svg("line", { x1: zero, x2: zero, y1: m.top, y2: plotBottom, "class": "chart-axis" }, image);
     var title = svg("text", { x: m.left + plotW / 2, y: H - 4, "text-anchor": "middle", "class": "chart-label" }, image);
     title.textContent = block.y_label || "";
+    return { image: image, m: m, xPos: xPos, layout: layout, plotBottom: plotBottom, zero: zero };
+  }
+
+  /**
+   * A bar chart with one bar per series, drawn as rows: each name above its bar, the exact value
+   * at the bar's end, the value axis below. Names of any length fit a phone, and the values need
+   * no tooltip. `y` annotations become lines across the rows.
+   */
+  function drawRows(canvas, block, strings, series, W, yRange) {
+    var rows = series.slice().sort(function (a, b) { return a.points[0][0] - b.points[0][0]; });
+    var f = rowsFrame(block, strings, W, yRange, rows.map(function (s) {
+      return { name: s.name, value: s.points[0][1], s: s };
+    }));
+    var image = f.image, m = f.m, xPos = f.xPos, plotBottom = f.plotBottom, layout = f.layout, zero = f.zero;
 
     var notes = (Array.isArray(block.annotations) ? block.annotations : []).filter(function (n) { return n && n.axis === "y" && typeof n.label === "string"; });
     notes.forEach(function (note) {
@@ -540,7 +555,7 @@
     });
 
     layout.forEach(function (row) {
-      var s = row.s;
+      var s = row.item.s;
       var strong = s.style === "strong";
       var cls = s.style === "muted" ? "chart-muted" : "chart-c" + (s.index % 6);
       textLines(image, row.lines, m.left, row.textY, 15, { "class": "chart-direct" + (strong ? " is-strong" : "") });
@@ -563,6 +578,53 @@
       t.textContent = note.label;
     });
     canvas.appendChild(image);
+  }
+
+  /**
+   * A stacked bar chart (`categories` + `stacked`), drawn as rows like `drawRows`: each
+   * category's name above its bar, the series' values end to end in it (each part's exact value
+   * in its tooltip and in the data table), the whole at the bar's end, and a legend of the parts.
+   */
+  function drawStacked(canvas, block, strings, series, names, W, yRange) {
+    var parts = names.map(function (name, i) {
+      var values = series.map(function (s) {
+        var p = s.points.filter(function (p) { return p[0] === i; })[0];
+        return p ? Math.max(0, p[1]) : 0;
+      });
+      return { name: name, values: values, value: values.reduce(function (a, b) { return a + b; }, 0) };
+    });
+    var f = rowsFrame(block, strings, W, yRange, parts);
+    var image = f.image, xPos = f.xPos, layout = f.layout, zero = f.zero;
+    var seriesClass = function (s) { return s.style === "muted" ? "chart-muted" : "chart-c" + (s.index % 6); };
+
+    layout.forEach(function (row) {
+      textLines(image, row.lines, f.m.left, row.textY, 15, { "class": "chart-direct" });
+      var sum = 0;
+      series.forEach(function (s, k) {
+        var v = row.item.values[k];
+        if (!(v > 0)) return;
+        var from = sum ? xPos(sum) : zero, to = xPos(sum + v);
+        sum += v;
+        var part = svg("rect", {
+          x: from.toFixed(2), y: row.barY, width: Math.max(1, to - from).toFixed(2), height: 18,
+          "class": "chart-bar chart-part " + seriesClass(s) + (s.style === "strong" ? " chart-strong" : "")
+        }, image);
+        svg("title", {}, part).textContent = row.item.name + ", " + (s.name || "") + ": " + formatNumber(v);
+      });
+      var value = svg("text", { x: (xPos(row.item.value) + 5).toFixed(2), y: row.barY + 13, "class": "chart-value" }, image);
+      value.textContent = formatNumber(row.item.value);
+    });
+    canvas.appendChild(image);
+
+    var legend = el("ul", "chart-legend");
+    series.forEach(function (s) {
+      var item = el("li");
+      var key = svg("svg", { viewBox: "0 0 28 10", width: 28, height: 10, "aria-hidden": "true", focusable: "false" });
+      svg("rect", { x: 4, y: 0, width: 20, height: 10, "class": "chart-bar " + seriesClass(s) }, key);
+      item.append(key, document.createTextNode(" " + s.name));
+      legend.appendChild(item);
+    });
+    canvas.appendChild(legend);
   }
 
   /** The value a series has at x: the last point at or before x (a step chart's value there). */
@@ -704,9 +766,11 @@
       return at;
     });
     var rows = [];
+    var names = Array.isArray(block.categories) ? block.categories : [];
     Object.keys(most).sort(function (a, b) { return Number(a) - Number(b); }).forEach(function (k) {
       for (var n = 1; n <= most[k]; n++) {
-        rows.push([Number(k)].concat(cells.map(function (at) {
+        var name = typeof names[Number(k)] === "string" ? names[Number(k)] : Number(k);
+        rows.push([name].concat(cells.map(function (at) {
           var v = at[k + "#" + n];
           return v === undefined ? "" : v;
         })));

@@ -983,16 +983,29 @@ fn report(
         ),
     );
 
-    let series = teams
-        .iter()
-        .enumerate()
-        .map(|(i, (team, direct, share))| {
-            Series::new(
-                (*team).clone(),
-                vec![(i as f64, (direct + share) as f64 / 100.0)],
-            )
-        })
-        .collect();
+    // One row per team: its own cost, then its share of the pool, end to end — the lesson is
+    // how much of each bill is the team's own and how much the spreading added.
+    let part = |pick: fn(&(&String, i128, i128)) -> i128| -> Vec<(f64, f64)> {
+        teams
+            .iter()
+            .enumerate()
+            .map(|(i, row)| (i as f64, pick(row) as f64 / 100.0))
+            .collect()
+    };
+    let series = vec![
+        Series::new(
+            lang.pick("Direct cost", "Costo directo"),
+            part(|(_, direct, _)| *direct),
+        ),
+        Series::new(
+            lang.pick(
+                "Share of untagged + shared",
+                "Parte de sin etiquetar + compartido",
+            ),
+            part(|(_, _, share)| *share),
+        ),
+    ];
+    let categories = teams.iter().map(|(team, _, _)| (*team).clone()).collect();
 
     vec![
         Block::Table {
@@ -1017,13 +1030,20 @@ fn report(
         tagging_verdict(spend, showback, currency, lang),
         Block::Series {
             title: lang
-                .pick("Total cost per team", "Costo total por equipo")
+                .pick(
+                    "What each team pays: direct cost + its share",
+                    "Lo que paga cada equipo: costo directo + su parte",
+                )
                 .into(),
             x_label: lang.pick("Team", "Equipo").into(),
             y_label: currency.to_string(),
             kind: "bar".into(),
             series,
-            view: ChartView::default(),
+            view: ChartView {
+                categories,
+                stacked: true,
+                ..ChartView::default()
+            },
         },
     ]
 }

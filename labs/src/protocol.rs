@@ -147,6 +147,14 @@ pub struct ChartView {
     /// Markers and shaded bands with a short label, such as the window edge at 60 s.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<Annotation>,
+    /// A bar chart's x positions 0, 1, 2… by name (a team, a source): every series then has at
+    /// most one value per position, and the page names the positions instead of numbering them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// With `categories`: each position's values drawn end to end, as the parts of one whole
+    /// (a team's own cost and its share of a pool), with the whole printed at the end.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stacked: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -409,10 +417,12 @@ mod tests {
                         label: "0.4 s".into(),
                     },
                 ],
+                ..ChartView::default()
             },
         };
         let value = serde_json::to_value(&focused).unwrap();
         assert_eq!(value["x_range"], serde_json::json!([59.0, 61.0]));
+        assert!(value.get("categories").is_none() && value.get("stacked").is_none());
         assert_eq!(value["scale"], "log");
         assert!(value.get("y_range").is_none());
         assert_eq!(value["series"][0]["style"], "strong");
@@ -421,6 +431,16 @@ mod tests {
             serde_json::json!({"kind": "marker", "axis": "x", "at": 60.0, "label": "edge"})
         );
         assert_eq!(value["annotations"][1]["kind"], "band");
+        let parts = ChartView {
+            categories: vec!["web".into()],
+            stacked: true,
+            ..ChartView::default()
+        };
+        let value = serde_json::to_value(&parts).unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!({"categories": ["web"], "stacked": true})
+        );
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Checks a lab's answer against the block protocol (labs/README.md) where the page would
 //! otherwise draw nonsense: today the `series` block's view — `x_range`/`y_range`, `scale`,
-//! `annotations` and each series' `style`. A lab that sends a bad view gets an error that names
+//! `annotations`, a bar chart's `categories` and `stacked`, and each series' `style`. A lab that sends a bad view gets an error that names
 //! the lab, the block and the field, at build time and in `aula check`, instead of a chart that
 //! silently shows nothing. It also writes a chart's data as the table the page keeps under the
 //! chart ([`series_table`]). It knows the JSON of an answer, not how it was obtained or drawn.
@@ -103,12 +103,83 @@ fn series_problems(block: &Value, say: &mut impl FnMut(&str, String)) {
         }
         Some(other) => say("annotations", format!("expected a list, found {other}")),
     }
+    categories_problems(block, say);
+}
+
+/// `categories` names a bar chart's x positions 0, 1, 2…; `stacked` needs them, and draws the
+/// values of a position end to end, so they must not be negative.
+fn categories_problems(block: &Value, say: &mut impl FnMut(&str, String)) {
+    let bar = block.get("kind").and_then(Value::as_str) == Some("bar");
+    let stacked = match block.get("stacked") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(other) => {
+            say("stacked", format!("expected true or false, found {other}"));
+            false
+        }
+    };
+    let count = match block.get("categories") {
+        None => None,
+        Some(Value::Array(names))
+            if names
+                .iter()
+                .all(|n| n.as_str().is_some_and(|n| !n.trim().is_empty())) =>
+        {
+            Some(names.len())
+        }
+        Some(other) => {
+            say(
+                "categories",
+                format!("expected a list of non-empty names, found {other}"),
+            );
+            return;
+        }
+    };
+    if (count.is_some() || stacked) && !bar {
+        let field = if stacked { "stacked" } else { "categories" };
+        say(field, "only a bar chart (`kind = \"bar\"`) has it".into());
+        return;
+    }
+    let Some(count) = count else {
+        if stacked {
+            say("stacked", "a stacked chart needs `categories`".into());
+        }
+        return;
+    };
+    let series = block.get("series").and_then(Value::as_array);
+    for (j, s) in series.into_iter().flatten().enumerate() {
+        let points = s.get("points").and_then(Value::as_array);
+        let mut seen = vec![false; count];
+        for (k, point) in points.into_iter().flatten().enumerate() {
+            let x = point.get(0).and_then(Value::as_f64);
+            let y = point.get(1).and_then(Value::as_f64);
+            let at = format!("series[{j}].points[{k}]");
+            match x {
+                Some(x) if x.fract() == 0.0 && x >= 0.0 && (x as usize) < count => {
+                    if std::mem::replace(&mut seen[x as usize], true) {
+                        say(&at, format!("a second value at position {x}"));
+                    }
+                }
+                _ => say(
+                    &at,
+                    format!(
+                        "x must be a category's position, a whole number from 0 to {}",
+                        count.saturating_sub(1)
+                    ),
+                ),
+            }
+            if stacked && y.is_some_and(|y| y < 0.0) {
+                say(&at, "a stacked chart's values must not be negative".into());
+            }
+        }
+    }
 }
 
 /// A `series` block's data as a table, `{caption, columns, rows}` — the same table static/lab.js
 /// (`seriesTable`) makes for an answer it draws: one row per x and one column per series, so a
 /// row compares the series at one x. A vertical step (two points at one x) takes two rows; a
-/// series without a point at an x leaves its cell empty. Whole numbers print without ".0".
+/// series without a point at an x leaves its cell empty. Whole numbers print without ".0"; a bar
+/// chart with `categories` names its rows.
 pub(crate) fn series_table(block: &Value) -> Value {
     let series: &[Value] = block
         .get("series")
@@ -140,9 +211,18 @@ pub(crate) fn series_table(block: &Value) -> Value {
     let mut xs: Vec<(u64, (f64, usize))> = most.into_iter().collect();
     xs.sort_by(|a, b| a.1.0.total_cmp(&b.1.0));
     let mut rows = Vec::new();
+    let categories = block.get("categories").and_then(Value::as_array);
+    let name_of = |x: f64| -> Value {
+        categories
+            .filter(|_| x.fract() == 0.0 && x >= 0.0)
+            .and_then(|names| names.get(x as usize))
+            .filter(|name| name.is_string())
+            .cloned()
+            .unwrap_or_else(|| number(x))
+    };
     for (key, (x, count)) in xs {
         for n in 1..=count {
-            let mut row = vec![number(x)];
+            let mut row = vec![name_of(x)];
             row.extend(cells.iter().map(|at| {
                 at.get(&(key, n))
                     .cloned()
@@ -304,6 +384,74 @@ mod tests {
             series_table(&bare),
             json!({"caption": "T", "columns": [""], "rows": []})
         );
+    }
+
+    fn stacked(extra: Value) -> Value {
+        let mut block = json!({"type": "series", "title": "Cost", "x_label": "Team", "y_label": "USD",
+            "kind": "bar", "stacked": true, "categories": ["web", "data"],
+            "series": [{"name": "own", "points": [[0, 3], [1, 2]]}, {"name": "share", "points": [[0, 1], [1, 1]]}]});
+        if let (Some(block), Some(extra)) = (block.as_object_mut(), extra.as_object()) {
+            block.extend(extra.clone());
+        }
+        json!({"blocks": [{"type": "text", "text": "x"}, block]})
+    }
+
+    #[test]
+    fn categories_and_stacked_bars_are_checked_against_the_points() {
+        assert_eq!(
+            problems("cost-allocation", &stacked(json!({}))),
+            Vec::<String>::new()
+        );
+        let found = problems("lab", &stacked(json!({"kind": "line"})));
+        assert!(
+            found[0].ends_with("stacked: only a bar chart (`kind = \"bar\"`) has it"),
+            "{found:?}"
+        );
+        let found = problems("lab", &stacked(json!({"categories": null})));
+        assert!(
+            found[0].contains("categories: expected a list of non-empty names"),
+            "{found:?}"
+        );
+        let found = problems("lab", &stacked(json!({"categories": ["web"]})));
+        assert!(
+            found[0].contains(
+                "series[0].points[1]: x must be a category's position, a whole number from 0 to 0"
+            ),
+            "{found:?}"
+        );
+        let found = problems(
+            "lab",
+            &stacked(json!({"series": [{"name": "own", "points": [[0, -3], [0, 1]]}]})),
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0]
+                .ends_with("series[0].points[0]: a stacked chart's values must not be negative")
+        );
+        assert!(found[1].ends_with("series[0].points[1]: a second value at position 0"));
+        let found = problems("lab", &stacked(json!({"categories": []})));
+        assert!(
+            found[0].contains("series[0].points[0]: x must be"),
+            "{found:?}"
+        );
+        let found = problems("lab", &chart(json!({"kind": "bar", "stacked": true})));
+        assert!(
+            found[0].ends_with("stacked: a stacked chart needs `categories`"),
+            "{found:?}"
+        );
+        let found = problems("lab", &stacked(json!({"stacked": "yes"})));
+        assert!(
+            found[0].contains("stacked: expected true or false"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn a_chart_with_categories_names_its_rows() {
+        let answer = stacked(json!({"x_label": "Team", "y_label": "USD"}));
+        let table = series_table(&answer["blocks"][1]);
+        assert_eq!(table["columns"], json!(["Team", "own", "share"]));
+        assert_eq!(table["rows"], json!([["web", 3, 1], ["data", 2, 1]]));
     }
 
     #[test]
