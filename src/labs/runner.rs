@@ -130,7 +130,11 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
         sandbox::stop(&mut child);
         return Outcome::Truncated(limits.output_bytes);
     }
-    // stdout closed: the lab is finishing. Wait for its exit within what is left of the limit.
+    // stdout closed: the lab is finishing (its launcher, which holds stdout too, is exiting).
+    // Wait for its exit within what is left of the limit, looking again soon at first: the exit
+    // is usually a few microseconds away, and a flat millisecond's sleep was most of a quick
+    // run's wait.
+    let mut pause = Duration::from_micros(20);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -138,7 +142,10 @@ pub(crate) fn run(binary: &Path, request: &[u8], limits: Limits) -> Outcome {
                 sandbox::stop(&mut child);
                 return Outcome::TimedOut(limits.time);
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(1)),
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(1));
+            }
             Err(e) => return Outcome::Failed(format!("cannot wait for the lab: {e}")),
         }
     };
