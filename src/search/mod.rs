@@ -93,7 +93,8 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
             .collect()
     };
     // While one batch of pages is read (on every core but one, in effect), the previous one
-    // is added to the records and its fragments are written.
+    // is added to the records (in order: a page's id is its rank) and its fragments are
+    // written, in parallel too.
     let mut written = Vec::new();
     let mut pending: Vec<(String, index::Terms, Arc<[u8]>)> = Vec::new();
     let mut batches = paths.chunks(256);
@@ -102,6 +103,7 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
         let (read, ()) = rayon::join(
             || next.map(read_batch),
             || {
+                let mut fragments = Vec::with_capacity(pending.len());
                 for (path, terms, fragment) in pending.drain(..) {
                     let language = language_of(&path).unwrap_or_default();
                     let index = languages
@@ -109,11 +111,13 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
                         .or_insert_with(|| index::Language::new(language));
                     index.set(&path, terms, fragment.clone(), false);
                     if let Some(id) = index.id(&path) {
-                        let file = format!("{SEARCH_DIR}{language}/f/{id}.json");
-                        let result = store.write_through(&file, fragment);
-                        written.push((file, result));
+                        fragments.push((format!("{SEARCH_DIR}{language}/f/{id}.json"), fragment));
                     }
                 }
+                written.par_extend(fragments.into_par_iter().map(|(file, fragment)| {
+                    let result = store.write_through(&file, fragment);
+                    (file, result)
+                }));
             },
         );
         match read {
@@ -121,20 +125,24 @@ pub(crate) fn add_index(output: &mut OutputStore) -> Result<(), Diagnostic> {
             None => break,
         }
     }
-    for (file, result) in written {
-        output.record(file, result);
-    }
-    let files: Vec<Vec<(String, Arc<[u8]>)>> = languages
+    let files: Vec<(String, Arc<[u8]>)> = languages
         .par_iter_mut()
-        .map(|(_, index)| {
+        .flat_map_iter(|(language, index)| {
             index.refresh();
-            index.files()
+            let language = language.clone();
+            index
+                .files()
+                .into_iter()
+                .map(move |(name, bytes)| (format!("{SEARCH_DIR}{language}/{name}"), bytes))
         })
         .collect();
-    for (language, files) in languages.keys().zip(files) {
-        for (name, bytes) in files {
-            output.insert_shared(format!("{SEARCH_DIR}{language}/{name}"), bytes);
-        }
+    // The shared files (word shards, posting pieces, meta), a few thousand: written in parallel.
+    written.par_extend(files.into_par_iter().map(|(file, bytes)| {
+        let result = store.write_through(&file, bytes);
+        (file, result)
+    }));
+    for (file, result) in written {
+        output.record(file, result);
     }
     Ok(())
 }
