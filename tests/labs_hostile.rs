@@ -63,6 +63,11 @@ fn children_are_killed(server: &Server) {
     // Cut at its time limit, with a `setsid` child that left the lab's process group.
     let reply = run_leaving_nothing(server, "hang-escape");
     assert_eq!(reply.status, 504, "{}", reply.body);
+    // A lab with aula's own uid that tries to kill its launcher first: the launcher survives
+    // it (out of reach in a PID namespace; out of the lab's Landlock signal scope without one)
+    // and ends the run at its time limit, the new session with it.
+    let reply = run_leaving_nothing(server, "parricide");
+    assert!(matches!(reply.status, 502 | 504), "{}", reply.body);
 }
 
 #[test]
@@ -87,6 +92,10 @@ fn without_namespaces_the_subreaper_leaves_no_process_behind() {
     // And the lab sees no other process's environment.
     let reply = run_leaving_nothing(&server, "envecho");
     assert!(!reply.body.contains(SECRET), "{}", reply.body);
+    // The lab's own Landlock stage keeps its writes in its folder.
+    let reply = run_leaving_nothing(&server, "writer");
+    assert_eq!(reply.json()["blocks"], json!([100]), "{}", reply.body);
+    assert!(!server.site.path().join("escaped").exists());
 }
 
 #[test]

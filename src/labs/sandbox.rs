@@ -13,9 +13,13 @@
 //! launcher is outside its PID namespace, where the lab can name no process, and runs as another
 //! uid. No `unsafe`: the kernel does the forking, std, `nix` and `landlock` wrap the calls.
 //!
+//! The lab runs in a process group of its own, so its `kill(0)` never reaches the launcher.
+//!
 //! Where a layer is not available (no user namespaces, an old kernel, not root), runs go on
 //! without it — without namespaces, the launcher is a subreaper and kills whatever the lab left
-//! behind — and [`Layers::summary`] says which protections are active. This module knows
+//! behind; as the lab could then name its launcher (its parent), the launcher stays outside
+//! Landlock and the lab's rules are raised by a stage of its own ([`stage`]), whose signal scope
+//! leaves the launcher out — and [`Layers::summary`] says which protections are active. This module knows
 //! nothing of HTTP, manifests or the protocol: [`super::runner`] feeds the lab and reads its
 //! answer.
 
@@ -416,6 +420,8 @@ struct Plan {
     probe: bool,
     /// Print the pid and uid this process has, and exit (the probe's child).
     whoami: bool,
+    /// Become the lab: see [`stage`].
+    stage: bool,
     lab: Option<PathBuf>,
 }
 
@@ -428,6 +434,7 @@ fn parse(args: &[String]) -> Result<Plan, String> {
         netns: None,
         probe: false,
         whoami: false,
+        stage: false,
         lab: None,
     };
     let mut args = args.iter();
@@ -453,6 +460,7 @@ fn parse(args: &[String]) -> Result<Plan, String> {
             "--user-namespaces" => plan.walls = Walls::Namespaces { user: true },
             "--probe" => plan.probe = true,
             "--whoami" => plan.whoami = true,
+            "--stage" => plan.stage = true,
             "--" => {
                 plan.lab = args.next().map(PathBuf::from);
                 break;
@@ -479,6 +487,9 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
         let uid = nix::unistd::getuid().as_raw();
         println!("{}", serde_json::json!({"pid": pid, "uid": uid}));
         return ExitCode::SUCCESS;
+    }
+    if plan.stage {
+        return stage(&plan);
     }
     // The signals the launcher waits for, blocked before the lab starts so that none is lost
     // between its start and the wait (the lab itself starts with none blocked: std resets the
@@ -511,15 +522,17 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
         "rlimits",
         set_rlimits(plan.cpu, plan.uid.is_some()),
     );
-    let landlock = note(
-        &mut report,
-        "landlock",
-        restrict(
-            &plan.workdir,
-            child_binary.as_deref(),
-            plan.walls == Walls::Reap,
-        ),
-    );
+    // Without a PID namespace the lab could name this process (its parent) and signal it, were
+    // they in one Landlock domain: there the lab's rules are raised by a stage of its own (see
+    // [`stage`]), and its signal scope leaves this process out.
+    let reap = plan.walls == Walls::Reap;
+    let landlock = (!reap || plan.probe).then(|| {
+        note(
+            &mut report,
+            "landlock",
+            restrict(&plan.workdir, child_binary.as_deref()),
+        )
+    });
     if plan.probe {
         let Some(exe) = exe else {
             note(
@@ -573,17 +586,37 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
         eprintln!("lab sandbox: no lab to run");
         return ExitCode::from(125);
     };
-    let reap = plan.walls == Walls::Reap;
     if reap {
         // Orphans of the lab — `setsid` ones too — come back to this process, which kills
         // them when the run is over.
         let _ = nix::sys::prctl::set_child_subreaper(true);
     }
-    let mut command = Command::new(&lab);
-    // A uid of the run's own, with no groups (std drops them when root).
-    if let Some(uid) = plan.uid {
-        command.uid(uid).gid(uid);
-    }
+    let mut command = match (reap, exe) {
+        (true, Some(exe)) => {
+            let mut stage = Command::new(exe);
+            stage.arg(LAUNCHER).arg("--stage");
+            stage.arg("--workdir").arg(&plan.workdir);
+            if let Some(uid) = plan.uid {
+                stage.arg("--uid").arg(uid.to_string());
+            }
+            stage.arg("--").arg(&lab);
+            stage
+        }
+        (true, None) => {
+            eprintln!("lab sandbox: cannot find the launcher's own binary");
+            return ExitCode::from(125);
+        }
+        (false, _) => {
+            let mut command = Command::new(&lab);
+            // A uid of the run's own, with no groups (std drops them when root).
+            if let Some(uid) = plan.uid {
+                command.uid(uid).gid(uid);
+            }
+            command
+        }
+    };
+    // A process group of its own: the lab's `kill(0)` reaches its own processes, never this one.
+    command.process_group(0);
     let child = match command.spawn() {
         Ok(child) => child,
         Err(error) => {
@@ -592,6 +625,27 @@ pub(crate) fn launch(args: &[String]) -> ExitCode {
         }
     };
     supervise(child, reap, &signals)
+}
+
+/// `--stage`, without a PID namespace only: the lab's process before it becomes the lab. It
+/// raises the Landlock rules in a domain of the lab's own — whose signal and abstract-socket
+/// scope leave out the launcher, its parent — takes the run's uid, and execs the lab. (The
+/// probe said whether Landlock holds here; a run goes on without it, as with namespaces.)
+fn stage(plan: &Plan) -> ExitCode {
+    let Some(lab) = &plan.lab else {
+        eprintln!("lab sandbox: no lab to run");
+        return ExitCode::from(125);
+    };
+    let _ = restrict(&plan.workdir, Some(lab));
+    if let Some(uid) = plan.uid
+        && let Err(why) = drop_to(uid)
+    {
+        eprintln!("lab sandbox: {why}");
+        return ExitCode::from(125);
+    }
+    let error = Command::new(lab).exec();
+    eprintln!("lab sandbox: cannot start {}: {error}", lab.display());
+    ExitCode::from(125)
 }
 
 /// Records in `report` whether a wall went up (`KEY_on`) and its note or why not (`KEY`).
@@ -707,7 +761,7 @@ fn set_rlimits(cpu: u64, unprivileged: bool) -> Result<String, String> {
 /// Landlock: read and run the system and the lab; read and write the working folder and a few
 /// devices; nothing else. No TCP (bind or connect), no abstract sockets or signals outside the
 /// run, where the kernel's ABI has those.
-fn restrict(workdir: &Path, lab: Option<&Path>, reap: bool) -> Result<String, String> {
+fn restrict(workdir: &Path, lab: Option<&Path>) -> Result<String, String> {
     use landlock::{
         ABI, Access, AccessFs, AccessNet, LandlockStatus, Ruleset, RulesetAttr, RulesetCreatedAttr,
         RulesetStatus, Scope, path_beneath_rules,
@@ -726,9 +780,6 @@ fn restrict(workdir: &Path, lab: Option<&Path>, reap: bool) -> Result<String, St
         .and_then(|r| r.add_rules(path_beneath_rules(lab, read)))
         .and_then(|r| r.add_rules(path_beneath_rules(DEVICES, all)))
         .and_then(|r| r.add_rules(path_beneath_rules([workdir], all)))
-        // Without a PID namespace, the subreaper finds what is left of a run in its own list of
-        // children (all of /proc only on kernels without that list).
-        .and_then(|r| r.add_rules(path_beneath_rules(reap.then(children_list), read)))
         .map_err(|e| e.to_string())?;
     let status = ruleset.restrict_self().map_err(|e| e.to_string())?;
     let abi = match status.landlock {
@@ -770,8 +821,8 @@ fn kill_descendants() {
     }
 }
 
-/// Where the kernel lists this (single-threaded) process's children: a file a lab may read
-/// without seeing the rest of /proc. Kernels built without it have only /proc to scan.
+/// Where the kernel lists this (single-threaded) process's children, so that finding them does
+/// not take a scan of all of /proc. Kernels built without it have only /proc to scan.
 fn children_list() -> PathBuf {
     let me = std::process::id();
     let list = PathBuf::from(format!("/proc/{me}/task/{me}/children"));

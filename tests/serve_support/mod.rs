@@ -91,6 +91,14 @@ const HOSTILE_LABS: &[(&str, &str, &str)] = &[
         r#"cat >/dev/null; setsid sleep {marker} & sleep {marker}"#,
         "[limits]\ntime_ms = 300\n",
     ),
+    // Kills its launcher (its parent, where it can name it), then leaves a new session behind.
+    // Its binary is readable by its owner only, so it keeps aula's uid, as every lab does when
+    // aula is not root: no uid of its own stops its signal.
+    (
+        "parricide",
+        r#"cat >/dev/null; setsid sleep {marker} & kill -9 $PPID; sleep {marker}"#,
+        "[limits]\ntime_ms = 300\n",
+    ),
     (
         "megaflood",
         "cat >/dev/null; head -c 52428800 /dev/zero",
@@ -244,7 +252,8 @@ impl Site {
         for (id, script, extra) in plain.chain(hostile) {
             let path = bin.path().join(id);
             std::fs::write(&path, format!("#!/bin/bash\n{script}\n")).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+            let mode = if id == "parricide" { 0o700 } else { 0o755 };
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
             std::fs::write(
                 dir.path().join(format!("labs/manifests/{id}.toml")),
                 format!(
