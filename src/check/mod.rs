@@ -77,13 +77,13 @@ fn regroup(problems: Diagnostics) -> Diagnostics {
 /// already failed the build; this checks what only the rendered site can tell.
 pub(crate) fn links(project: &Project, built: &Built) -> Diagnostics {
     let mut problems = Diagnostics::default();
-    for (page, links) in project.content.pages.iter().zip(&built.links) {
+    for (page, body) in project.content.pages.iter().zip(&built.bodies) {
         // A fallback page repeats its original's links; they are reported at the original.
         if page.fallback_from.is_some() {
             continue;
         }
         let index = LineIndex::new(&page.source);
-        for link in links {
+        for link in &body.links {
             let (path, fragment) = match link.url.split_once('#') {
                 Some((path, fragment)) => (path, Some(fragment)),
                 None => (link.url.as_str(), None),

@@ -163,11 +163,7 @@ pub(crate) fn render(
     }
     let made = made?;
     let warnings = super::fallback_warnings(project, &made.fallbacks);
-    let links = made
-        .bodies
-        .iter()
-        .map(|b| b.rendered.links.clone())
-        .collect();
+    let bodies = made.bodies.iter().map(|b| b.rendered.clone()).collect();
     let mut output = memory.remember(project, made);
     if !memory.keeps()
         && let Err(problem) = plan::derive(project, &mut output)
@@ -178,7 +174,7 @@ pub(crate) fn render(
         output,
         warnings,
         pages: project.content.pages.len(),
-        links,
+        bodies,
         search: project.config.search,
     })
 }

@@ -57,8 +57,9 @@ pub(crate) struct Built {
     pub(crate) output: OutputStore,
     pub(crate) warnings: Diagnostics,
     pub(crate) pages: usize,
-    /// Every internal link of every page, by page index in `content.pages` (for `aula check`).
-    pub(crate) links: Vec<Vec<crate::markdown::LinkRef>>,
+    /// Every page's Markdown as rendered, by page index in `content.pages`: its internal links
+    /// are what `aula check` follows. Shared, so a preview's rebuild copies none of it.
+    pub(crate) bodies: Vec<Arc<crate::markdown::Rendered>>,
     /// Whether the site has a search index (the preview server builds it after publishing).
     pub(crate) search: bool,
 }
