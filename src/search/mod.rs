@@ -13,7 +13,7 @@
 //!
 //! This module knows nothing about templates or the browser; the contract with them is the
 //! `data-pagefind-body` / `data-pagefind-ignore` attributes and the file format documented in
-//! [`index`]. Without the `search` cargo feature there is no index (and no search box).
+//! `index/files.rs`. Without the `search` cargo feature there is no index (and no search box).
 
 #[cfg(feature = "search")]
 mod extract;
