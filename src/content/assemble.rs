@@ -7,9 +7,8 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use super::{Content, FrontMatter, Page, PageKind, page_url};
+use super::{Content, Page, PageKind, page_url};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Group};
 
@@ -141,22 +140,10 @@ fn generated_page(lang: &str, section: Option<&String>, title: &str) -> Page {
             format!("section-{s}"),
         ),
     };
-    Page {
-        path: PathBuf::from(file),
-        lang: lang.to_string(),
-        kind,
-        section: section.cloned(),
-        front: FrontMatter {
-            title: title.to_string(),
-            ..FrontMatter::default()
-        },
-        source: Arc::from(""),
-        body_offset: 0,
-        slug: String::new(),
-        url,
-        translation_key,
-        fallback_from: None,
-    }
+    let mut page = Page::without_source(PathBuf::from(file), lang, kind, url, translation_key);
+    page.section = section.cloned();
+    page.front.title = title.to_string();
+    page
 }
 
 /// The first URL segments under a language that the site's own pages use (the tag pages, the

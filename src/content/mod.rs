@@ -61,6 +61,32 @@ pub(crate) struct Page {
 }
 
 impl Page {
+    /// A page that no file gives text to: empty source, default front matter, no section or
+    /// slug. The made-up home and section pages start from one (see `assemble`), and so do the
+    /// stand-ins the site makes for its own pages (tags, the translation status, 404), which
+    /// need only a URL, a language and a translation key.
+    pub(crate) fn without_source(
+        path: PathBuf,
+        lang: &str,
+        kind: PageKind,
+        url: String,
+        translation_key: String,
+    ) -> Page {
+        Page {
+            path,
+            lang: lang.to_string(),
+            kind,
+            section: None,
+            front: FrontMatter::default(),
+            source: Arc::from(""),
+            body_offset: 0,
+            slug: String::new(),
+            url,
+            translation_key,
+            fallback_from: None,
+        }
+    }
+
     pub(crate) fn body(&self) -> &str {
         self.source.get(self.body_offset..).unwrap_or("")
     }

@@ -4,7 +4,6 @@
 
 use std::borrow::Cow;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -556,17 +555,6 @@ pub(crate) fn merge(target: &mut Value, extra: Value) {
 /// A stand-in for a page that has no source file (tag pages and the like), for
 /// [`common_context`]: it has a URL, a language and a translation key, and nothing else.
 pub(crate) fn page_without_source(lang: &str, url: String, translation_key: String) -> Page {
-    Page {
-        path: PathBuf::from("templates"),
-        lang: lang.to_string(),
-        kind: PageKind::Standalone,
-        section: None,
-        front: Default::default(),
-        source: Arc::from(""),
-        body_offset: 0,
-        slug: String::new(),
-        url,
-        translation_key,
-        fallback_from: None,
-    }
+    let path = PathBuf::from("templates");
+    Page::without_source(path, lang, PageKind::Standalone, url, translation_key)
 }
