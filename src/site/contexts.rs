@@ -365,7 +365,7 @@ impl Crumb {
 pub(super) fn page_context(
     project: &Project,
     structure: &Structure,
-    bodies: &[RenderedPage],
+    bodies: &[&RenderedPage],
     i: usize,
 ) -> Value {
     let page = &project.content.pages[i];

@@ -58,7 +58,8 @@ pub(crate) struct Built {
     pub(crate) warnings: Diagnostics,
     pub(crate) pages: usize,
     /// Every page's Markdown as rendered, by page index in `content.pages`: its internal links
-    /// are what `aula check` follows. Shared, so a preview's rebuild copies none of it.
+    /// are what `aula check` follows. Empty after a preview's render (a rebuild would otherwise
+    /// touch every page's reference count, and nobody checks the preview).
     pub(crate) bodies: Vec<Arc<crate::markdown::Rendered>>,
     /// Whether the site has a search index (the preview server builds it after publishing).
     pub(crate) search: bool,

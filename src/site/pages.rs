@@ -22,7 +22,7 @@ use super::{Project, RenderedFile, RenderedPage, Structure};
 pub(crate) fn render_content_page(
     project: &Project,
     structure: &Structure,
-    bodies: &[RenderedPage],
+    bodies: &[&RenderedPage],
     i: usize,
 ) -> RenderedFile {
     let page = &project.content.pages[i];
@@ -39,7 +39,11 @@ pub(crate) fn render_content_page(
 
 /// `/es/finops/` → `es/finops/index.html`.
 pub(crate) fn output_path(url: &str) -> String {
-    format!("{}index.html", url.trim_start_matches('/'))
+    let folder = url.trim_start_matches('/');
+    let mut path = String::with_capacity(folder.len() + "index.html".len());
+    path.push_str(folder);
+    path.push_str("index.html");
+    path
 }
 
 pub(crate) fn template_for(page: &Page) -> &'static str {
@@ -156,7 +160,7 @@ pub(crate) fn tag_twin<'a>(
 
 /// A language's tags: (slug, name, number of articles), by slug.
 pub(crate) fn tag_index<'a>(
-    structure: &'a Structure,
+    structure: &'a Structure<'_>,
     lang: &'a str,
 ) -> impl Iterator<Item = (&'a str, &'a str, usize)> + 'a {
     structure

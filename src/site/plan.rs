@@ -32,10 +32,11 @@
 //! Outputs made from other outputs (the search index, from the finished HTML pages) come after
 //! them, in [`derive`]; the preview server makes those itself, after it serves the pages.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::content::{Page, PageKind};
@@ -87,7 +88,7 @@ pub(crate) enum Output<'a> {
 }
 
 /// Every file of the site (but those [`derive`] adds), in the order they are written.
-pub(crate) fn outputs<'a>(project: &'a Project, structure: &'a Structure) -> Vec<Output<'a>> {
+pub(crate) fn outputs<'a>(project: &'a Project, structure: &'a Structure<'_>) -> Vec<Output<'a>> {
     let languages = &project.config.languages;
     let mut all: Vec<Output<'a>> = (0..project.content.pages.len())
         .map(Output::Content)
@@ -129,9 +130,9 @@ pub(crate) fn outputs<'a>(project: &'a Project, structure: &'a Structure) -> Vec
 /// What rendering reads besides the project.
 pub(crate) struct Inputs<'a> {
     pub(crate) project: &'a Project,
-    pub(crate) structure: &'a Structure,
+    pub(crate) structure: &'a Structure<'a>,
     /// Every page's body, by index in `content.pages`.
-    pub(crate) bodies: &'a [RenderedPage],
+    pub(crate) bodies: &'a [&'a RenderedPage],
     pub(crate) highlighter: &'a Highlighter,
 }
 
@@ -418,20 +419,20 @@ pub(crate) fn nav_digests(project: &Project) -> BTreeMap<String, u64> {
 /// Everything the fingerprints are made of.
 pub(crate) struct Facts<'a> {
     project: &'a Project,
-    structure: &'a Structure,
+    structure: &'a Structure<'a>,
     strings: &'a BTreeMap<String, u64>,
     digests: &'a [PageDigests],
     /// Each page's summary, hashed.
     summaries: Vec<u64>,
     nav: BTreeMap<String, u64>,
     /// Per translation key: its pages (`own`), in page order.
-    groups: HashMap<&'a str, u64>,
+    groups: FxHashMap<&'a str, u64>,
     /// Each article's place in its language's learning path.
     positions: Vec<Option<usize>>,
     /// Per (language, section): its articles' summaries, in order.
-    sections: HashMap<(&'a str, &'a str), u64>,
+    sections: FxHashMap<(&'a str, &'a str), u64>,
     /// Per language: its learning path's summaries, in order.
-    paths: HashMap<&'a str, u64>,
+    paths: FxHashMap<&'a str, u64>,
     /// Every page as the sitemap lists it.
     listings: u64,
     /// Every page's translation status, and whether its translation's original changed since
@@ -442,44 +443,54 @@ pub(crate) struct Facts<'a> {
 impl<'a> Facts<'a> {
     pub(crate) fn new(
         project: &'a Project,
-        structure: &'a Structure,
+        structure: &'a Structure<'a>,
         strings: &'a BTreeMap<String, u64>,
         digests: &'a [PageDigests],
         summaries: Vec<u64>,
         nav: BTreeMap<String, u64>,
     ) -> Facts<'a> {
         let pages = &project.content.pages;
-        let mut groups: HashMap<&str, u64> = HashMap::new();
-        for (page, d) in pages.iter().zip(digests) {
-            let group = groups.entry(page.translation_key.as_str()).or_default();
-            *group = digest((*group, &page.lang, d.own));
-        }
+        // The translation groups and statuses on one worker, the listings on another.
+        let by_key = || {
+            let mut groups: FxHashMap<&str, u64> =
+                FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+            for (page, d) in pages.iter().zip(digests) {
+                let group = groups.entry(page.translation_key.as_str()).or_default();
+                *group = digest((*group, &page.lang, d.own));
+            }
+            let group_of = |key: &str| groups.get(key).copied().unwrap_or_default();
+            let status: Vec<(u64, Option<u64>)> = pages
+                .iter()
+                .zip(digests)
+                .map(|(page, d)| {
+                    let recorded = page.front.source_hash.as_ref();
+                    (d.status, recorded.map(|_| group_of(&page.translation_key)))
+                })
+                .collect();
+            let status = digest(status);
+            (groups, status)
+        };
         let listed =
             |list: &[usize]| digest(list.iter().map(|&j| summaries[j]).collect::<Vec<_>>());
-        let mut positions = vec![None; pages.len()];
-        let mut paths = HashMap::new();
-        for (lang, path) in &structure.path {
-            for (p, &j) in path.iter().enumerate() {
-                positions[j] = Some(p);
+        let by_order = || {
+            let mut positions = vec![None; pages.len()];
+            let mut paths = FxHashMap::default();
+            for (lang, path) in &structure.path {
+                for (p, &j) in path.iter().enumerate() {
+                    positions[j] = Some(p);
+                }
+                paths.insert(lang.as_str(), listed(path));
             }
-            paths.insert(lang.as_str(), listed(path));
-        }
-        let sections = structure
-            .section_articles
-            .iter()
-            .map(|((lang, s), list)| ((lang.as_str(), s.as_str()), listed(list)))
-            .collect();
-        let listings = digest(digests.iter().map(|d| d.listing).collect::<Vec<_>>());
-        let group_of = |key: &str| groups.get(key).copied().unwrap_or_default();
-        let status: Vec<(u64, Option<u64>)> = pages
-            .iter()
-            .zip(digests)
-            .map(|(page, d)| {
-                let recorded = page.front.source_hash.as_ref();
-                (d.status, recorded.map(|_| group_of(&page.translation_key)))
-            })
-            .collect();
-        let status = digest(status);
+            let sections = structure
+                .section_articles
+                .iter()
+                .map(|((lang, s), list)| ((lang.as_str(), s.as_str()), listed(list)))
+                .collect();
+            let listings = digest(digests.iter().map(|d| d.listing).collect::<Vec<_>>());
+            (positions, paths, sections, listings)
+        };
+        let ((groups, status), (positions, paths, sections, listings)) =
+            rayon::join(by_key, by_order);
         Facts {
             project,
             structure,

@@ -2,7 +2,6 @@
 //! It reads where pages sit (kind, section, level, weight, title, tags), never their bodies.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -13,7 +12,7 @@ use super::Project;
 
 /// Sections, the learning path and tags, per language, by page index in `content.pages`.
 #[derive(Clone)]
-pub(crate) struct Structure {
+pub(crate) struct Structure<'s> {
     /// (lang, section) → article indexes, in path order.
     pub(crate) section_articles: BTreeMap<(String, String), Vec<usize>>,
     /// lang → article indexes in learning-path order: it climbs by level (no level counts as
@@ -21,14 +20,15 @@ pub(crate) struct Structure {
     pub(crate) path: BTreeMap<String, Vec<usize>>,
     /// (lang, tag slug) → (tag name, article indexes).
     pub(crate) tags: BTreeMap<(String, String), (String, Vec<usize>)>,
-    /// Each page's summary for listings (see [`make_summary`]); filled in by the caller.
-    pub(crate) summaries: Vec<Arc<Value>>,
+    /// Each page's summary for listings (see [`make_summary`]), borrowed from whoever made
+    /// them: the caller, with [`Structure::with_summaries`].
+    pub(crate) summaries: Vec<&'s Value>,
 }
 
-impl Structure {
+impl Structure<'static> {
     /// Reads the pages' kinds, sections, languages, levels, weights, titles and tags; nothing
-    /// else.
-    pub(crate) fn new(project: &Project) -> Structure {
+    /// else. It has no summaries yet.
+    pub(crate) fn new(project: &Project) -> Structure<'static> {
         let pages = &project.content.pages;
         let mut section_articles: BTreeMap<(String, String), Vec<usize>> = BTreeMap::new();
         let mut tags: BTreeMap<(String, String), (String, Vec<usize>)> = BTreeMap::new();
@@ -86,6 +86,18 @@ impl Structure {
             path,
             tags,
             summaries: Vec::new(),
+        }
+    }
+}
+
+impl Structure<'_> {
+    /// The same structure with `summaries` (by page index) as its pages' summaries.
+    pub(crate) fn with_summaries<'s>(self, summaries: Vec<&'s Value>) -> Structure<'s> {
+        Structure {
+            section_articles: self.section_articles,
+            path: self.path,
+            tags: self.tags,
+            summaries,
         }
     }
 }
