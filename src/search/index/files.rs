@@ -41,7 +41,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-use super::{Fx, Language, Posting};
+use super::{Language, Posting};
 use crate::search::text;
 
 /// Target size of a posting piece.
@@ -71,7 +71,7 @@ pub(crate) struct Refreshed {
     pub(crate) files: usize,
 }
 
-type FxSet<T> = std::collections::HashSet<T, std::hash::BuildHasherDefault<Fx>>;
+type FxSet<T> = rustc_hash::FxHashSet<T>;
 
 impl Language {
     /// Brings the files up to date with the pages: all of them the first time and after pages

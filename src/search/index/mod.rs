@@ -12,7 +12,7 @@
 mod files;
 mod page;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -100,46 +100,10 @@ impl std::fmt::Debug for Language {
     }
 }
 
-/// A fast hasher for the index's own keys (words and small integers; no untrusted
-/// collision-seeking input worth SipHash's cost — a page's author can only slow their own build).
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.add(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.add(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.add(i);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.add(i as u64);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl Fx {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fx>>;
+/// The index's own keys (words and small integers) are hashed with rustc-hash's Fx: no
+/// untrusted collision-seeking input is worth SipHash's cost here (a page's author can only slow
+/// their own build).
+type FxMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 impl Language {
     /// An empty index for pages in `language` (a code such as `es` or `en-GB`).
