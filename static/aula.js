@@ -344,9 +344,10 @@
 
   /* ---------------------------------------------------------- lab glimpse */
 
-  // The home page's lab card shows what its lab answered for its first example: the recorded
-  // verdict, read from the article's page (same origin, parsed as a document, copied as text).
-  // The box has its height from the stylesheet, so filling it moves nothing.
+  // The home page's lab card shows what its lab answered for the example its article opens
+  // with: the example's name (in the card's "Example: {name}" line) and the recorded verdict,
+  // read from the article's page (same origin, parsed as a document, copied as text). The box
+  // has its height from the stylesheet, so filling it moves nothing.
   function initGlimpse() {
     var box = document.querySelector("[data-glimpse-from]");
     if (!box || !window.fetch || !window.DOMParser) return;
@@ -360,12 +361,13 @@
       var kind = (verdict.className.match(/lab-verdict-(pass|fail|warn|info)/) || [])[1] || "info";
       var status = verdict.querySelector(".lab-verdict-status");
       var title = verdict.querySelector(".lab-verdict-title");
-      var example = lab.querySelector(".lab-example");
+      var example = lab.querySelector('.lab-examples [aria-pressed="true"]');
+      var line = box.dataset.exampleLine || "{name}";
       var answer = el("p", "glimpse-verdict glimpse-" + kind);
       if (status) answer.appendChild(el("strong", null, status.textContent.trim()));
       if (title) answer.appendChild(document.createTextNode(" " + title.textContent.replace(status ? status.textContent : "", "").trim()));
       box.textContent = "";
-      if (example) box.appendChild(el("p", "glimpse-example", example.textContent.trim()));
+      if (example) box.appendChild(el("p", "glimpse-example", line.replace("{name}", example.textContent.trim())));
       box.appendChild(answer);
     }).catch(function () { /* the card still names the lab and links it */ });
   }

@@ -5,8 +5,10 @@
 // Usage: node frame.mjs <site dir> [--measure]
 //   default     asserts (one ok/FAIL line per page and viewport): CLS < 0.1 (the largest of three
 //               loads), header ≤ 80 px at 1280 and ≤ 120 px at 360, on home pages the start action
-//               and the first step of the learning path above the fold at 1280×800, no console
-//               errors, no failed requests (404s).
+//               and the first step of the learning path above the fold at 1280×800, the home
+//               page's lab card filled from its article ("Example: <name>" and the verdict, in
+//               its box with at most 32 px left empty and nothing cut; screenshot
+//               frame-home-lab-*), no console errors, no failed requests (404s).
 //   --measure   prints the figures as a table instead and asserts nothing (for before/after notes).
 //
 // Layout shift is what a PerformanceObserver of type "layout-shift" reports (buffered, so shifts
@@ -79,6 +81,22 @@ try {
         try {
           const figures = await measurePage(page, server.url + p.path);
           if (p.type === 'home') {
+            // The lab card, filled from its article: the example's line and the verdict, in the
+            // box the stylesheet sized for them (no empty band, nothing cut).
+            await page.waitForFunction(() => document.querySelector('.lab-glimpse-answer .glimpse-verdict'), null, { timeout: 10000 }).catch(() => {});
+            figures.glimpse = await page.evaluate(() => {
+              const box = document.querySelector('.lab-glimpse-answer');
+              if (!box) return null;
+              const last = box.lastElementChild;
+              const used = last ? last.getBoundingClientRect().bottom - box.getBoundingClientRect().top : 0;
+              return {
+                example: box.querySelector('.glimpse-example')?.textContent ?? '',
+                verdict: box.querySelector('.glimpse-verdict')?.textContent ?? '',
+                empty: Math.round(box.clientHeight - used),
+                cut: box.scrollHeight > box.clientHeight + 1,
+              };
+            });
+            await screenshot(page, `frame-home-lab-${p.lang}-${vp.name}-${theme}`, page.locator('.lab-glimpse'));
             // A returning reader: the first step read, so the action says Continue, the first
             // step has its badge and the path its summary. Still nothing may move.
             await page.evaluate(() => {
@@ -117,6 +135,14 @@ try {
                 assert(figures.start <= vp.height, `the start action ends at ${figures.start} px, below the fold (${vp.height})`);
                 assert(figures.firstStep !== null && figures.firstStep <= vp.height, `the first step of the learning path ends at ${figures.firstStep} px, below the fold`);
                 assert(figures.continueLabel && figures.continueLabel.includes(':'), `with the first step read the action says "${figures.continueLabel}", not Continue: <next step>`);
+              }
+              if (p.type === 'home') {
+                const g = figures.glimpse;
+                assert(g !== null, 'the home page has no lab card (.lab-glimpse-answer)');
+                assert(/^\S+: \S/.test(g.example), `the lab card's example line is "${g.example}", not "Example: <name>"`);
+                assert(g.verdict.trim() !== '', 'the lab card shows no verdict');
+                assert(!g.cut, 'the lab card cuts its answer (its box is too small)');
+                assert(g.empty <= 32, `the lab card leaves ${g.empty} px empty under its answer`);
               }
               if (p.type === 'not found') {
                 // `/es/<missing>/` → 404, in Spanish, with the way back to the Spanish home.
