@@ -111,11 +111,11 @@ impl Templates {
         self.tera.contains_template(name)
     }
 
-    /// Renders `name` with a JSON object as its context.
+    /// Renders `name` with `context`, a struct or map whose fields become the template's names.
     pub(crate) fn render(
         &self,
         name: &str,
-        context: &serde_json::Value,
+        context: &impl serde::Serialize,
     ) -> Result<String, Diagnostic> {
         let context =
             tera::Context::from_serialize(context).map_err(|e| tera_diagnostic(&e, name))?;

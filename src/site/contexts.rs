@@ -41,12 +41,14 @@ pub(super) fn page_title<'a>(project: &Project, page: &'a Page) -> Cow<'a, str> 
 
 /// What every template gets: language, switcher, alternates, navigation.
 #[derive(Serialize)]
-struct Common<'a> {
+pub(crate) struct Common<'a> {
     lang: &'a str,
-    title: &'a str,
+    title: String,
     site: SiteInfo<'a>,
     url: &'a str,
-    canonical: String,
+    /// The page's absolute URL, or its original's for a fallback copy; empty for a page that
+    /// stands for no address of its own (a 404 page).
+    pub(super) canonical: String,
     alternates: Vec<Alternate<'a>>,
     x_default: String,
     /// The language switcher.
@@ -91,10 +93,22 @@ pub(super) struct NavSection<'a> {
     current: bool,
 }
 
-/// The context every template gets (see [`Common`]), as JSON for the page's own to extend. The
-/// page's versions in other languages are its translations (fallback copies lead the switcher
-/// but are no `hreflang` alternate); a language without one sends the switcher to its home.
-pub(crate) fn common_context(project: &Project, page: &Page, title: &str) -> Value {
+/// A template's whole context: the frame every template gets and what one kind of page adds to
+/// it, each a typed struct whose fields become the template's names. They are serialized straight
+/// into the template engine's values when the page is rendered, with no copy in between.
+#[derive(Serialize)]
+pub(crate) struct Framed<'a, T> {
+    #[serde(flatten)]
+    pub(super) common: Common<'a>,
+    #[serde(flatten)]
+    pub(super) page: T,
+}
+
+/// The context every template gets (see [`Common`]), for the page's own to extend (see
+/// [`Framed`]). The page's versions in other languages are its translations (fallback copies
+/// lead the switcher but are no `hreflang` alternate); a language without one sends the switcher
+/// to its home.
+pub(crate) fn common_context<'a>(project: &'a Project, page: &'a Page, title: &str) -> Common<'a> {
     let content = &project.content;
     frame(project, page, title, |lang| {
         match content.translation(&page.translation_key, lang) {
@@ -121,12 +135,12 @@ pub(crate) struct Version {
 
 /// [`common_context`] for a page whose versions in each language `version_in` tells (pages aula
 /// makes itself, such as tag pages, which have no translation key in the content).
-pub(crate) fn frame(
-    project: &Project,
-    page: &Page,
+pub(crate) fn frame<'a>(
+    project: &'a Project,
+    page: &'a Page,
     title: &str,
     version_in: impl Fn(&str) -> Version,
-) -> Value {
+) -> Common<'a> {
     let config = &project.config;
     let content = &project.content;
     let versions: Vec<(&String, Version)> = config
@@ -157,9 +171,9 @@ pub(crate) fn frame(
             .map_or(page.url.as_str(), |p| p.url.as_str()),
         None => page.url.as_str(),
     };
-    to_json(&Common {
+    Common {
         lang: &page.lang,
-        title,
+        title: title.to_string(),
         site: SiteInfo {
             title: &config.title,
             base_url: &config.base_url,
@@ -174,13 +188,13 @@ pub(crate) fn frame(
         sections: nav_sections(project, &page.lang, page.section.as_deref()),
         feed_url: format!("/{}/atom.xml", page.lang),
         search: cfg!(feature = "search") && project.config.search,
-    })
+    }
 }
 
-/// A context as the JSON object templates get (a struct of strings, numbers and lists always
-/// is one).
-pub(super) fn to_json(context: &impl Serialize) -> Value {
-    serde_json::to_value(context).unwrap_or_default()
+/// A summary as the JSON object fingerprints hash and listings show (a struct of strings,
+/// numbers and lists always is one).
+fn to_json(summary: &Summary) -> Value {
+    serde_json::to_value(summary).unwrap_or_default()
 }
 
 pub(super) fn nav_sections<'a>(
@@ -204,12 +218,19 @@ pub(super) fn nav_sections<'a>(
         .collect()
 }
 
-/// Page `i`'s summary, made by [`Structure::new`]'s caller.
-pub(super) fn summary(structure: &Structure, i: usize) -> Value {
-    structure
-        .summaries
-        .get(i)
-        .map_or(Value::Null, |summary| Value::clone(summary))
+/// Page `i`'s summary, made by [`Structure::new`]'s caller. Contexts borrow it: a listing
+/// serializes the summaries it shows without copying them first.
+pub(super) fn summary<'s>(structure: &Structure<'s>, i: usize) -> &'s Value {
+    static NONE: Value = Value::Null;
+    structure.summaries.get(i).copied().unwrap_or(&NONE)
+}
+
+/// A summary with its step in the learning path, as the home page lists it.
+#[derive(Serialize)]
+struct Step<'a> {
+    #[serde(flatten)]
+    summary: &'a Value,
+    step: usize,
 }
 
 /// A short description of a page for listings.
@@ -307,34 +328,64 @@ struct VerifiedNote<'a> {
 
 /// What `page_context` adds to the common frame.
 #[derive(Serialize)]
-struct PageFrame {
-    /// The page's summary with its [`PageDetails`].
-    page: Value,
+pub(crate) struct PageContext<'a> {
+    page: PageValue<'a>,
     breadcrumbs: Vec<Crumb>,
+    /// What the page's kind lists, if anything.
+    #[serde(flatten)]
+    listing: Option<Listing<'a>>,
+}
+
+/// `page` in a content page's template: its summary, its [`PageDetails`] (which win where both
+/// have a name: `fallback`) and its body as `content`.
+#[derive(Serialize)]
+struct PageValue<'a> {
+    #[serde(flatten)]
+    summary: &'a Value,
+    #[serde(flatten)]
+    details: PageDetails<'a>,
+    content: &'a str,
+}
+
+/// What a page lists besides itself, by its kind.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Listing<'a> {
+    Article(PathPlace<'a>),
+    Section(Articles<'a>),
+    Home(HomeContext<'a>),
 }
 
 /// An article's place in its language's learning path.
 #[derive(Serialize)]
-struct PathPlace {
-    prev: Option<Value>,
-    next: Option<Value>,
+struct PathPlace<'a> {
+    prev: Option<&'a Value>,
+    next: Option<&'a Value>,
     step: Option<usize>,
     steps: usize,
 }
 
 /// A section page's articles, or a home's sections each with theirs.
 #[derive(Serialize)]
-struct Articles {
-    articles: Vec<Value>,
+struct Articles<'a> {
+    articles: Vec<&'a Value>,
 }
 
 /// What a home page adds: its learning path (summaries with a `step`), its sections with their
 /// articles, and the path's reading time.
 #[derive(Serialize)]
-struct HomeContext {
-    path: Vec<Value>,
-    home_sections: Vec<Value>,
+struct HomeContext<'a> {
+    path: Vec<Step<'a>>,
+    home_sections: Vec<HomeSection<'a>>,
     total_minutes: u64,
+}
+
+/// A section on the home page, with its articles.
+#[derive(Serialize)]
+struct HomeSection<'a> {
+    #[serde(flatten)]
+    section: NavSection<'a>,
+    articles: Vec<&'a Value>,
 }
 
 #[derive(Serialize)]
@@ -360,20 +411,18 @@ impl Crumb {
     }
 }
 
-/// Page `i`'s template context (without its body, which `pages::render_page` adds). What it
-/// reads is fingerprinted by `plan::page_fingerprint`: keep the two in step.
-pub(super) fn page_context(
-    project: &Project,
-    structure: &Structure,
-    bodies: &[&RenderedPage],
+/// Page `i`'s template context, its body included. What it reads is fingerprinted by
+/// `plan::page_fingerprint`: keep the two in step.
+pub(super) fn page_context<'a>(
+    project: &'a Project,
+    structure: &Structure<'a>,
+    bodies: &[&'a RenderedPage],
     i: usize,
-) -> Value {
+) -> Framed<'a, PageContext<'a>> {
     let page = &project.content.pages[i];
     let lang = page.lang.as_str();
-    let mut context = common_context(project, page, &page_title(project, page));
-    let mut page_value = summary(structure, i);
-    let body = &bodies[i];
-    let extra = to_json(&PageDetails {
+    let body = bodies[i];
+    let details = PageDetails {
         kind: match page.kind {
             PageKind::Home => "home",
             PageKind::Section => "section",
@@ -409,8 +458,7 @@ pub(super) fn page_context(
             date_display: project.locales.format_date(lang, v.date),
             tools: &v.tools,
         }),
-    });
-    merge(&mut page_value, extra);
+    };
     let section_page = page
         .section
         .as_ref()
@@ -422,16 +470,9 @@ pub(super) fn page_context(
             url: section.url.clone(),
         });
     }
-    merge(
-        &mut context,
-        to_json(&PageFrame {
-            page: page_value,
-            breadcrumbs,
-        }),
-    );
-    match page.kind {
+    let listing = match page.kind {
         PageKind::Article => {
-            let path = structure.path.get(lang).cloned().unwrap_or_default();
+            let path = structure.path.get(lang).map_or(&[][..], Vec::as_slice);
             let position = path.iter().position(|&j| j == i);
             let neighbour = |j: Option<usize>| j.map(|j| summary(structure, j));
             let (prev, next) = match position {
@@ -441,16 +482,15 @@ pub(super) fn page_context(
                 ),
                 None => (None, None),
             };
-            let place = PathPlace {
+            Some(Listing::Article(PathPlace {
                 prev,
                 next,
                 step: position.map(|p| p + 1),
                 steps: path.len(),
-            };
-            merge(&mut context, to_json(&place));
+            }))
         }
         PageKind::Section => {
-            let articles: Vec<Value> = page
+            let articles = page
                 .section
                 .as_ref()
                 .and_then(|s| {
@@ -460,61 +500,51 @@ pub(super) fn page_context(
                 })
                 .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
                 .unwrap_or_default();
-            merge(&mut context, to_json(&Articles { articles }));
+            Some(Listing::Section(Articles { articles }))
         }
         PageKind::Home => {
-            let path: Vec<Value> = structure
-                .path
-                .get(lang)
-                .map(|list| {
-                    list.iter()
-                        .enumerate()
-                        .map(|(n, &j)| {
-                            let mut s = summary(structure, j);
-                            merge(&mut s, to_json(&Step { step: n + 1 }));
-                            s
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            let sections: Vec<Value> = nav_sections(project, lang, None)
+            let path = structure.path.get(lang).map_or(&[][..], Vec::as_slice);
+            let home_sections = nav_sections(project, lang, None)
                 .into_iter()
-                .map(|section| {
-                    let articles: Vec<Value> = structure
+                .map(|section| HomeSection {
+                    articles: structure
                         .section_articles
                         .get(&(lang.to_string(), section.key.to_string()))
                         .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
-                        .unwrap_or_default();
-                    let mut s = to_json(&section);
-                    merge(&mut s, to_json(&Articles { articles }));
-                    s
+                        .unwrap_or_default(),
+                    section,
                 })
                 .collect();
-            let total: u64 = structure
-                .path
-                .get(lang)
-                .map(|l| {
-                    l.iter()
-                        .map(|&j| reading_minutes(bodies[j].rendered.words))
-                        .sum()
-                })
-                .unwrap_or(0);
-            let home = HomeContext {
-                path,
-                home_sections: sections,
-                total_minutes: total,
-            };
-            merge(&mut context, to_json(&home));
+            Some(Listing::Home(HomeContext {
+                path: path
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &j)| Step {
+                        summary: summary(structure, j),
+                        step: n + 1,
+                    })
+                    .collect(),
+                home_sections,
+                total_minutes: path
+                    .iter()
+                    .map(|&j| reading_minutes(bodies[j].rendered.words))
+                    .sum(),
+            }))
         }
-        PageKind::Standalone => {}
+        PageKind::Standalone => None,
+    };
+    Framed {
+        common: common_context(project, page, &page_title(project, page)),
+        page: PageContext {
+            page: PageValue {
+                summary: summary(structure, i),
+                details,
+                content: &body.html,
+            },
+            breadcrumbs,
+            listing,
+        },
     }
-    context
-}
-
-/// A path step's number, added to its summary on the home page.
-#[derive(Serialize)]
-struct Step {
-    step: usize,
 }
 
 fn fallback_notice<'a>(project: &'a Project, page: &'a Page) -> Option<Notice<'a>> {
@@ -544,12 +574,6 @@ fn stale_notice<'a>(project: &'a Project, page: &Page) -> Option<Notice<'a>> {
                 .map(|d| project.locales.format_date(&page.lang, d)),
         ),
     })
-}
-
-pub(crate) fn merge(target: &mut Value, extra: Value) {
-    if let (Value::Object(target), Value::Object(extra)) = (target, extra) {
-        target.extend(extra);
-    }
 }
 
 /// A stand-in for a page that has no source file (tag pages and the like), for

@@ -13,8 +13,8 @@ use crate::content::{Page, PageKind};
 use crate::translations;
 
 use super::contexts::{
-    Crumb, Version, common_context, frame, merge, page_context, page_title, page_without_source,
-    summary, t, to_json,
+    Crumb, Framed, Version, common_context, frame, page_context, page_title, page_without_source,
+    summary, t,
 };
 use super::{Project, RenderedFile, RenderedPage, Structure};
 
@@ -27,7 +27,7 @@ pub(crate) fn render_content_page(
 ) -> RenderedFile {
     let page = &project.content.pages[i];
     let context = page_context(project, structure, bodies, i);
-    let html = render_page(project, template_for(page), context, Some(&bodies[i].html));
+    let html = render_page(project, template_for(page), &context);
     html.map_err(|d| {
         d.hint(format!(
             "while rendering {} ({})",
@@ -86,7 +86,7 @@ pub(crate) fn tag_page(
     let url = tag_url(lang, slug);
     let page = page_without_source(lang, url, tag_key(slug));
     let title = format!("{}: {name}", t(project, lang, "tag-title"));
-    let mut context = frame(project, &page, &title, |other| {
+    let common = frame(project, &page, &title, |other| {
         match tag_twin(project, structure, lang, slug, other) {
             Some(twin) => Version {
                 url: tag_url(other, twin),
@@ -109,8 +109,8 @@ pub(crate) fn tag_page(
             },
         ],
     };
-    merge(&mut context, to_json(&tag));
-    render_page(project, TAG_TEMPLATE, context, None)
+    let context = Framed { common, page: tag };
+    render_page(project, TAG_TEMPLATE, &context)
 }
 
 /// `/<lang>/tags/`: every tag of a language, with its number of articles.
@@ -128,14 +128,14 @@ pub(crate) fn tags_page(project: &Project, structure: &Structure, lang: &str) ->
     let url = tags_url(lang);
     let page = page_without_source(lang, url, TAGS_KEY.into());
     // Every language has its tag index.
-    let mut context = frame(project, &page, &t(project, lang, "tags-title"), |other| {
+    let common = frame(project, &page, &t(project, lang, "tags-title"), |other| {
         Version {
             url: tags_url(other),
             alternate: true,
         }
     });
-    merge(&mut context, to_json(&tags));
-    render_page(project, TAGS_TEMPLATE, context, None)
+    let context = Framed { common, page: tags };
+    render_page(project, TAGS_TEMPLATE, &context)
 }
 
 /// The slug of the tag in `other` that is the twin of the tag `slug` in `lang` (see
@@ -180,13 +180,16 @@ pub(crate) const ROOT_TEMPLATE: &str = "root.html";
 pub(crate) fn root_page(project: &Project) -> RenderedFile {
     let config = &project.config;
     let page = page_without_source(&config.default_language, "/".into(), HOME_KEY.into());
-    let mut context = common_context(project, &page, &config.title);
+    let mut common = common_context(project, &page, &config.title);
+    common.canonical = config.absolute_url("/");
     let chooser = ChooserContext {
         choices: language_choices(project),
-        canonical: config.absolute_url("/"),
     };
-    merge(&mut context, to_json(&chooser));
-    render_page(project, ROOT_TEMPLATE, context, None)
+    let context = Framed {
+        common,
+        page: chooser,
+    };
+    render_page(project, ROOT_TEMPLATE, &context)
 }
 
 /// Every language's home, offered in its own language.
@@ -236,8 +239,10 @@ pub(crate) fn not_found_page(
 ) -> RenderedFile {
     let url = format!("/{}", not_found_path(lang, site_wide));
     let page = page_without_source(lang, url, NOT_FOUND_KEY.into());
-    let mut context = common_context(project, &page, &t(project, lang, "not-found-title"));
-    let path: Vec<Value> = structure
+    let mut common = common_context(project, &page, &t(project, lang, "not-found-title"));
+    // A 404 page stands for no address of its own.
+    common.canonical = String::new();
+    let path: Vec<&Value> = structure
         .path
         .get(lang)
         .map(|list| list.iter().map(|&j| summary(structure, j)).collect())
@@ -247,31 +252,18 @@ pub(crate) fn not_found_page(
     } else {
         Vec::new()
     };
-    let not_found = NotFoundContext {
-        path,
-        choices,
-        canonical: "",
+    let context = Framed {
+        common,
+        page: NotFoundContext { path, choices },
     };
-    merge(&mut context, to_json(&not_found));
-    render_page(project, NOT_FOUND_TEMPLATE, context, None)
+    render_page(project, NOT_FOUND_TEMPLATE, &context)
 }
 
-/// One page through its template, with the page's body (if it has one) put into the context as
-/// `page.content`.
-fn render_page(
-    project: &Project,
-    template: &str,
-    mut context: Value,
-    body: Option<&Arc<str>>,
-) -> RenderedFile {
-    if let (Some(body), Some(page)) = (body, context.get_mut("page"))
-        && let Value::Object(page) = page
-    {
-        page.insert("content".into(), Value::String(body.to_string()));
-    }
+/// One page through its template.
+fn render_page(project: &Project, template: &str, context: &impl Serialize) -> RenderedFile {
     project
         .templates
-        .render(template, &context)
+        .render(template, context)
         .map(|html| Arc::from(html.into_bytes()))
 }
 
@@ -358,16 +350,14 @@ pub(crate) fn status_page(project: &Project, lang: &str) -> RenderedFile {
     let mut page = page_without_source(lang, url, STATUS_KEY.into());
     page.path = PathBuf::from("templates/translations.html");
     page.slug = "translations".into();
-    let mut context = common_context(project, &page, &t(project, lang, "translations-title"));
-    let status_page = StatusPageContext {
-        status: status_context(project, &status),
-        breadcrumbs: [Crumb::home(project, lang)],
+    let context = Framed {
+        common: common_context(project, &page, &t(project, lang, "translations-title")),
+        page: StatusPageContext {
+            status: status_context(project, &status),
+            breadcrumbs: [Crumb::home(project, lang)],
+        },
     };
-    merge(&mut context, to_json(&status_page));
-    project
-        .templates
-        .render(STATUS_TEMPLATE, &context)
-        .map(|html| Arc::from(html.into_bytes()))
+    render_page(project, STATUS_TEMPLATE, &context)
 }
 
 fn status_context<'a>(
@@ -422,7 +412,7 @@ fn status_context<'a>(
 struct TagContext<'a> {
     tag: Tag<'a>,
     /// The summaries of the tag's articles, in the learning path's order.
-    articles: Vec<Value>,
+    articles: Vec<&'a Value>,
     breadcrumbs: [Crumb; 2],
 }
 
@@ -452,17 +442,14 @@ struct TagCount<'a> {
 struct ChooserContext<'a> {
     /// Every language's home.
     choices: Vec<Choice<'a>>,
-    canonical: String,
 }
 
 /// What `404.html` gets besides the common frame: the language's learning path, and for the
 /// site-wide page every language's home.
 #[derive(Serialize)]
 struct NotFoundContext<'a> {
-    path: Vec<Value>,
+    path: Vec<&'a Value>,
     choices: Vec<Choice<'a>>,
-    /// Empty: a 404 page stands for no address of its own.
-    canonical: &'static str,
 }
 
 #[derive(Serialize)]
