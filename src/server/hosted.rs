@@ -66,7 +66,10 @@ struct Hosted {
     slots: Slots,
     buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
     metrics: Mutex<Metrics>,
+    /// Labs running now (the metrics' gauge).
     in_flight: AtomicUsize,
+    /// Lab requests whose answer is not written yet: a drain waits for these.
+    unanswered: AtomicUsize,
     draining: AtomicBool,
     sandbox: String,
     layers: Vec<&'static str>,
@@ -88,6 +91,7 @@ pub(crate) fn serve(options: HostedOptions, desk: LabDesk) -> anyhow::Result<()>
         buckets: Mutex::default(),
         metrics: Mutex::default(),
         in_flight: AtomicUsize::new(0),
+        unanswered: AtomicUsize::new(0),
         draining: AtomicBool::new(false),
         sandbox: layers.summary(),
         layers: layers.active(),
@@ -129,11 +133,11 @@ pub(crate) fn serve(options: HostedOptions, desk: LabDesk) -> anyhow::Result<()>
     hosted.draining.store(true, Ordering::SeqCst);
     println!(
         "{}",
-        json!({"event": "draining", "in_flight": hosted.in_flight.load(Ordering::SeqCst)})
+        json!({"event": "draining", "in_flight": hosted.unanswered.load(Ordering::SeqCst)})
     );
     let started = Instant::now();
     server.stop(Duration::ZERO);
-    while hosted.in_flight.load(Ordering::SeqCst) > 0 && started.elapsed() < hosted.options.drain {
+    while hosted.unanswered.load(Ordering::SeqCst) > 0 && started.elapsed() < hosted.options.drain {
         std::thread::sleep(Duration::from_millis(10));
     }
     println!(
@@ -142,7 +146,7 @@ pub(crate) fn serve(options: HostedOptions, desk: LabDesk) -> anyhow::Result<()>
             "event": "stopped",
             "signal": signal.as_str(),
             "drained_ms": started.elapsed().as_millis() as u64,
-            "abandoned": hosted.in_flight.load(Ordering::SeqCst),
+            "abandoned": hosted.unanswered.load(Ordering::SeqCst),
         })
     );
     Ok(())
@@ -252,11 +256,31 @@ fn handle(mut request: Request<'_>, hosted: &Hosted) {
         );
     }
     let id = path.trim_start_matches("/_aula/labs/").to_string();
-    hosted.in_flight.fetch_add(1, Ordering::SeqCst);
-    let answer = labs::answer(&mut request, &id, Some(&hosted.desk), &hosted.slots);
-    hosted.in_flight.fetch_sub(1, Ordering::SeqCst);
+    // Unanswered until its answer is written, which is what the drain waits for: waiting only
+    // for the lab, the process could end between the lab's end and the answer, and drop it.
+    let _unanswered = Counted::start(&hosted.unanswered);
+    let answer = {
+        let _running = Counted::start(&hosted.in_flight);
+        labs::answer(&mut request, &id, Some(&hosted.desk), &hosted.slots)
+    };
     hosted.record(&id, client, &answer);
     answer.send(request, &cors);
+}
+
+/// One run counted in a gauge from `start` until it is dropped (also when the handler unwinds).
+struct Counted<'a>(&'a AtomicUsize);
+
+impl<'a> Counted<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Counted(count)
+    }
+}
+
+impl Drop for Counted<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Hosted {
